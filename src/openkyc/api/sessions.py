@@ -1,0 +1,144 @@
+"""``/api/v2/kyc/sessions``: parse -> authorise -> call the service -> return."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openkyc.api.dependencies import (
+    MerchantPrincipal,
+    authenticate,
+    db_session,
+    get_state,
+    raw_body,
+)
+from openkyc.api.openapi import CREATE_SESSION_BODY, SIGNED
+from openkyc.db.base import utcnow
+from openkyc.errors import ValidationFailed
+from openkyc.observability.metrics import SESSIONS_CREATED
+from openkyc.sessions import presenters
+from openkyc.sessions.errors import SessionNotFound
+from openkyc.sessions.models import SessionStatus
+from openkyc.sessions.schemas import parse_create_request
+from openkyc.sessions.service import SessionService
+from openkyc.state import AppState
+
+router = APIRouter(prefix="/api/v2/kyc/sessions", tags=["KYC sessions"])
+
+MAX_LIMIT = 100
+DEFAULT_LIMIT = 50
+_MAX_IDEMPOTENCY_KEY = 255
+
+
+def _service(session: AsyncSession, state: AppState) -> SessionService:
+    return SessionService(
+        session, state.keyring, default_ttl_minutes=state.settings.session_ttl_minutes
+    )
+
+
+@router.post("", status_code=201, openapi_extra={**SIGNED, **CREATE_SESSION_BODY})
+async def create_session(
+    request: Request,
+    body: bytes = Depends(raw_body),
+    principal: MerchantPrincipal = Depends(authenticate),
+    session: AsyncSession = Depends(db_session),
+    state: AppState = Depends(get_state),
+) -> JSONResponse:
+    """Create a verification session and return the link to send the customer to."""
+    payload = parse_create_request(body)
+    idempotency_key = request.headers.get("idempotency-key")
+    if idempotency_key is not None and not 0 < len(idempotency_key) <= _MAX_IDEMPOTENCY_KEY:
+        raise ValidationFailed({"Idempotency-Key": "must be 1 to 255 characters"})
+    created = await _service(session, state).create(
+        principal.tenant, payload, idempotency_key=idempotency_key
+    )
+    SESSIONS_CREATED.labels(principal.tenant.mode).inc()
+    return JSONResponse(
+        {
+            "success": True,
+            "session": presenters.created_session(created, state.settings.public_url),
+        },
+        status_code=201,
+    )
+
+
+@router.get("", openapi_extra=SIGNED)
+async def list_sessions(
+    request: Request,
+    principal: MerchantPrincipal = Depends(authenticate),
+    session: AsyncSession = Depends(db_session),
+    state: AppState = Depends(get_state),
+) -> dict[str, Any]:
+    """List sessions, newest first. Query: ``limit`` (≤100, default 50), ``offset``, ``status``."""
+    limit, offset, status = _list_query(request)
+    service = _service(session, state)
+    page = await service.list(principal.tenant, status=status, limit=limit, offset=offset)
+    now = utcnow()
+    return {
+        "success": True,
+        "data": [
+            presenters.list_item(item, service.verification_of(item), now) for item in page.items
+        ],
+        "pagination": {
+            "total": page.total,
+            "limit": limit,
+            "offset": offset,
+            "pages": math.ceil(page.total / limit) if page.total else 0,
+        },
+    }
+
+
+@router.get("/{session_id}", openapi_extra=SIGNED)
+async def get_session(
+    session_id: str,
+    principal: MerchantPrincipal = Depends(authenticate),
+    session: AsyncSession = Depends(db_session),
+    state: AppState = Depends(get_state),
+) -> dict[str, Any]:
+    """One session, with ``verification`` once decided (null before)."""
+    try:
+        parsed = uuid.UUID(session_id)
+    except ValueError:
+        # A malformed id is indistinguishable from an unknown one, by design.
+        raise SessionNotFound() from None
+    service = _service(session, state)
+    found = await service.get(principal.tenant, parsed)
+    return {
+        "success": True,
+        "session": presenters.full_session(
+            found, service.verification_of(found), state.settings.public_url, utcnow()
+        ),
+    }
+
+
+def _list_query(request: Request) -> tuple[int, int, SessionStatus | None]:
+    errors: dict[str, str] = {}
+    params = request.query_params
+    limit = _non_negative_int(params.get("limit"), DEFAULT_LIMIT, "limit", errors)
+    offset = _non_negative_int(params.get("offset"), 0, "offset", errors)
+    if "limit" not in errors and not 1 <= limit <= MAX_LIMIT:
+        errors["limit"] = f"must be between 1 and {MAX_LIMIT}"
+    status: SessionStatus | None = None
+    raw_status = params.get("status")
+    if raw_status:
+        try:
+            status = SessionStatus(raw_status.upper())
+        except ValueError:
+            errors["status"] = "must be one of " + ", ".join(s.value for s in SessionStatus)
+    if errors:
+        raise ValidationFailed(errors)
+    return limit, offset, status
+
+
+def _non_negative_int(raw: str | None, default: int, field: str, errors: dict[str, str]) -> int:
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or len(raw) > 9:
+        errors[field] = "must be a non-negative integer"
+        return default
+    return int(raw)

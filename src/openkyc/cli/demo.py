@@ -1,0 +1,74 @@
+"""The demo merchant that ``make run`` creates on a fresh machine, and how to call it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import uuid
+
+from openkyc.cli.runtime import command_state
+from openkyc.config import Settings
+from openkyc.db.session import unit_of_work
+from openkyc.merchants.service import MerchantService
+
+DEMO_NAME = "Demo merchant"
+
+
+async def ensure_demo_merchant(settings: Settings) -> dict[str, str]:
+    """Create the demo merchant once; its test keys are kept in the data dir (development only)."""
+    path = settings.data_dir / "demo-merchant.json"
+    async with command_state(settings) as state:
+        if path.exists():
+            saved: dict[str, str] = json.loads(path.read_text())
+            async with unit_of_work(state.sessionmaker) as session:
+                service = MerchantService(session, state.keyring)
+                if await service.merchants.get(uuid.UUID(saved["merchantId"])) is not None:
+                    return saved
+        async with unit_of_work(state.sessionmaker) as session:
+            created = await MerchantService(session, state.keyring).create(DEMO_NAME)
+    saved = {
+        "merchantId": str(created.merchant.id),
+        "apiKey": created.test.api_key,
+        "secretKey": created.test.secret_key,
+    }
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(saved, handle)
+    return saved
+
+
+def demo_instructions(base_url: str, demo: dict[str, str]) -> str:
+    body = '{"customerEmail":"client@example.com","customerPhone":"+79991234567","language":"ru"}'
+    api_key, secret = demo["apiKey"], demo["secretKey"]
+    # The signature is computed when the snippet runs, so it never goes stale.
+    curl = (
+        f"BODY={shlex.quote(body)}; TS=$(date +%s%3N); "
+        'SIG=$(printf "%s" "POST/api/v2/kyc/sessions$TS$(printf "%s" "$BODY" | sha256sum | cut -d" " -f1)" '
+        f"| openssl dgst -sha256 -hmac {shlex.quote(secret)} | sed 's/^.*= //'); "
+        f"curl -s -X POST {base_url}/api/v2/kyc/sessions -H 'content-type: application/json' "
+        f'-H "x-api-key: {api_key}" -H "x-timestamp: $TS" -H "x-signature: $SIG" --data "$BODY"'
+    )
+    client = (
+        f".venv/bin/openkyc client create-session --base-url {base_url} "
+        f"--api-key {api_key} --secret-key {secret} --email client@example.com"
+    )
+    return "\n".join(
+        [
+            "",
+            "  OpenKYC is running (development mode: SQLite, local storage, in-process worker).",
+            f"  Demo merchant {demo['merchantId']} (test mode keys):",
+            f"    api key:    {api_key}",
+            f"    secret key: {secret}",
+            "",
+            "  Create a session with curl (signature computed at paste time):",
+            f"    {curl}",
+            "",
+            "  or with the bundled client:",
+            f"    {client}",
+            "",
+            f"  API docs: {base_url}/docs",
+            "",
+        ]
+    )

@@ -1,0 +1,116 @@
+"""One settings object, read from ``OPENKYC_*`` environment variables and an optional ``.env``."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Values that appear in examples and must never protect real data.
+_PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "development", "example"}
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="OPENKYC_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    env: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("./var")
+    database_url: str | None = None
+    public_url: str = "http://127.0.0.1:8000"
+    # Base64 of 32 bytes. Generated into the data dir in development; required in production.
+    master_key: SecretStr | None = None
+    master_key_id: str = "k1"
+    # Retired master keys, "id:base64,id:base64": still decrypt, never encrypt.
+    old_master_keys: SecretStr | None = None
+    redis_url: str | None = None
+
+    signature_tolerance_s: int = Field(default=300, ge=1)
+    rate_limit: str = "120/minute"
+    session_ttl_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
+    max_body_bytes: int = 64 * 1024
+    expiry_sweep_interval_s: float = Field(default=30.0, gt=0)
+    run_worker_in_process: bool = True
+    log_level: str = "INFO"
+
+    # --- hosted verification page (issue 5) ---
+    upload_max_bytes: int = 12 * 1024 * 1024
+
+    # --- worker, decisions and webhooks (issue 6) ---
+    webhook_timeout_s: float = Field(default=15.0, gt=0)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env is Environment.PRODUCTION:
+            key = self.master_key.get_secret_value() if self.master_key else ""
+            if key.strip().lower() in _PLACEHOLDER_SECRETS:
+                raise ValueError("OPENKYC_MASTER_KEY is required in production and has no default")
+            if _decode_key(key) is None:
+                raise ValueError("OPENKYC_MASTER_KEY must be base64 of exactly 32 bytes")
+            if self.database_url is None:
+                raise ValueError("OPENKYC_DATABASE_URL is required in production")
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'openkyc.db').resolve()}"
+
+    def master_keys(self) -> tuple[str, dict[str, bytes]]:
+        """The active key id and every key that may decrypt, creating a dev key on first use."""
+        keys: dict[str, bytes] = {}
+        if self.old_master_keys:
+            for item in self.old_master_keys.get_secret_value().split(","):
+                key_id, _, encoded = item.strip().partition(":")
+                decoded = _decode_key(encoded)
+                if not key_id or decoded is None:
+                    raise ValueError("OPENKYC_OLD_MASTER_KEYS must be 'id:base64' pairs")
+                keys[key_id] = decoded
+        if self.master_key is not None:
+            active = _decode_key(self.master_key.get_secret_value())
+            if active is None:
+                raise ValueError("OPENKYC_MASTER_KEY must be base64 of exactly 32 bytes")
+        else:
+            active = self._development_master_key()
+        keys[self.master_key_id] = active
+        return self.master_key_id, keys
+
+    def _development_master_key(self) -> bytes:
+        path = self.data_dir / "master.key"
+        if path.exists():
+            decoded = _decode_key(path.read_text().strip())
+            if decoded is None:
+                raise ValueError(f"{path} does not hold a base64 32-byte key")
+            return decoded
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_bytes(32)
+        # Written with owner-only permissions: it decrypts every secret in the database.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(base64.b64encode(key).decode())
+        return key
+
+
+def _decode_key(value: str) -> bytes | None:
+    try:
+        raw = base64.b64decode(value.strip(), validate=True)
+    except ValueError:
+        return None
+    return raw if len(raw) == 32 else None

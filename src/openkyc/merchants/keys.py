@@ -1,0 +1,60 @@
+"""API key material: generation, hashing, and the encrypted storage of secrets."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+import uuid
+from dataclasses import dataclass
+
+from openkyc.encryption import Keyring
+
+MODES = ("live", "test")
+_ALPHABET = string.ascii_letters + string.digits
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPair:
+    api_key: str
+    secret_key: str
+
+
+def random_token(length: int) -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(length))
+
+
+def new_key_pair(mode: str) -> KeyPair:
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    return KeyPair(
+        api_key=f"pk_{mode}_{random_token(32)}", secret_key=f"sk_{mode}_{random_token(40)}"
+    )
+
+
+def hash_public_key(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode("utf-8", errors="surrogateescape")).hexdigest()
+
+
+def hint(api_key: str) -> str:
+    prefix = api_key[: len("pk_live_")]
+    return f"{prefix}…{api_key[-4:]}"
+
+
+def mode_of(api_key: str) -> str | None:
+    for mode in MODES:
+        if api_key.startswith(f"pk_{mode}_"):
+            return mode
+    return None
+
+
+def _secret_aad(key_id: uuid.UUID) -> bytes:
+    return b"api_key.secret:" + key_id.bytes
+
+
+def seal_secret(keyring: Keyring, key_id: uuid.UUID, secret: str) -> bytes:
+    return keyring.encrypt(secret.encode(), _secret_aad(key_id))
+
+
+def open_secret(keyring: Keyring, key_id: uuid.UUID, ciphertext: bytes) -> str:
+    return keyring.decrypt(ciphertext, _secret_aad(key_id)).decode()

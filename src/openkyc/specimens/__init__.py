@@ -1,0 +1,1 @@
+"""Synthetic specimens (documents, faces, selfies) for tests, the demo, the sandbox and evals."""

@@ -1,0 +1,449 @@
+"""Synthetic selfies and selfie bursts made from the real source faces, and simulated attacks.
+
+A genuine selfie is the source photo turned into a rough 3-D head: the MediaPipe face mesh
+(478 points with depth) is fitted on the photo, rings of extra points around it stand for hair
+and ears, and the photo is textured onto that mesh and re-posed (yaw, pitch, roll), re-lit and
+put on a new background. This is a *simulation*: it turns a real face in 3-D the way a head
+does, but its texture, hair and shading are far simpler than a camera's picture of a person.
+
+Attacks, for the liveness evaluation and tests:
+
+* ``print``: the portrait printed on paper (halftone, paper white, lower contrast), held in
+  front of the camera and tilted and moved rigidly, following the challenge as best a flat
+  sheet can;
+* ``screen``: the portrait on a phone screen (bezel, sub-pixel grid that beats into moiré,
+  glare, compressed gamut), tilted and moved the same way;
+* ``injection``: one static selfie sent as every frame;
+* ``replay``: a genuine-looking recording made for another challenge.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+from dataclasses import dataclass
+from functools import cache
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from openkyc.specimens.faces import SourceFace
+from openkyc.verification.liveness.challenge import (
+    LOOK_DOWN,
+    LOOK_UP,
+    STEPS,
+    TURN_LEFT,
+    TURN_RIGHT,
+    Challenge,
+)
+
+FloatArray = npt.NDArray[np.float64]
+RGBImage = npt.NDArray[np.uint8]
+
+ATTACKS = ("print", "screen", "injection", "replay")
+
+WIDTH = 480
+HEIGHT = 640
+
+
+# --------------------------------------------------------------------------------------------
+# The textured head
+
+
+@dataclass(frozen=True)
+class _Head:
+    texture: npt.NDArray[np.float32]  # H x W x 4, RGB + person alpha, 0..1
+    points: FloatArray  # (N, 3) source x, y and depth (pixels, z away from the camera)
+    weights: FloatArray  # (N,) 1 = moves with the head, 0 = body/background, in between = neck
+    triangles: npt.NDArray[np.int32]  # (T, 3)
+    pivot: FloatArray  # (3,) the head's rotation centre
+    face_width: float
+
+
+def _face_oval() -> list[int]:
+    from mediapipe.python.solutions.face_mesh_connections import FACEMESH_FACE_OVAL
+
+    return sorted({i for edge in FACEMESH_FACE_OVAL for i in edge})
+
+
+def _delaunay(points: FloatArray, width: int, height: int) -> npt.NDArray[np.int32]:
+    subdiv = cv2.Subdiv2D((-1, -1, width + 2, height + 2))
+    lookup: dict[tuple[float, float], int] = {}
+    for index, (x, y) in enumerate(points[:, :2]):
+        px = float(min(max(x, -0.5), width + 0.5))
+        py = float(min(max(y, -0.5), height + 0.5))
+        lookup.setdefault((round(px, 2), round(py, 2)), index)
+        subdiv.insert((px, py))
+    triangles: list[tuple[int, int, int]] = []
+    for t in subdiv.getTriangleList():
+        corners = [(round(float(t[i]), 2), round(float(t[i + 1]), 2)) for i in (0, 2, 4)]
+        if all(c in lookup for c in corners):
+            triangles.append((lookup[corners[0]], lookup[corners[1]], lookup[corners[2]]))
+    return np.array(triangles, dtype=np.int32)
+
+
+@cache
+def _head(face: SourceFace) -> _Head:
+    from mediapipe.python.solutions import face_mesh, selfie_segmentation
+
+    photo = face.portrait(WIDTH, HEIGHT)
+    with face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True) as fm:
+        result = fm.process(photo)
+    if not result.multi_face_landmarks:
+        raise ValueError(f"no face mesh on source face {face.face_id}")
+    mesh = np.array(
+        [(p.x * WIDTH, p.y * HEIGHT, p.z * WIDTH) for p in result.multi_face_landmarks[0].landmark]
+    )
+    with selfie_segmentation.SelfieSegmentation(model_selection=0) as seg:
+        mask = seg.process(photo).segmentation_mask.astype(np.float32)
+    # Everything the mesh covers is person, whatever the segmenter thinks of a grey photo.
+    hull = cv2.convexHull(mesh[:, :2].astype(np.float32)).astype(np.int32)
+    cv2.fillConvexPoly(mask, hull, 1.0)
+    mask = cv2.GaussianBlur(np.clip(mask, 0.0, 1.0), (0, 0), 1.5)
+
+    centre = mesh[:, :2].mean(axis=0)
+    face_width = float(np.linalg.norm(mesh[454, :2] - mesh[234, :2]))
+    chin_y = float(mesh[152, 1])
+    oval = mesh[_face_oval()]
+    extra: list[tuple[float, float, float, float]] = []
+    for push, depth, static_below_chin in ((0.2, 0.35, 0.6), (0.6, 0.75, 0.15)):
+        for x, y, z in oval:
+            ox, oy = centre + (1.0 + push) * (np.array([x, y]) - centre)
+            weight = 1.0 if oy < chin_y else static_below_chin
+            extra.append((ox, oy, z + depth * face_width, weight))
+    step = 80
+    for x in range(0, WIDTH + 1, step):
+        extra.append((x, 0.0, 0.0, 0.0))
+        extra.append((x, float(HEIGHT), 0.0, 0.0))
+        extra.append((x, min(HEIGHT - 1.0, chin_y + 0.9 * face_width), 0.0, 0.0))
+    for y in range(step, HEIGHT, step):
+        extra.append((0.0, float(y), 0.0, 0.0))
+        extra.append((float(WIDTH), float(y), 0.0, 0.0))
+    aux = np.array(extra)
+    points = np.vstack([mesh, aux[:, :3]])
+    weights = np.concatenate([np.ones(len(mesh)), aux[:, 3]])
+    pivot = np.array(
+        [centre[0], centre[1] + 0.1 * face_width, mesh[:, 2].mean() + 0.6 * face_width]
+    )
+    texture = np.dstack([photo.astype(np.float32) / 255.0, mask])
+    return _Head(texture, points, weights, _delaunay(points, WIDTH, HEIGHT), pivot, face_width)
+
+
+def _rotation(yaw: float, pitch: float, roll: float) -> FloatArray:
+    """Rotation in image axes (x right, y down, z away) for the subject's own yaw (left +),
+    pitch (up +) and roll, in degrees."""
+    a, b, c = (math.radians(v) for v in (yaw, pitch, roll))
+    r_yaw = np.array([[math.cos(a), 0, -math.sin(a)], [0, 1, 0], [math.sin(a), 0, math.cos(a)]])
+    r_pitch = np.array([[1, 0, 0], [0, math.cos(b), math.sin(b)], [0, -math.sin(b), math.cos(b)]])
+    r_roll = np.array([[math.cos(c), -math.sin(c), 0], [math.sin(c), math.cos(c), 0], [0, 0, 1]])
+    return r_roll @ r_pitch @ r_yaw
+
+
+def _warp_mesh(
+    texture: npt.NDArray[np.float32],
+    source: FloatArray,
+    target: FloatArray,
+    depth: FloatArray,
+    triangles: npt.NDArray[np.int32],
+) -> npt.NDArray[np.float32]:
+    """Piecewise-affine warp; far triangles are drawn first so near ones hide them."""
+    height, width = texture.shape[:2]
+    ids = np.full((height, width), -1, dtype=np.int32)
+    order = np.argsort(-depth[triangles].mean(axis=1))
+    inverse = np.zeros((len(triangles), 2, 3), dtype=np.float64)
+    for t in order:
+        tri = triangles[t]
+        dst = target[tri].astype(np.float32)
+        area = (dst[1, 0] - dst[0, 0]) * (dst[2, 1] - dst[0, 1]) - (dst[2, 0] - dst[0, 0]) * (
+            dst[1, 1] - dst[0, 1]
+        )
+        if abs(area) < 1e-3:
+            continue
+        inverse[t] = cv2.getAffineTransform(dst, source[tri].astype(np.float32))
+        cv2.fillConvexPoly(ids, np.round(dst).astype(np.int32), int(t))
+    ys, xs = np.mgrid[0:height, 0:width]
+    valid = ids >= 0
+    matrices = inverse[np.where(valid, ids, 0)]
+    map_x = matrices[..., 0, 0] * xs + matrices[..., 0, 1] * ys + matrices[..., 0, 2]
+    map_y = matrices[..., 1, 0] * xs + matrices[..., 1, 1] * ys + matrices[..., 1, 2]
+    map_x = np.where(valid, map_x, -10.0).astype(np.float32)
+    map_y = np.where(valid, map_y, -10.0).astype(np.float32)
+    warped = cv2.remap(texture, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
+    return np.asarray(warped, dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class _Pose:
+    yaw: float = 0.0
+    pitch: float = 0.0
+    roll: float = 0.0
+    dx: float = 0.0
+    dy: float = 0.0
+    scale: float = 1.0
+
+
+def _render_head(head: _Head, pose: _Pose) -> npt.NDArray[np.float32]:
+    rotation = _rotation(pose.yaw, pose.pitch, pose.roll)
+    relative = head.points - head.pivot
+    rotated = relative @ rotation.T + head.pivot
+    w = head.weights[:, None]
+    moved = w * rotated + (1.0 - w) * head.points
+    centre = np.array([WIDTH / 2.0, HEIGHT / 2.0])
+    target = (moved[:, :2] - centre) * pose.scale + centre + np.array([pose.dx, pose.dy])
+    return _warp_mesh(head.texture, head.points[:, :2], target, moved[:, 2], head.triangles)
+
+
+# --------------------------------------------------------------------------------------------
+# Scene, light and camera
+
+
+def _background(rng: random.Random) -> npt.NDArray[np.float32]:
+    base = np.array([rng.uniform(0.35, 0.9) for _ in range(3)], dtype=np.float32)
+    gradient = np.linspace(rng.uniform(0.8, 1.1), rng.uniform(0.6, 1.0), HEIGHT, dtype=np.float32)
+    image = np.ones((HEIGHT, WIDTH, 3), dtype=np.float32) * base * gradient[:, None, None]
+    for _ in range(rng.randint(2, 5)):
+        x0, y0 = rng.randint(-50, WIDTH), rng.randint(-50, HEIGHT)
+        x1, y1 = x0 + rng.randint(40, 260), y0 + rng.randint(40, 320)
+        colour = tuple(rng.uniform(0.1, 0.95) for _ in range(3))
+        cv2.rectangle(image, (x0, y0), (x1, y1), colour, -1)
+    return np.asarray(cv2.GaussianBlur(image, (0, 0), rng.uniform(2.0, 6.0)), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class _Light:
+    gain: float
+    gradient_x: float
+    gradient_y: float
+    tint: tuple[float, float, float]
+    gamma: float
+
+
+def _random_light(rng: random.Random) -> _Light:
+    warm = rng.uniform(-0.08, 0.08)
+    return _Light(
+        gain=rng.uniform(0.75, 1.15),
+        gradient_x=rng.uniform(-0.35, 0.35),
+        gradient_y=rng.uniform(-0.15, 0.15),
+        tint=(1.0 + warm, 1.0, 1.0 - warm),
+        gamma=rng.uniform(0.85, 1.2),
+    )
+
+
+def _light(image: npt.NDArray[np.float32], light: _Light) -> npt.NDArray[np.float32]:
+    xs = np.linspace(-0.5, 0.5, WIDTH, dtype=np.float32)
+    ys = np.linspace(-0.5, 0.5, HEIGHT, dtype=np.float32)
+    field = light.gain * (1.0 + light.gradient_x * xs[None, :] + light.gradient_y * ys[:, None])
+    lit = image * field[..., None] * np.array(light.tint, dtype=np.float32)
+    return np.asarray(np.clip(lit, 0.0, 1.0) ** light.gamma, dtype=np.float32)
+
+
+def _camera(image: npt.NDArray[np.float32], rng: random.Random, quality: int) -> bytes:
+    noise_rng = np.random.default_rng(rng.getrandbits(32))
+    sigma = rng.uniform(1.0, 3.5) / 255.0
+    noisy = image + noise_rng.normal(0.0, sigma, image.shape).astype(np.float32)
+    if rng.random() < 0.3:
+        noisy = cv2.GaussianBlur(noisy, (0, 0), rng.uniform(0.4, 0.9))
+    rgb = np.clip(noisy * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format="JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def _composite(
+    layer: npt.NDArray[np.float32], background: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float32]:
+    alpha = layer[..., 3:4]
+    return np.asarray(layer[..., :3] * alpha + background * (1.0 - alpha), dtype=np.float32)
+
+
+# --------------------------------------------------------------------------------------------
+# Motion of a head following a challenge
+
+
+_TARGETS: dict[str, tuple[float, float]] = {
+    TURN_LEFT: (1.0, 0.0),
+    TURN_RIGHT: (-1.0, 0.0),
+    LOOK_UP: (0.0, 1.0),
+    LOOK_DOWN: (0.0, -1.0),
+}
+
+
+def _ease(t: float) -> float:
+    return 0.5 - 0.5 * math.cos(math.pi * min(max(t, 0.0), 1.0))
+
+
+def _challenge_poses(challenge: Challenge, rng: random.Random) -> list[_Pose]:
+    yaw_amp = rng.uniform(20.0, 32.0)
+    pitch_amp = rng.uniform(14.0, 22.0)
+    frames_per_move = rng.randint(3, 5)
+    hold = rng.randint(1, 2)
+    base_roll = rng.uniform(-5.0, 5.0)
+    base_pitch = rng.uniform(-4.0, 4.0)
+    keys: list[tuple[float, float]] = [(0.0, 0.0)] * rng.randint(2, 3)
+    for step in challenge.steps:
+        yaw_sign, pitch_sign = _TARGETS[step]
+        peak = (yaw_sign * yaw_amp * rng.uniform(0.85, 1.1), pitch_sign * pitch_amp)
+        for i in range(1, frames_per_move + 1):
+            e = _ease(i / frames_per_move)
+            keys.append((peak[0] * e, peak[1] * e))
+        keys.extend([peak] * hold)
+        for i in range(1, frames_per_move + 1):
+            e = 1.0 - _ease(i / frames_per_move)
+            keys.append((peak[0] * e, peak[1] * e))
+    keys.extend([(0.0, 0.0)] * rng.randint(1, 2))
+    poses: list[_Pose] = []
+    dx = dy = 0.0
+    for yaw, pitch in keys:
+        dx += rng.gauss(0.0, 2.0)
+        dy += rng.gauss(0.0, 2.0)
+        poses.append(
+            _Pose(
+                yaw=yaw + rng.gauss(0.0, 1.0),
+                pitch=base_pitch + pitch + rng.gauss(0.0, 1.0),
+                roll=base_roll + rng.gauss(0.0, 1.0) + 0.1 * yaw,
+                dx=dx,
+                dy=dy,
+                scale=1.0 + rng.gauss(0.0, 0.01),
+            )
+        )
+    return poses
+
+
+def _timestamps(count: int, rng: random.Random) -> list[int]:
+    interval = rng.uniform(70.0, 130.0)
+    times = [0]
+    for _ in range(count - 1):
+        times.append(times[-1] + max(20, round(interval + rng.gauss(0.0, 12.0))))
+    start = rng.randint(0, 400)
+    return [start + t for t in times]
+
+
+# --------------------------------------------------------------------------------------------
+# Public API
+
+
+def _genuine_frames(face: SourceFace, challenge: Challenge, rng: random.Random) -> list[bytes]:
+    head = _head(face)
+    background = _background(rng)
+    light = _random_light(rng)
+    quality = rng.randint(78, 92)
+    frames = []
+    for pose in _challenge_poses(challenge, rng):
+        image = _light(_composite(_render_head(head, pose), background), light)
+        frames.append(_camera(image, rng, quality))
+    return frames
+
+
+def render_selfie(face: SourceFace, seed: int) -> bytes:
+    """One JPEG selfie of ``face``: re-posed (small yaw, pitch, roll), re-lit, new background."""
+    rng = random.Random(f"selfie:{face.face_id}:{seed}")
+    pose = _Pose(
+        yaw=rng.uniform(-12.0, 12.0),
+        pitch=rng.uniform(-8.0, 8.0),
+        roll=rng.uniform(-8.0, 8.0),
+        dx=rng.uniform(-25.0, 25.0),
+        dy=rng.uniform(-20.0, 20.0),
+        scale=rng.uniform(0.85, 1.1),
+    )
+    image = _composite(_render_head(_head(face), pose), _background(rng))
+    return _camera(_light(image, _random_light(rng)), rng, rng.randint(75, 92))
+
+
+def render_selfie_frames(
+    face: SourceFace, challenge: Challenge, seed: int, *, attack: str | None = None
+) -> tuple[list[bytes], list[int]]:
+    """A burst of JPEG frames and their capture times (ms) answering ``challenge``, or one of
+    the simulated attacks in :data:`ATTACKS`."""
+    rng = random.Random(f"burst:{face.face_id}:{seed}:{attack}:{challenge.steps}")
+    if attack is None:
+        frames = _genuine_frames(face, challenge, rng)
+    elif attack == "replay":
+        frames = _genuine_frames(face, _other_challenge(challenge, rng), rng)
+    elif attack == "injection":
+        still = render_selfie(face, seed)
+        frames = [still] * rng.randint(12, 20)
+    elif attack in ("print", "screen"):
+        frames = _flat_attack_frames(face, challenge, rng, screen=attack == "screen")
+    else:
+        raise ValueError(f"unknown attack {attack!r}; expected one of {ATTACKS}")
+    return frames, _timestamps(len(frames), rng)
+
+
+def _other_challenge(challenge: Challenge, rng: random.Random) -> Challenge:
+    while True:
+        steps = list(STEPS)
+        rng.shuffle(steps)
+        other = tuple(steps[: len(challenge.steps)])
+        if other != challenge.steps:
+            return Challenge(steps=other)
+
+
+# --------------------------------------------------------------------------------------------
+# Flat attacks: a printed photo or a phone screen held in front of the camera
+
+
+def _print_sheet(face: SourceFace, rng: random.Random) -> npt.NDArray[np.float32]:
+    portrait = face.portrait(300, 400).astype(np.float32) / 255.0
+    grey = portrait.mean(axis=2, keepdims=True)
+    saturation = rng.uniform(0.4, 0.9)
+    ink = grey + saturation * (portrait - grey)
+    ink = 0.08 + 0.84 * ink**0.9  # paper never reaches black or full white
+    period = rng.choice([3, 4])
+    ys, xs = np.mgrid[0:400, 0:300]
+    dots = 0.92 + 0.08 * np.cos(2 * np.pi * xs / period) * np.cos(2 * np.pi * ys / period)
+    sheet = np.ones((440, 340, 3), dtype=np.float32) * np.array([0.95, 0.94, 0.9], np.float32)
+    sheet[20:420, 20:320] = ink * dots[..., None]
+    return sheet
+
+
+def _phone(face: SourceFace, rng: random.Random) -> npt.NDArray[np.float32]:
+    portrait = face.portrait(300, 400).astype(np.float32) / 255.0
+    grey = portrait.mean(axis=2, keepdims=True)
+    screen = grey + rng.uniform(0.6, 0.85) * (portrait - grey)  # gamut compression
+    screen = 0.06 + 0.9 * screen * np.array([0.95, 0.98, 1.05], np.float32)
+    ys, xs = np.mgrid[0:400, 0:300]
+    # RGB sub-pixel stripes: after the camera resamples them they beat into moiré.
+    stripes = np.stack([(xs % 3 == k).astype(np.float32) for k in range(3)], axis=-1)
+    screen = screen * (0.55 + 0.9 * stripes) * (0.9 + 0.1 * (ys % 3 != 0))[..., None]
+    cy, cx = rng.uniform(80, 320), rng.uniform(60, 240)
+    glare = np.exp(-(((xs - cx) / 90.0) ** 2 + ((ys - cy) / 60.0) ** 2))
+    screen = screen + rng.uniform(0.25, 0.5) * glare[..., None]
+    body = np.full((460, 336, 3), 0.05, dtype=np.float32)
+    body[30:430, 18:318] = np.clip(screen, 0.0, 1.0)
+    return body
+
+
+def _flat_attack_frames(
+    face: SourceFace, challenge: Challenge, rng: random.Random, *, screen: bool
+) -> list[bytes]:
+    sheet = _phone(face, rng) if screen else _print_sheet(face, rng)
+    sheet_h, sheet_w = sheet.shape[:2]
+    background = _background(rng)
+    light = _random_light(rng)
+    quality = rng.randint(78, 92)
+    size = rng.uniform(0.75, 1.0) * WIDTH
+    corners = np.array(
+        [[-0.5, -0.5, 0.0], [0.5, -0.5, 0.0], [0.5, 0.5, 0.0], [-0.5, 0.5, 0.0]]
+    ) * np.array([size, size * sheet_h / sheet_w, 0.0])
+    focal = rng.uniform(0.9, 1.4) * WIDTH
+    distance = focal * rng.uniform(1.0, 1.2)
+    source = np.array([[0, 0], [sheet_w, 0], [sheet_w, sheet_h], [0, sheet_h]], np.float32)
+    frames = []
+    # The attacker tilts the sheet the way the challenge asks, as far as a flat sheet can go.
+    for pose in _challenge_poses(challenge, rng):
+        rotation = _rotation(pose.yaw * 1.2, pose.pitch * 1.2, pose.roll)
+        placed = corners @ rotation.T + np.array([0.0, 0.0, distance])
+        projected = focal * placed[:, :2] / placed[:, 2:3] + np.array(
+            [WIDTH / 2 + pose.dx, HEIGHT / 2 + pose.dy]
+        )
+        matrix = cv2.getPerspectiveTransform(source, projected.astype(np.float32))
+        warped = cv2.warpPerspective(sheet, matrix, (WIDTH, HEIGHT), flags=cv2.INTER_LINEAR)
+        mask = cv2.warpPerspective(
+            np.ones((sheet_h, sheet_w), np.float32), matrix, (WIDTH, HEIGHT)
+        )[..., None]
+        image = warped * mask + background * (1.0 - mask)
+        frames.append(_camera(_light(np.asarray(image, np.float32), light), rng, quality))
+    return frames

@@ -1,0 +1,51 @@
+"""Process-wide resources built once at start-up and shared by requests, the CLI and jobs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from openkyc.api.ratelimit import KeyRateLimiter
+from openkyc.api.replay import MemoryReplayGuard, RedisReplayGuard, ReplayGuard
+from openkyc.config import Settings
+from openkyc.db.engine import create_engine, create_sessionmaker
+from openkyc.db.session import AsyncSessionMaker
+from openkyc.encryption import Keyring
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    engine: AsyncEngine
+    sessionmaker: AsyncSessionMaker
+    keyring: Keyring
+    replay_guard: ReplayGuard
+    rate_limiter: KeyRateLimiter
+
+    async def close(self) -> None:
+        await self.replay_guard.close()
+        await self.engine.dispose()
+
+
+def build_keyring(settings: Settings) -> Keyring:
+    active, keys = settings.master_keys()
+    return Keyring(active, keys)
+
+
+def build_state(settings: Settings) -> AppState:
+    engine = create_engine(settings.resolved_database_url)
+    replay: ReplayGuard
+    if settings.redis_url:
+        replay = RedisReplayGuard(Redis.from_url(settings.redis_url))
+    else:
+        replay = MemoryReplayGuard()
+    return AppState(
+        settings=settings,
+        engine=engine,
+        sessionmaker=create_sessionmaker(engine),
+        keyring=build_keyring(settings),
+        replay_guard=replay,
+        rate_limiter=KeyRateLimiter(settings.rate_limit, settings.redis_url),
+    )

@@ -1,0 +1,182 @@
+"""Field layouts of the ICAO 9303 machine-readable zones (Part 4 TD3, Part 5 TD1, Part 6 TD2,
+Part 7 visas), expressed as data so that the parser, the generator and the OCR correction share
+one description of where every character belongs and what it may be."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Charset(Enum):
+    """Which characters a position may hold; drives OCR correction of look-alikes."""
+
+    ALPHA = "alpha"  # letters and filler (country codes, names)
+    NUMERIC = "numeric"  # digits only (dates, check digits)
+    ALNUM = "alnum"  # document numbers and optional data
+    SEX = "sex"  # M, F or <
+    CHECK = "check"  # a check digit: a digit, or < for an empty optional field
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    name: str
+    line: int
+    start: int
+    end: int
+    charset: Charset
+    # (line, index) of the check digit that protects this field, if any.
+    check_at: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MrzFormat:
+    name: str
+    lines: int
+    length: int
+    fields: tuple[FieldSpec, ...]
+    # Segments (line, start, end) covered by the composite check digit, and where it sits.
+    composite: tuple[tuple[int, int, int], ...] = ()
+    composite_at: tuple[int, int] | None = None
+
+    def field(self, name: str) -> FieldSpec:
+        for spec in self.fields:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def charset_at(self, line: int, index: int) -> Charset:
+        """Character class of one position, check digits included."""
+        for spec in self.fields:
+            if spec.line == line and spec.start <= index < spec.end:
+                return spec.charset
+            if spec.check_at == (line, index):
+                return Charset.CHECK
+        if self.composite_at == (line, index):
+            return Charset.NUMERIC
+        return Charset.ALNUM
+
+
+def _f(
+    name: str,
+    line: int,
+    start: int,
+    end: int,
+    charset: Charset,
+    check_at: tuple[int, int] | None = None,
+) -> FieldSpec:
+    return FieldSpec(name, line, start, end, charset, check_at)
+
+
+A, N, AN = Charset.ALPHA, Charset.NUMERIC, Charset.ALNUM
+
+TD3 = MrzFormat(
+    name="TD3",
+    lines=2,
+    length=44,
+    fields=(
+        _f("document_code", 0, 0, 2, A),
+        _f("issuing_country", 0, 2, 5, A),
+        _f("names", 0, 5, 44, A),
+        _f("number", 1, 0, 9, AN, (1, 9)),
+        _f("nationality", 1, 10, 13, A),
+        _f("birth_date", 1, 13, 19, N, (1, 19)),
+        _f("sex", 1, 20, 21, Charset.SEX),
+        _f("expiry_date", 1, 21, 27, N, (1, 27)),
+        _f("optional", 1, 28, 42, AN, (1, 42)),
+    ),
+    composite=((1, 0, 10), (1, 13, 20), (1, 21, 43)),
+    composite_at=(1, 43),
+)
+
+TD2 = MrzFormat(
+    name="TD2",
+    lines=2,
+    length=36,
+    fields=(
+        _f("document_code", 0, 0, 2, A),
+        _f("issuing_country", 0, 2, 5, A),
+        _f("names", 0, 5, 36, A),
+        _f("number", 1, 0, 9, AN, (1, 9)),
+        _f("nationality", 1, 10, 13, A),
+        _f("birth_date", 1, 13, 19, N, (1, 19)),
+        _f("sex", 1, 20, 21, Charset.SEX),
+        _f("expiry_date", 1, 21, 27, N, (1, 27)),
+        _f("optional", 1, 28, 35, AN),
+    ),
+    composite=((1, 0, 10), (1, 13, 20), (1, 21, 35)),
+    composite_at=(1, 35),
+)
+
+TD1 = MrzFormat(
+    name="TD1",
+    lines=3,
+    length=30,
+    fields=(
+        _f("document_code", 0, 0, 2, A),
+        _f("issuing_country", 0, 2, 5, A),
+        _f("number", 0, 5, 14, AN, (0, 14)),
+        _f("optional", 0, 15, 30, AN),
+        _f("birth_date", 1, 0, 6, N, (1, 6)),
+        _f("sex", 1, 7, 8, Charset.SEX),
+        _f("expiry_date", 1, 8, 14, N, (1, 14)),
+        _f("nationality", 1, 15, 18, A),
+        _f("optional2", 1, 18, 29, AN),
+        _f("names", 2, 0, 30, A),
+    ),
+    composite=((0, 5, 30), (1, 0, 7), (1, 8, 15), (1, 18, 29)),
+    composite_at=(1, 29),
+)
+
+# Machine-readable visas (Part 7) have no composite check digit.
+MRV_A = MrzFormat(
+    name="MRV-A",
+    lines=2,
+    length=44,
+    fields=(
+        _f("document_code", 0, 0, 2, A),
+        _f("issuing_country", 0, 2, 5, A),
+        _f("names", 0, 5, 44, A),
+        _f("number", 1, 0, 9, AN, (1, 9)),
+        _f("nationality", 1, 10, 13, A),
+        _f("birth_date", 1, 13, 19, N, (1, 19)),
+        _f("sex", 1, 20, 21, Charset.SEX),
+        _f("expiry_date", 1, 21, 27, N, (1, 27)),
+        _f("optional", 1, 28, 44, AN),
+    ),
+)
+
+MRV_B = MrzFormat(
+    name="MRV-B",
+    lines=2,
+    length=36,
+    fields=(
+        _f("document_code", 0, 0, 2, A),
+        _f("issuing_country", 0, 2, 5, A),
+        _f("names", 0, 5, 36, A),
+        _f("number", 1, 0, 9, AN, (1, 9)),
+        _f("nationality", 1, 10, 13, A),
+        _f("birth_date", 1, 13, 19, N, (1, 19)),
+        _f("sex", 1, 20, 21, Charset.SEX),
+        _f("expiry_date", 1, 21, 27, N, (1, 27)),
+        _f("optional", 1, 28, 36, AN),
+    ),
+)
+
+FORMATS = (TD3, TD2, TD1, MRV_A, MRV_B)
+
+
+def formats_for(lines: int, length: int) -> tuple[MrzFormat, ...]:
+    return tuple(f for f in FORMATS if f.lines == lines and f.length == length)
+
+
+def format_for(lines: int, length: int, document_code: str) -> MrzFormat | None:
+    """The layout of a zone of this shape; a leading ``V`` selects the visa layouts."""
+    candidates = formats_for(lines, length)
+    if not candidates:
+        return None
+    is_visa = document_code.startswith("V")
+    for fmt in candidates:
+        if fmt.name.startswith("MRV") == is_visa:
+            return fmt
+    return candidates[0]

@@ -1,0 +1,55 @@
+"""Stable reason codes of document reading, in ru/kk/en."""
+
+from __future__ import annotations
+
+from openkyc.verification.reasons import ReasonText, register
+
+DOCUMENT_UNREADABLE = "document_unreadable"
+DOCUMENT_MRZ_NOT_FOUND = "document_mrz_not_found"
+DOCUMENT_MRZ_UNVERIFIED = "document_mrz_unverified"
+DOCUMENT_EXPIRED = "document_expired"
+DOCUMENT_VISUAL_MISMATCH = "document_visual_mismatch"
+
+register(
+    ReasonText(
+        code=DOCUMENT_UNREADABLE,
+        en="We could not open the document image. Please upload a JPEG or PNG photo.",
+        ru="Не удалось открыть изображение документа. Загрузите фото в формате JPEG или PNG.",
+        kk="Құжат суретін ашу мүмкін болмады. JPEG немесе PNG форматындағы фотоны жүктеңіз.",
+        fixable=True,
+    ),
+    ReasonText(
+        code=DOCUMENT_MRZ_NOT_FOUND,
+        en="We could not find the machine-readable lines (the rows with <<<) on the document. "
+        "Photograph the whole page or card, including the bottom lines.",
+        ru="Не удалось найти машиночитаемую зону (строки с <<<) на документе. Сфотографируйте "
+        "всю страницу или карту целиком, включая нижние строки.",
+        kk="Құжаттан машинамен оқылатын аймақ (<<< бар жолдар) табылмады. Бетті немесе картаны "
+        "төменгі жолдарымен қоса толық түсіріңіз.",
+        fixable=True,
+    ),
+    ReasonText(
+        code=DOCUMENT_MRZ_UNVERIFIED,
+        en="The machine-readable lines could not be read reliably. Take the photo again in good "
+        "light, without glare, holding the camera steady.",
+        ru="Машиночитаемую зону не удалось надёжно прочитать. Сфотографируйте документ ещё раз "
+        "при хорошем освещении, без бликов, держа камеру неподвижно.",
+        kk="Машинамен оқылатын аймақты сенімді оқу мүмкін болмады. Құжатты жақсы жарықта, "
+        "жарқылсыз, камераны қозғалтпай қайта түсіріңіз.",
+        fixable=True,
+    ),
+    ReasonText(
+        code=DOCUMENT_EXPIRED,
+        en="The document has expired.",
+        ru="Срок действия документа истёк.",
+        kk="Құжаттың қолданылу мерзімі өтіп кеткен.",
+        fixable=False,
+    ),
+    ReasonText(
+        code=DOCUMENT_VISUAL_MISMATCH,
+        en="The printed name does not match the machine-readable lines of the document.",
+        ru="Напечатанное имя не совпадает с машиночитаемой зоной документа.",
+        kk="Басылған аты-жөні құжаттың машинамен оқылатын аймағымен сәйкес келмейді.",
+        fixable=False,
+    ),
+)

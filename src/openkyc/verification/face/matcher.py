@@ -1,0 +1,171 @@
+"""FaceMatcher: document portrait against the best of several selfie frames."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from openkyc.verification.face import calibration, reasons
+from openkyc.verification.face.detect import BLAZEFACE_MODEL, HOG_MODEL, DetectedFace, FaceDetector
+from openkyc.verification.face.embed import EMBEDDING_MODEL, Embedding, FaceEmbedder, hog_like_box
+from openkyc.verification.face.embedding import embedding_to_bytes
+from openkyc.verification.face.geometry import Box
+from openkyc.verification.face.images import RGBImage
+from openkyc.verification.face.mesh import MESH_MODEL, FaceMesher
+from openkyc.verification.face.quality import analyse_selfie, observe
+from openkyc.verification.face.results import FaceMatchResult, SelfieAnalysis
+from openkyc.verification.types import ModelInfo, Timing
+
+MODELS: tuple[ModelInfo, ...] = (HOG_MODEL, BLAZEFACE_MODEL, MESH_MODEL, EMBEDDING_MODEL)
+
+# Full detection costs ~110 ms a frame, so a burst is ranked with the 6 ms mesh first and only
+# the most frontal frames are detected, quality-checked and embedded.
+_DETECTED_FRAMES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class SelfieFace:
+    analysis: SelfieAnalysis
+    face: DetectedFace | None
+    image_index: int
+
+
+def embedding_box(face: DetectedFace) -> Box:
+    # The 5-point predictor was trained on HOG boxes; BlazeFace boxes are drawn differently.
+    return face.box if face.detector == "hog" else hog_like_box(face.mesh)
+
+
+class FaceMatcher:
+    """Builds the detectors, the mesh and the embedder once (models load once per process)."""
+
+    def __init__(self, mesher: FaceMesher | None = None) -> None:
+        self.mesher = mesher if mesher is not None else FaceMesher()
+        self.detector = FaceDetector(self.mesher)
+        self.embedder = FaceEmbedder()
+
+    def analyse_selfie(self, image: RGBImage, frame_index: int = 0) -> SelfieFace:
+        faces = self.detector.detect_selfie(image)
+        analysis = analyse_selfie(image, faces, frame_index)
+        return SelfieFace(analysis, faces[0] if faces else None, frame_index)
+
+    def document_face(
+        self, image: RGBImage, portrait_box: Box | None = None
+    ) -> DetectedFace | None:
+        faces = self.detector.detect_document(image, portrait_box)
+        return faces[0] if faces else None
+
+    def embed(self, image: RGBImage, face: DetectedFace) -> Embedding:
+        return self.embedder.embed(image, embedding_box(face))
+
+    def _rank_frames(self, selfies: Sequence[RGBImage]) -> list[int]:
+        if len(selfies) <= _DETECTED_FRAMES:
+            return list(range(len(selfies)))
+        costs: list[tuple[float, int]] = []
+        for index, image in enumerate(selfies):
+            meshes = self.mesher.on_image(image)
+            if not meshes:
+                costs.append((1e9, index))
+                continue
+            mesh = max(meshes, key=lambda m: m.box.area)
+            # Frontal, open-eyed and large faces embed best.
+            cost = abs(mesh.yaw) + 0.5 * abs(mesh.roll) - 40.0 * min(mesh.eye_openness, 0.3)
+            costs.append((cost - 0.02 * mesh.box.w, index))
+        return [index for _, index in sorted(costs)[:_DETECTED_FRAMES]]
+
+    def match(
+        self,
+        document: RGBImage | None,
+        selfies: Sequence[RGBImage],
+        portrait_box: Box | None = None,
+    ) -> FaceMatchResult:
+        timings: list[Timing] = []
+        started = time.perf_counter()
+        document_face = None
+        if document is not None:
+            document_face = self.document_face(document, portrait_box)
+        timings.append(Timing("face.document_detect", _ms(started)))
+
+        started = time.perf_counter()
+        analysed = [self.analyse_selfie(selfies[i], i) for i in self._rank_frames(selfies)]
+        timings.append(Timing("face.selfie_detect", _ms(started)))
+
+        found: list[str] = []
+        usable = [s for s in analysed if s.face is not None]
+        if not usable:
+            # Every analysed frame failed: report what the best-ranked frame says.
+            found.extend(analysed[0].analysis.reasons if analysed else (reasons.SELFIE_NO_FACE,))
+        else:
+            # Prefer frames without quality problems; report the problems of the best frame.
+            usable.sort(key=lambda s: (len(s.analysis.reasons), s.image_index))
+            found.extend(usable[0].analysis.reasons)
+            if any(s.analysis.face_count > 1 for s in analysed):
+                found.append(reasons.SELFIE_MULTIPLE_FACES)
+        if document is not None and document_face is None:
+            found.append(reasons.DOCUMENT_FACE_NOT_FOUND)
+
+        started = time.perf_counter()
+        selfie_embeddings: list[tuple[SelfieFace, Embedding]] = []
+        for selfie in usable:
+            assert selfie.face is not None
+            image = selfies[selfie.image_index]
+            selfie_embeddings.append((selfie, self.embed(image, selfie.face)))
+        document_embedding = None
+        if document is not None and document_face is not None:
+            document_embedding = self.embed(document, document_face)
+        timings.append(Timing("face.embed", _ms(started)))
+
+        frame_distances: list[tuple[int, float]] = []
+        best: tuple[float, SelfieFace, Embedding] | None = None
+        for selfie, vector in selfie_embeddings:
+            if document_embedding is None:
+                continue
+            distance = float(np.linalg.norm(vector - document_embedding))
+            frame_distances.append((selfie.image_index, round(distance, 4)))
+            if best is None or distance < best[0]:
+                best = (distance, selfie, vector)
+
+        # The stored embedding is of the best-quality frame, or of the best-matching one.
+        stored = (
+            best[2]
+            if best is not None
+            else (selfie_embeddings[0][1] if selfie_embeddings else None)
+        )
+        score = None
+        distance_value = None
+        decision = "not_compared"
+        best_selfie = best[1] if best is not None else (usable[0] if usable else None)
+        if best is not None:
+            distance_value = best[0]
+            score = calibration.score_from_distance(distance_value)
+            decision = calibration.decide(score)
+            if decision == "mismatch":
+                found.append(reasons.FACE_MISMATCH)
+            elif decision == "review":
+                found.append(reasons.FACE_MATCH_REVIEW)
+        return FaceMatchResult(
+            decision=decision,
+            score=None if score is None else round(score, 4),
+            distance=None if distance_value is None else round(distance_value, 4),
+            threshold=calibration.MATCH_THRESHOLD,
+            review_threshold=calibration.REVIEW_THRESHOLD,
+            document_face=None if document_face is None else observe(document_face, None),
+            selfie_face=None if best_selfie is None else best_selfie.analysis.face,
+            best_frame=None if best_selfie is None else best_selfie.image_index,
+            frame_distances=tuple(frame_distances),
+            selfie=tuple(s.analysis for s in analysed),
+            reasons=tuple(dict.fromkeys(found)),
+            models=MODELS,
+            timings=tuple(timings),
+            selfie_embedding=None if stored is None else embedding_to_bytes(stored),
+        )
+
+    def close(self) -> None:
+        self.detector.close()
+        self.mesher.close()
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000.0, 2)

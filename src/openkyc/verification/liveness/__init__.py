@@ -1,0 +1,1 @@
+"""Liveness: an active head-movement challenge verified from the face mesh, plus passive cues."""

@@ -1,0 +1,1 @@
+"""Mapped classes of this domain (filled in as the domain grows)."""
