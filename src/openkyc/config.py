@@ -47,9 +47,38 @@ class Settings(BaseSettings):
 
     # --- hosted verification page (issue 5) ---
     upload_max_bytes: int = 12 * 1024 * 1024
+    # Where media objects live: "local" (files under the data dir); S3 is not built yet.
+    storage_backend: str = "local"
+    storage_dir: Path | None = None  # default: <data_dir>/objects
+    # Decoded images larger than this are refused before their pixels are read.
+    upload_max_pixels: int = Field(default=40_000_000, ge=1_000_000)
+    upload_max_per_session: int = Field(default=80, ge=4)
+    selfie_max_frames: int = Field(default=12, ge=1, le=30)
+    hosted_rate_limit_session: str = "60/minute"
+    hosted_rate_limit_ip: str = "300/minute"
+    handoff_ttl_minutes: int = Field(default=15, ge=1)
+    consent_version: str = "2026-11-01"
 
     # --- worker, decisions and webhooks (issue 6) ---
     webhook_timeout_s: float = Field(default=15.0, gt=0)
+    # "default" runs the real models; "fake" is deterministic and model-free (tests, sandbox).
+    pipeline: str = "default"
+    # Worker threads inside `openkyc serve`, and worker processes of `openkyc worker`.
+    worker_threads: int = Field(default=2, ge=1, le=32)
+    worker_processes: int = Field(default=2, ge=1, le=64)
+    # How long a claimed job may run before another worker may take it over (crash recovery).
+    verification_lease_s: float = Field(default=120.0, gt=0)
+    # The sweep re-enqueues work that is due but older than the grace (its job was lost).
+    sweep_interval_s: float = Field(default=15.0, gt=0)
+    sweep_grace_s: float = Field(default=30.0, ge=0)
+    # Seconds between webhook retries, comma-separated; the last repeats. Tests shorten it.
+    webhook_backoff_s: str = "5,300,1800,7200,18000,36000,43200"
+    # A delivery is given up after this long; an endpoint failing this long is disabled.
+    webhook_give_up_after_s: float = Field(default=3 * 24 * 3600 + 3600, gt=0)
+    webhook_disable_after_s: float = Field(default=5 * 24 * 3600, gt=0)
+    webhook_user_agent: str = "OpenKYC-Webhooks/0.1 (compatible; LovePay/1.0)"
+    # Replay window a receiver should allow for webhook-timestamp (documented to merchants).
+    webhook_tolerance_s: int = Field(default=300, ge=1)
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

@@ -13,6 +13,8 @@ from openkyc.config import Settings
 from openkyc.db.engine import create_engine, create_sessionmaker
 from openkyc.db.session import AsyncSessionMaker
 from openkyc.encryption import Keyring
+from openkyc.storage.factory import build_storage
+from openkyc.storage.interface import ObjectStorage
 
 
 @dataclass
@@ -23,9 +25,11 @@ class AppState:
     keyring: Keyring
     replay_guard: ReplayGuard
     rate_limiter: KeyRateLimiter
+    storage: ObjectStorage
 
     async def close(self) -> None:
         await self.replay_guard.close()
+        await self.rate_limiter.close()
         await self.engine.dispose()
 
 
@@ -35,6 +39,8 @@ def build_keyring(settings: Settings) -> Keyring:
 
 
 def build_state(settings: Settings) -> AppState:
+    # The embedded database and local media live in the data dir; make sure it exists.
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.resolved_database_url)
     replay: ReplayGuard
     if settings.redis_url:
@@ -48,4 +54,5 @@ def build_state(settings: Settings) -> AppState:
         keyring=build_keyring(settings),
         replay_guard=replay,
         rate_limiter=KeyRateLimiter(settings.rate_limit, settings.redis_url),
+        storage=build_storage(settings),
     )

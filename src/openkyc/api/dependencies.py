@@ -26,7 +26,8 @@ from openkyc.merchants.tenant import Tenant
 from openkyc.state import AppState
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
+    # async on purpose: FastAPI runs plain-def dependencies in a thread pool, a hop per request.
     state: AppState = request.app.state.openkyc
     return state
 
@@ -42,6 +43,7 @@ class MerchantPrincipal:
     tenant: Tenant
     api_key_id: uuid.UUID
     merchant_name: str
+    session_ttl_minutes: int | None
 
 
 async def raw_body(request: Request) -> bytes:
@@ -101,4 +103,5 @@ async def authenticate(
         tenant=Tenant(merchant_id=found.merchant_id, mode=found.mode),
         api_key_id=found.api_key_id,
         merchant_name=found.merchant_name,
+        session_ttl_minutes=found.session_ttl_minutes,
     )

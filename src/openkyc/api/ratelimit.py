@@ -32,3 +32,10 @@ class KeyRateLimiter:
 
     async def reset(self) -> None:
         await self._storage.reset()
+
+    async def close(self) -> None:
+        # limits exposes no close(); its redis-py client sits on the bridge, and an unclosed
+        # pool leaks a socket per process restart in tests and per reload in production.
+        client = getattr(getattr(self._storage, "bridge", None), "storage", None)
+        if client is not None:
+            await client.aclose(close_connection_pool=True)

@@ -50,4 +50,4 @@ class RedisReplayGuard:
         return bool(created)
 
     async def close(self) -> None:
-        await self._client.aclose()
+        await self._client.aclose(close_connection_pool=True)

@@ -55,7 +55,10 @@ async def create_session(
     if idempotency_key is not None and not 0 < len(idempotency_key) <= _MAX_IDEMPOTENCY_KEY:
         raise ValidationFailed({"Idempotency-Key": "must be 1 to 255 characters"})
     created = await _service(session, state).create(
-        principal.tenant, payload, idempotency_key=idempotency_key
+        principal.tenant,
+        payload,
+        idempotency_key=idempotency_key,
+        ttl_minutes=principal.session_ttl_minutes,
     )
     SESSIONS_CREATED.labels(principal.tenant.mode).inc()
     return JSONResponse(

@@ -39,6 +39,7 @@ class AuthenticatedKey:
     api_key_id: uuid.UUID
     mode: str
     secret: str
+    session_ttl_minutes: int | None
 
 
 class MerchantService:
@@ -164,4 +165,5 @@ class MerchantService:
             api_key_id=key.id,
             mode=key.mode,
             secret=keys.open_secret(self.keyring, key.id, key.secret_ciphertext),
+            session_ttl_minutes=merchant.session_ttl_minutes,
         )

@@ -57,8 +57,14 @@ class SessionService:
         self.audit = AuditService(session)
 
     async def create(
-        self, tenant: Tenant, request: CreateSessionRequest, *, idempotency_key: str | None = None
+        self,
+        tenant: Tenant,
+        request: CreateSessionRequest,
+        *,
+        idempotency_key: str | None = None,
+        ttl_minutes: int | None = None,
     ) -> KycSession:
+        """Create a session; ``ttl_minutes`` is the merchant's override when the caller knows it."""
         request_hash = hashlib.sha256(
             json.dumps(request.fingerprint(), sort_keys=True).encode()
         ).hexdigest()
@@ -67,12 +73,10 @@ class SessionService:
             if record is not None:
                 return await self._replay(record, request_hash)
 
-        merchant = await self.merchants.get(tenant.merchant_id)
-        ttl = (
-            timedelta(minutes=merchant.session_ttl_minutes)
-            if merchant is not None and merchant.session_ttl_minutes
-            else self.default_ttl
-        )
+        if ttl_minutes is None:
+            merchant = await self.merchants.get(tenant.merchant_id)
+            ttl_minutes = merchant.session_ttl_minutes if merchant is not None else None
+        ttl = timedelta(minutes=ttl_minutes) if ttl_minutes else self.default_ttl
         now = _truncate_to_ms(utcnow())
         kyc_session = KycSession(
             id=uuid.uuid4(),
@@ -90,9 +94,9 @@ class SessionService:
             expires_at=now + ttl,
         )
         self.db.add(kyc_session)
-        # No ORM relationship orders these inserts, so the session row goes first explicitly.
-        await self.db.flush()
         if idempotency_key is not None:
+            # No ORM relationship orders these inserts, so the session row goes first explicitly.
+            await self.db.flush()
             self.db.add(
                 IdempotencyRecord(
                     merchant_id=tenant.merchant_id,
@@ -102,11 +106,11 @@ class SessionService:
                     session_id=kyc_session.id,
                 )
             )
-        try:
-            await self.db.flush()
-        except IntegrityError:
-            # Another request with the same key committed between our lookup and insert.
-            raise IdempotencyInFlight() from None
+            try:
+                await self.db.flush()
+            except IntegrityError:
+                # Another request with the same key committed between our lookup and insert.
+                raise IdempotencyInFlight() from None
         await self.audit.record(
             action="session.created",
             actor_type="merchant",

@@ -71,17 +71,20 @@ def _face_oval() -> list[int]:
 
 def _delaunay(points: FloatArray, width: int, height: int) -> npt.NDArray[np.int32]:
     subdiv = cv2.Subdiv2D((-1, -1, width + 2, height + 2))
-    lookup: dict[tuple[float, float], int] = {}
-    for index, (x, y) in enumerate(points[:, :2]):
-        px = float(min(max(x, -0.5), width + 0.5))
-        py = float(min(max(y, -0.5), height + 0.5))
-        lookup.setdefault((round(px, 2), round(py, 2)), index)
-        subdiv.insert((px, py))
+    clipped = np.stack(
+        [np.clip(points[:, 0], -0.5, width + 0.5), np.clip(points[:, 1], -0.5, height + 0.5)],
+        axis=1,
+    )
+    for x, y in clipped:
+        subdiv.insert((float(x), float(y)))
     triangles: list[tuple[int, int, int]] = []
     for t in subdiv.getTriangleList():
-        corners = [(round(float(t[i]), 2), round(float(t[i + 1]), 2)) for i in (0, 2, 4)]
-        if all(c in lookup for c in corners):
-            triangles.append((lookup[corners[0]], lookup[corners[1]], lookup[corners[2]]))
+        corners = np.array([[t[0], t[1]], [t[2], t[3]], [t[4], t[5]]], dtype=np.float64)
+        # Subdiv2D keeps float32 copies, so vertices are matched to the nearest input point.
+        distances = np.linalg.norm(clipped[None, :, :] - corners[:, None, :], axis=2)
+        nearest = distances.argmin(axis=1)
+        if distances[np.arange(3), nearest].max() < 0.05 and len(set(nearest.tolist())) == 3:
+            triangles.append((int(nearest[0]), int(nearest[1]), int(nearest[2])))
     return np.array(triangles, dtype=np.int32)
 
 
@@ -101,7 +104,7 @@ def _head(face: SourceFace) -> _Head:
         mask = seg.process(photo).segmentation_mask.astype(np.float32)
     # Everything the mesh covers is person, whatever the segmenter thinks of a grey photo.
     hull = cv2.convexHull(mesh[:, :2].astype(np.float32)).astype(np.int32)
-    cv2.fillConvexPoly(mask, hull, 1.0)
+    cv2.fillConvexPoly(mask, hull, (1.0,))
     mask = cv2.GaussianBlur(np.clip(mask, 0.0, 1.0), (0, 0), 1.5)
 
     centre = mesh[:, :2].mean(axis=0)
@@ -109,7 +112,7 @@ def _head(face: SourceFace) -> _Head:
     chin_y = float(mesh[152, 1])
     oval = mesh[_face_oval()]
     extra: list[tuple[float, float, float, float]] = []
-    for push, depth, static_below_chin in ((0.2, 0.35, 0.6), (0.6, 0.75, 0.15)):
+    for push, depth, static_below_chin in ((0.2, 0.35, 0.6), (0.6, 0.75, 0.15), (1.1, 0.9, 0.0)):
         for x, y, z in oval:
             ox, oy = centre + (1.0 + push) * (np.array([x, y]) - centre)
             weight = 1.0 if oy < chin_y else static_below_chin
@@ -139,7 +142,8 @@ def _rotation(yaw: float, pitch: float, roll: float) -> FloatArray:
     r_yaw = np.array([[math.cos(a), 0, -math.sin(a)], [0, 1, 0], [math.sin(a), 0, math.cos(a)]])
     r_pitch = np.array([[1, 0, 0], [0, math.cos(b), math.sin(b)], [0, -math.sin(b), math.cos(b)]])
     r_roll = np.array([[math.cos(c), -math.sin(c), 0], [math.sin(c), math.cos(c), 0], [0, 0, 1]])
-    return r_roll @ r_pitch @ r_yaw
+    rotation: FloatArray = r_roll @ r_pitch @ r_yaw
+    return rotation
 
 
 def _warp_mesh(
@@ -163,7 +167,7 @@ def _warp_mesh(
         if abs(area) < 1e-3:
             continue
         inverse[t] = cv2.getAffineTransform(dst, source[tri].astype(np.float32))
-        cv2.fillConvexPoly(ids, np.round(dst).astype(np.int32), int(t))
+        cv2.fillConvexPoly(ids, np.round(dst).astype(np.int32), (int(t),))
     ys, xs = np.mgrid[0:height, 0:width]
     valid = ids >= 0
     matrices = inverse[np.where(valid, ids, 0)]
@@ -245,7 +249,7 @@ def _camera(image: npt.NDArray[np.float32], rng: random.Random, quality: int) ->
     sigma = rng.uniform(1.0, 3.5) / 255.0
     noisy = image + noise_rng.normal(0.0, sigma, image.shape).astype(np.float32)
     if rng.random() < 0.3:
-        noisy = cv2.GaussianBlur(noisy, (0, 0), rng.uniform(0.4, 0.9))
+        noisy = np.asarray(cv2.GaussianBlur(noisy, (0, 0), rng.uniform(0.4, 0.9)), np.float32)
     rgb = np.clip(noisy * 255.0 + 0.5, 0, 255).astype(np.uint8)
     buffer = io.BytesIO()
     Image.fromarray(rgb).save(buffer, format="JPEG", quality=quality)

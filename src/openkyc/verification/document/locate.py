@@ -34,7 +34,7 @@ class ZoneCandidate:
         return np.asarray(cv2.boxPoints(rect), dtype=np.float32)
 
 
-def _candidates_at(grey: GreyImage, kernel: int, scale: float) -> list[ZoneCandidate]:
+def _text_mask(grey: GreyImage, kernel: int) -> GreyImage:
     square = cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, kernel))
     blackhat = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, square)
     _, mask = cv2.threshold(blackhat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
@@ -42,15 +42,27 @@ def _candidates_at(grey: GreyImage, kernel: int, scale: float) -> list[ZoneCandi
     mask[blackhat < 25] = 0
     close = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kernel + 2, kernel + 2))
     merged = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, close)
-    merged = cv2.morphologyEx(
-        merged, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
-    )
-    contours, _ = cv2.findContours(merged, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    image_area = grey.shape[0] * grey.shape[1]
-    found: list[ZoneCandidate] = []
+    opening = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
+    return np.asarray(cv2.morphologyEx(merged, cv2.MORPH_OPEN, opening), dtype=np.uint8)
+
+
+@dataclass(frozen=True, slots=True)
+class _Blob:
+    cx: float
+    cy: float
+    length: float
+    thickness: float
+    angle: float  # of the long side, degrees
+    points: npt.NDArray[np.float32]
+    solidity: float
+
+
+def _blobs(mask: GreyImage, min_area: float) -> list[_Blob]:
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    out: list[_Blob] = []
     for contour in contours:
         area = cv2.contourArea(contour)
-        if area < image_area * 0.002:
+        if area < min_area:
             continue
         (cx, cy), (w, h), angle = cv2.minAreaRect(contour)
         if w < h:
@@ -58,21 +70,126 @@ def _candidates_at(grey: GreyImage, kernel: int, scale: float) -> list[ZoneCandi
             angle += 90.0
         if h <= 0:
             continue
-        aspect = w / h
-        solidity = area / (w * h)
-        if aspect < 2.5 or solidity < 0.45:
+        points = contour.reshape(-1, 2).astype(np.float32)
+        out.append(_Blob(cx, cy, w, h, angle, points, area / (w * h)))
+    return out
+
+
+def _angle_gap(a: float, b: float) -> float:
+    gap = abs(a - b) % 180.0
+    return min(gap, 180.0 - gap)
+
+
+def _blob_of(points: npt.NDArray[np.float32], area: float) -> _Blob | None:
+    (cx, cy), (w, h), angle = cv2.minAreaRect(points)
+    if w < h:
+        w, h = h, w
+        angle += 90.0
+    if h <= 0:
+        return None
+    return _Blob(cx, cy, w, h, angle, points, area / (w * h))
+
+
+def _join_collinear(blobs: list[_Blob]) -> list[_Blob]:
+    """Rejoin pieces of one text row that the closing left apart (at wide gaps in a row)."""
+    rows = [b for b in blobs if b.length / b.thickness >= 2.5]
+    others = [b for b in blobs if b.length / b.thickness < 2.5]
+    merged = True
+    while merged:
+        merged = False
+        for i, a in enumerate(rows):
+            theta = math.radians(a.angle)
+            ux, uy = math.cos(theta), math.sin(theta)
+            for j in range(i + 1, len(rows)):
+                b = rows[j]
+                if _angle_gap(a.angle, b.angle) > 6:
+                    continue
+                dx, dy = b.cx - a.cx, b.cy - a.cy
+                across = abs(-dx * uy + dy * ux)
+                gap = abs(dx * ux + dy * uy) - (a.length + b.length) / 2
+                thick = max(a.thickness, b.thickness)
+                if across > 0.45 * thick or gap > 2.5 * thick or not 0.6 < a.thickness / b.thickness < 1.7:
+                    continue
+                area = a.solidity * a.length * a.thickness + b.solidity * b.length * b.thickness
+                joined = _blob_of(np.concatenate([a.points, b.points]), area)
+                if joined is None:
+                    continue
+                rows[i] = joined
+                del rows[j]
+                merged = True
+                break
+            if merged:
+                break
+    return rows + others
+
+
+def _group_lines(lines: list[_Blob]) -> list[list[_Blob]]:
+    """Groups of parallel text lines of similar length stacked at line spacing: a zone's rows."""
+    groups: list[list[_Blob]] = []
+    used: set[int] = set()
+    order = sorted(range(len(lines)), key=lambda i: -lines[i].length)
+    for i in order:
+        if i in used:
             continue
-        # Zones are 2-3 lines of 30-44 characters: aspect 4-12 for the whole block.
+        seed = lines[i]
+        theta = math.radians(seed.angle)
+        ux, uy = math.cos(theta), math.sin(theta)
+        group = [seed]
+        used.add(i)
+        for j in order:
+            if j in used:
+                continue
+            other = lines[j]
+            if _angle_gap(seed.angle, other.angle) > 5 or not 0.75 < other.length / seed.length < 1.33:
+                continue
+            dx, dy = other.cx - seed.cx, other.cy - seed.cy
+            along = dx * ux + dy * uy
+            across = abs(-dx * uy + dy * ux)
+            if abs(along) > 0.2 * seed.length:
+                continue
+            if across > 3.2 * seed.thickness * len(group):
+                continue
+            group.append(other)
+            used.add(j)
+            if len(group) == 3:
+                break
+        groups.append(group)
+    return groups
+
+
+def _zone_of(parts: list[_Blob], scale: float, score: float) -> ZoneCandidate:
+    points = np.concatenate([p.points for p in parts])
+    (cx, cy), (w, h), angle = cv2.minAreaRect(points)
+    if w < h:
+        w, h = h, w
+        angle += 90.0
+    return ZoneCandidate(centre=(cx / scale, cy / scale), size=(w / scale, h / scale), angle=angle, score=score)
+
+
+def _candidates_at(grey: GreyImage, kernel: int, scale: float) -> list[ZoneCandidate]:
+    mask = _text_mask(grey, kernel)
+    image_area = grey.shape[0] * grey.shape[1]
+    blobs = _join_collinear(_blobs(mask, image_area * 0.0002))
+    found: list[ZoneCandidate] = []
+    # Rows that stayed apart: group them into zones of two or three lines.
+    rows = [b for b in blobs if b.length / b.thickness >= 9 and b.solidity > 0.5]
+    for group in _group_lines(rows):
+        if len(group) < 2:
+            continue
+        lengths = [g.length for g in group]
+        evenness = min(lengths) / max(lengths)
+        size = sum(g.length * g.thickness for g in group) / image_area
+        found.append(_zone_of(group, scale, evenness * math.sqrt(size) * (1.0 + 0.1 * len(group))))
+    # Rows merged into one block by the closing.
+    for blob in blobs:
+        aspect = blob.length / blob.thickness
+        if blob.solidity < 0.45 or not 2.5 <= aspect < 14:
+            continue
+        area = blob.length * blob.thickness * blob.solidity
+        if area < image_area * 0.002:
+            continue
         shape = math.exp(-((math.log(aspect) - math.log(7.0)) ** 2) / 0.8)
-        score = shape * solidity * math.sqrt(area / image_area)
-        found.append(
-            ZoneCandidate(
-                centre=(cx / scale, cy / scale),
-                size=(w / scale, h / scale),
-                angle=angle,
-                score=score,
-            )
-        )
+        found.append(_zone_of([blob], scale, 0.8 * shape * blob.solidity * math.sqrt(area / image_area)))
     return found
 
 

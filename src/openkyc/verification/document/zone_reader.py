@@ -13,6 +13,7 @@ import numpy.typing as npt
 from .correction import Correction, correct, normalise
 from .locate import ZoneCandidate, find_zones, upright_crop
 from .ocr import MrzOcr, TextLine
+from .rows import split_rows
 
 BGRImage = npt.NDArray[np.uint8]
 
@@ -56,6 +57,15 @@ class ZoneReader:
         self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int
     ) -> tuple[Correction | None, list[str]]:
         crop = upright_crop(image, zone, flip=flip, target_width=width)
+        split = split_rows(crop)
+        if 2 <= len(split) <= 4:
+            texts = [
+                self._ocr.recognise(np.ascontiguousarray(crop[r.top : r.bottom, r.left : r.right]))[0]
+                for r in split
+            ]
+            result = correct(texts)
+            if result is not None:
+                return result, texts
         rows = merge_rows(self._ocr.read_lines(crop))
         return correct(rows), rows
 

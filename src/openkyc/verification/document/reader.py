@@ -1,0 +1,169 @@
+"""The public document reader: images in, a checked and interpreted document out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+
+import numpy as np
+import numpy.typing as npt
+
+from openkyc.verification.types import Finding, ModelInfo, Timing
+
+from . import reasons
+from .images import ImageDecodeError, to_bgr
+from .interpret import interpret
+from .mrz_parse import MrzError, parse
+from .ocr import MrzOcr, shared_ocr
+from .portrait import estimate_portrait
+from .results import DocumentResult, MrzData
+from .visual_zone import VisualZoneReader, shared_visual_zone
+from .zone_reader import ZoneReader, ZoneReading
+
+ImageInput = bytes | npt.NDArray[np.uint8]
+
+
+class DocumentReader:
+    """Reads identity documents. Models load once, when the reader is built; one reader serves
+    a whole worker process (calls are serialised around the OCR engine)."""
+
+    def __init__(self, *, visual_zone: bool = True, ocr: MrzOcr | None = None) -> None:
+        self._ocr = ocr or shared_ocr()
+        self._zones = ZoneReader(self._ocr)
+        self._visual: VisualZoneReader | None = shared_visual_zone() if visual_zone else None
+        self._lock = threading.Lock()
+
+    @property
+    def models(self) -> tuple[ModelInfo, ...]:
+        models = self._ocr.models
+        if self._visual is not None:
+            models += self._visual.models
+        return models
+
+    def read(
+        self,
+        front: ImageInput,
+        back: ImageInput | None = None,
+        *,
+        today: dt.date | None = None,
+    ) -> DocumentResult:
+        today = today or dt.date.today()
+        started = time.perf_counter()
+        timings: list[Timing] = []
+        try:
+            sides = [("front", to_bgr(front))]
+            if back is not None:
+                sides.append(("back", to_bgr(back)))
+        except ImageDecodeError:
+            return DocumentResult(
+                found=False,
+                valid=False,
+                findings=(Finding(reasons.DOCUMENT_UNREADABLE),),
+                models=self.models,
+            )
+        # ID cards carry the zone on the back: look there first when a back is given.
+        order = sorted(sides, key=lambda s: s[0] != "back")
+        reading: ZoneReading | None = None
+        side = None
+        with self._lock:
+            for side, image in order:
+                reading = self._zones.read(image)
+                for stage, ms in reading.timings.items():
+                    timings.append(Timing(f"{side}.{stage}", round(ms, 2)))
+                if reading.correction is not None:
+                    break
+        assert reading is not None and side is not None
+        front_image = sides[0][1]
+        if reading.correction is None:
+            return self._not_verified(reading, timings, started)
+        mrz = reading.correction.mrz
+        fields = interpret(mrz, today)
+        findings: list[Finding] = []
+        if fields.expiry_date is not None and fields.expiry_date < today:
+            findings.append(Finding(reasons.DOCUMENT_EXPIRED, {"expiry": fields.expiry_date.isoformat()}))
+        stage = time.perf_counter()
+        angle = reading.angle if side == "front" else None
+        portrait = estimate_portrait(front_image, reading.zone if side == "front" else None, mrz.format, angle)
+        timings.append(Timing("portrait", round((time.perf_counter() - stage) * 1000, 2)))
+        visual_fields = ()
+        surname_cyr, given_cyr = fields.surname_cyrillic, fields.given_names_cyrillic
+        if self._visual is not None and surname_cyr is None:
+            stage = time.perf_counter()
+            vz_image = sides[0][1] if side == "front" or len(sides) == 1 else front_image
+            visual_fields = self._visual.confirm_names(vz_image, mrz, angle if side == "front" else None)
+            timings.append(Timing("visual_zone", round((time.perf_counter() - stage) * 1000, 2)))
+            for vf in visual_fields:
+                if vf.confirmed_by_mrz and vf.name == "surname":
+                    surname_cyr = vf.text
+                elif vf.confirmed_by_mrz and vf.name == "given_names":
+                    given_cyr = vf.text
+        timings.append(Timing("total", round((time.perf_counter() - started) * 1000, 2)))
+        return DocumentResult(
+            found=True,
+            valid=True,
+            kind=fields.kind,
+            document_type=fields.document_type,
+            issuing_country=fields.issuing_country,
+            number=fields.number,
+            surname=fields.surname,
+            given_names=fields.given_names,
+            surname_cyrillic=surname_cyr,
+            given_names_cyrillic=given_cyr,
+            patronymic=fields.patronymic,
+            sex=fields.sex,
+            birth_date=fields.birth_date,
+            nationality=fields.nationality,
+            expiry_date=fields.expiry_date,
+            issue_date=fields.issue_date,
+            personal_number=fields.personal_number,
+            department_code=fields.department_code,
+            mrz_lines=mrz.lines,
+            check_digits=mrz.checks,
+            findings=tuple(findings),
+            portrait_box=portrait,
+            visual_fields=visual_fields,
+            models=self.models,
+            timings=tuple(timings),
+            mrz_side=side,
+        )
+
+    def _not_verified(
+        self, reading: ZoneReading, timings: list[Timing], started: float
+    ) -> DocumentResult:
+        """A zone that was seen but failed its check digits is reported, never its fields."""
+        timings.append(Timing("total", round((time.perf_counter() - started) * 1000, 2)))
+        best: MrzData | None = None
+        for size in (3, 2):
+            rows = [r for r in reading.raw_lines if len(r) >= 20][-size:]
+            try:
+                best = parse(rows)
+                break
+            except MrzError:
+                continue
+        seen = bool(reading.raw_lines) and any(r.count("<") >= 2 for r in reading.raw_lines)
+        code = reasons.DOCUMENT_MRZ_UNVERIFIED if seen else reasons.DOCUMENT_MRZ_NOT_FOUND
+        return DocumentResult(
+            found=seen,
+            valid=False,
+            mrz_lines=best.lines if best is not None else (),
+            check_digits=best.checks if best is not None else (),
+            findings=(Finding(code),),
+            models=self.models,
+            timings=tuple(timings),
+        )
+
+
+_default_reader: DocumentReader | None = None
+_default_lock = threading.Lock()
+
+
+def read_document(
+    front: ImageInput, back: ImageInput | None = None, *, today: dt.date | None = None
+) -> DocumentResult:
+    """Read with the process-wide reader (built on first use)."""
+    global _default_reader
+    with _default_lock:
+        if _default_reader is None:
+            _default_reader = DocumentReader()
+    return _default_reader.read(front, back, today=today)

@@ -1,0 +1,74 @@
+"""Splitting an upright zone crop into its text rows without the text detector.
+
+The detector costs two thirds of the OCR time on a zone crop, and a zone is a few long parallel
+rows on a plain background: a projection profile of the dark detail finds them in a millisecond.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+BGRImage = npt.NDArray[np.uint8]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    top: int
+    bottom: int
+    left: int
+    right: int
+
+
+def split_rows(crop: BGRImage) -> list[Row]:
+    grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    height, width = grey.shape
+    kernel = max(9, height // 5) | 1
+    blackhat = cv2.morphologyEx(
+        grey, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, kernel))
+    )
+    _, mask = cv2.threshold(blackhat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    mask[blackhat < 20] = 0
+    profile = mask.mean(axis=1).astype(np.float64)
+    profile = np.convolve(profile, np.ones(3) / 3, mode="same")
+    if profile.max() <= 0:
+        return []
+    on = profile > 0.35 * profile.max()
+    rows: list[Row] = []
+    y = 0
+    while y < height:
+        if not on[y]:
+            y += 1
+            continue
+        start = y
+        while y < height and on[y]:
+            y += 1
+        band_height = y - start
+        if band_height < 6:
+            continue
+        columns = np.flatnonzero(mask[start:y].sum(axis=0) > 0)
+        if columns.size == 0:
+            continue
+        # A zone row spans most of the crop; short bands are neighbouring printed text.
+        if columns[-1] - columns[0] < 0.6 * width:
+            continue
+        pad_y = max(3, int(band_height * 0.35))
+        pad_x = max(4, int(band_height * 0.6))
+        rows.append(
+            Row(
+                top=max(0, start - pad_y),
+                bottom=min(height, y + pad_y),
+                left=max(0, int(columns[0]) - pad_x),
+                right=min(width, int(columns[-1]) + pad_x),
+            )
+        )
+    if len(rows) > 1:
+        heights = sorted(r.bottom - r.top for r in rows)
+        median = heights[len(heights) // 2]
+        # Two rows touching each other show up as one band about twice as tall.
+        if any(r.bottom - r.top > 1.7 * median for r in rows):
+            return []
+    return rows
