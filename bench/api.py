@@ -57,7 +57,16 @@ def _wait(port: int, timeout: float = 30) -> None:
 
 
 def _serve(target: list[str], env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    command = [*_pin(0), str(BIN / "uvicorn"), *target, "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    command = [
+        *_pin(0),
+        str(BIN / "uvicorn"),
+        *target,
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
     _wait(port)
     return process
@@ -80,10 +89,15 @@ def _openkyc_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
 
 
 def _provision(env: dict[str, str]) -> dict[str, str]:
-    subprocess.run([str(BIN / "openkyc"), "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "openkyc"), "db", "upgrade"], env=env, check=True, capture_output=True
+    )
     out = subprocess.run(
         [str(BIN / "openkyc"), "merchants", "create", "--name", "Bench", "--json"],
-        env=env, check=True, capture_output=True, text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     keys: dict[str, str] = json.loads(out)["test"]
     return keys
@@ -170,7 +184,9 @@ def main() -> None:
     bare = _serve(["bench.bare_app:app"], dict(os.environ), bare_port)
     rows = []
     try:
-        bare_runs = [_measure(bare_port, _bare_factory(bare_port), args) for _ in range(args.repeat)]
+        bare_runs = [
+            _measure(bare_port, _bare_factory(bare_port), args) for _ in range(args.repeat)
+        ]
     finally:
         bare.terminate()
         bare.wait()
@@ -192,7 +208,9 @@ def main() -> None:
                 server.wait()
                 if url:
                     _scratch_postgres(url, create=False)
-        rows.append((f"OpenKYC signed create ({name})", statistics.median(r[0] for r in runs), runs))
+        rows.append(
+            (f"OpenKYC signed create ({name})", statistics.median(r[0] for r in runs), runs)
+        )
 
     print(f"{'endpoint':38} {'req/s':>8} {'ratio':>6} {'p50@100rps':>11} {'p99@100rps':>11}")
     for label, rps, runs in rows:

@@ -21,6 +21,7 @@ from openkyc.api.openapi import SIGNING_GUIDE
 from openkyc.config import Settings
 from openkyc.state import AppState, build_state
 from openkyc.web.hosted import routes as hosted_routes
+from openkyc.worker.consumer import EmbeddedWorker
 from openkyc.worker.periodic import run_periodic_jobs
 
 logger = logging.getLogger("openkyc")
@@ -52,11 +53,17 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         app_state = state or build_state(settings)
         app.state.openkyc = app_state
         background: asyncio.Task[None] | None = None
+        worker: EmbeddedWorker | None = None
         if settings.run_worker_in_process:
+            # Embedded mode: worker threads and the sweep live in this process.
+            worker = EmbeddedWorker(app_state.queue, app_state.settings.worker_threads)
+            worker.start()
             background = asyncio.create_task(run_periodic_jobs(app_state))
         try:
             yield
         finally:
+            if worker is not None:
+                await asyncio.to_thread(worker.stop)
             if background is not None:
                 background.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

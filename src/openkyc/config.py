@@ -52,8 +52,9 @@ class Settings(BaseSettings):
     storage_dir: Path | None = None  # default: <data_dir>/objects
     # Decoded images larger than this are refused before their pixels are read.
     upload_max_pixels: int = Field(default=40_000_000, ge=1_000_000)
-    upload_max_per_session: int = Field(default=80, ge=4)
-    selfie_max_frames: int = Field(default=12, ge=1, le=30)
+    # Room for every retake: (selfie burst + document photos) x (retakes + 1), and redos.
+    upload_max_per_session: int = Field(default=200, ge=4)
+    selfie_max_frames: int = Field(default=24, ge=1, le=40)
     hosted_rate_limit_session: str = "60/minute"
     hosted_rate_limit_ip: str = "300/minute"
     handoff_ttl_minutes: int = Field(default=15, ge=1)

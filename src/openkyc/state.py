@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,6 +17,9 @@ from openkyc.encryption import Keyring
 from openkyc.storage.factory import build_storage
 from openkyc.storage.interface import ObjectStorage
 
+if TYPE_CHECKING:
+    from openkyc.worker.queue import JobQueue
+
 
 @dataclass
 class AppState:
@@ -26,6 +30,8 @@ class AppState:
     replay_guard: ReplayGuard
     rate_limiter: KeyRateLimiter
     storage: ObjectStorage
+    # Jobs enqueued after commit go here (SQLite file embedded, Redis in production).
+    queue: JobQueue
 
     async def close(self) -> None:
         await self.replay_guard.close()
@@ -38,7 +44,7 @@ def build_keyring(settings: Settings) -> Keyring:
     return Keyring(active, keys)
 
 
-def build_state(settings: Settings) -> AppState:
+def build_state(settings: Settings, *, queue: JobQueue | None = None) -> AppState:
     # The embedded database and local media live in the data dir; make sure it exists.
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.resolved_database_url)
@@ -47,12 +53,20 @@ def build_state(settings: Settings) -> AppState:
         replay = RedisReplayGuard(Redis.from_url(settings.redis_url))
     else:
         replay = MemoryReplayGuard()
+    # Imported here: the worker's modules import this one.
+    from openkyc.worker.enqueue import bind_queue
+    from openkyc.worker.queue import build_queue
+
+    job_queue = queue or build_queue(settings)
+    sessionmaker = create_sessionmaker(engine)
+    bind_queue(sessionmaker, job_queue)
     return AppState(
         settings=settings,
         engine=engine,
-        sessionmaker=create_sessionmaker(engine),
+        sessionmaker=sessionmaker,
         keyring=build_keyring(settings),
         replay_guard=replay,
         rate_limiter=KeyRateLimiter(settings.rate_limit, settings.redis_url),
         storage=build_storage(settings),
+        queue=job_queue,
     )

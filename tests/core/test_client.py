@@ -38,3 +38,15 @@ async def test_client_raises_typed_errors(live_server: LiveServer, merchant: Mer
         with pytest.raises(ValidationError) as invalid:
             kyc.create_session(language="de")
         assert invalid.value.code == "VALIDATION_ERROR"
+
+
+async def test_a_created_session_is_readable_as_soon_as_the_response_arrives(
+    live_server: LiveServer, merchant: MerchantInfo
+) -> None:
+    # Guards the edge's transaction: the commit must happen before the 201 is sent.
+    with OpenKycClient(
+        live_server.base_url, api_key=merchant.test.api_key, secret_key=merchant.test.secret_key
+    ) as kyc:
+        for index in range(30):
+            created = kyc.create_session(customer_id=f"race-{index}")
+            assert kyc.get_session(created.id).id == created.id

@@ -33,7 +33,12 @@ async def get_state(request: Request) -> AppState:
 
 
 async def db_session(state: AppState = Depends(get_state)) -> AsyncIterator[AsyncSession]:
-    """The request's transaction: committed when the endpoint returns, rolled back if it raises."""
+    """The request's transaction: committed when the endpoint returns, rolled back if it raises.
+
+    Always use it as ``Depends(db_session, scope="function")``: with FastAPI's default
+    "request" scope the commit runs after the response is sent, so a client could read
+    before the write is visible.
+    """
     async with unit_of_work(state.sessionmaker) as session:
         yield session
 
@@ -70,7 +75,7 @@ async def authenticate(
     request: Request,
     body: bytes = Depends(raw_body),
     state: AppState = Depends(get_state),
-    session: AsyncSession = Depends(db_session),
+    session: AsyncSession = Depends(db_session, scope="function"),
 ) -> MerchantPrincipal:
     api_key = request.headers.get("x-api-key")
     timestamp = request.headers.get("x-timestamp")

@@ -46,7 +46,7 @@ async def create_session(
     request: Request,
     body: bytes = Depends(raw_body),
     principal: MerchantPrincipal = Depends(authenticate),
-    session: AsyncSession = Depends(db_session),
+    session: AsyncSession = Depends(db_session, scope="function"),
     state: AppState = Depends(get_state),
 ) -> JSONResponse:
     """Create a verification session and return the link to send the customer to."""
@@ -74,7 +74,7 @@ async def create_session(
 async def list_sessions(
     request: Request,
     principal: MerchantPrincipal = Depends(authenticate),
-    session: AsyncSession = Depends(db_session),
+    session: AsyncSession = Depends(db_session, scope="function"),
     state: AppState = Depends(get_state),
 ) -> dict[str, Any]:
     """List sessions, newest first. Query: ``limit`` (≤100, default 50), ``offset``, ``status``."""
@@ -100,7 +100,7 @@ async def list_sessions(
 async def get_session(
     session_id: str,
     principal: MerchantPrincipal = Depends(authenticate),
-    session: AsyncSession = Depends(db_session),
+    session: AsyncSession = Depends(db_session, scope="function"),
     state: AppState = Depends(get_state),
 ) -> dict[str, Any]:
     """One session, with ``verification`` once decided (null before)."""

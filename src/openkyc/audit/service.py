@@ -29,13 +29,13 @@ class AuditService:
         # Added, not flushed: the row goes out with the caller's next flush or commit, which
         # saves a round trip on every audited request.
         event = AuditEvent(
-                action=action,
-                actor_type=actor_type,
-                actor_id=actor_id,
-                subject_type=subject_type,
-                subject_id=subject_id,
-                merchant_id=merchant_id,
-                data=data or {},
+            action=action,
+            actor_type=actor_type,
+            actor_id=actor_id,
+            subject_type=subject_type,
+            subject_id=subject_id,
+            merchant_id=merchant_id,
+            data=data or {},
         )
         self.session.add(event)
         return event

@@ -16,6 +16,12 @@ from openkyc.client.errors import (
 )
 from openkyc.client.models import Pagination, Session, SessionList, Verification
 from openkyc.client.sync import OpenKycClient
+from openkyc.client.webhooks import (
+    WebhookVerificationError,
+    WebhookVerifier,
+    verify_lovepay_signature,
+    verify_standard_signature,
+)
 
 __all__ = [
     "AuthenticationError",
@@ -28,4 +34,8 @@ __all__ = [
     "SessionList",
     "ValidationError",
     "Verification",
+    "WebhookVerificationError",
+    "WebhookVerifier",
+    "verify_lovepay_signature",
+    "verify_standard_signature",
 ]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openkyc.audit.service import AuditService
@@ -72,10 +73,27 @@ class FlowService:
         session NOT_STARTED -> IN_PROGRESS (which fires the merchant's events)."""
         flow = await self.flows.get_for_update(kyc_session.id)
         if flow is not None:
-            return Opened(flow, None, self.token_matches(flow, token))
+            if self.token_matches(flow, token):
+                return Opened(flow, None, True)
+            if flow.step == FlowStep.CONSENT.value and flow.handoff_device_token_hash is None:
+                # Nothing was done yet: link previews (messengers fetch links) and a browser
+                # switch must not lock the customer out, so a new browser simply takes over.
+                issued = new_token()
+                flow.token_hash = hash_token(issued)
+                await self.db.flush()
+                return Opened(flow, issued, True)
+            return Opened(flow, None, False)
         issued = new_token()
         flow = HostedFlow(session_id=kyc_session.id, token_hash=hash_token(issued))
-        await self.flows.add(flow)
+        try:
+            async with self.db.begin_nested():
+                await self.flows.add(flow)
+        except IntegrityError:
+            # Two first visits at once (a double tap): the other request created the flow.
+            existing = await self.flows.get_for_update(kyc_session.id)
+            if existing is None:
+                raise
+            return Opened(existing, None, self.token_matches(existing, token))
         if effective_status(kyc_session, utcnow()) is SessionStatus.NOT_STARTED:
             await self.sessions.transition(
                 kyc_session, SessionStatus.IN_PROGRESS, actor_type="customer"

@@ -8,7 +8,6 @@ so a portrait phone photo stays upright.
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -55,19 +54,18 @@ def sanitise_image(data: bytes, *, max_bytes: int, max_pixels: int) -> Sanitised
     if kind is None:
         raise UploadRejected("upload_not_image")
     try:
-        with warnings.catch_warnings():
-            # Pillow's own bomb guard (Image.MAX_IMAGE_PIXELS) only warns below twice the
-            # limit; here it refuses. Our cap (max_pixels) is stricter and checked first.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[kind]])
-            width, height = image.size
-            # Checked on the header, before a single pixel is decoded.
-            if width * height > max_pixels:
-                raise UploadRejected("upload_too_many_pixels")
-            if min(width, height) < _MIN_SIDE:
-                raise UploadRejected("upload_too_small")
-            image.load()
-            upright = ImageOps.exif_transpose(image)
+        # Image.open reads the header only. Pillow's own bomb guard (Image.MAX_IMAGE_PIXELS)
+        # warns above ~89 Mpx and raises above twice that; our cap is stricter and checked
+        # here, before a single pixel is decoded. (No warnings.catch_warnings: it is not
+        # thread-safe, and this runs in worker threads.)
+        image = Image.open(io.BytesIO(data), formats=[_PILLOW_FORMATS[kind]])
+        width, height = image.size
+        if width * height > max_pixels:
+            raise UploadRejected("upload_too_many_pixels")
+        if min(width, height) < _MIN_SIDE:
+            raise UploadRejected("upload_too_small")
+        image.load()
+        upright = ImageOps.exif_transpose(image)
     except UploadRejected:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):

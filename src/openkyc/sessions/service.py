@@ -29,6 +29,15 @@ from openkyc.sessions.models import (
 from openkyc.sessions.presenters import effective_status
 from openkyc.sessions.repository import IdempotencyRepository, SessionRepository
 from openkyc.sessions.schemas import CreateSessionRequest
+from openkyc.webhooks.service import WebhookService
+
+# The webhook event each status change emits (kyc.started and kyc.expired are extensions).
+_WEBHOOK_EVENTS = {
+    SessionStatus.IN_PROGRESS: "kyc.started",
+    SessionStatus.APPROVED: "kyc.completed",
+    SessionStatus.DECLINED: "kyc.failed",
+    SessionStatus.EXPIRED: "kyc.expired",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +184,16 @@ class SessionService:
                 subject_id=str(session_id),
                 data={"to": SessionStatus.EXPIRED.value, "reason": "expires_at passed"},
             )
+            expired_session = await self.sessions.get(session_id)
+            if expired_session is not None:
+                await self._record_event(expired_session, SessionStatus.EXPIRED)
         return expired
+
+    async def _record_event(self, kyc_session: KycSession, to: SessionStatus) -> None:
+        # Same transaction as the change: the event exists if and only if the change does.
+        await WebhookService(self.db, self.keyring).record_session_event(
+            kyc_session, _WEBHOOK_EVENTS[to], self.verification_of(kyc_session)
+        )
 
     async def transition(
         self,
@@ -216,3 +234,4 @@ class SessionService:
             subject_id=str(kyc_session.id),
             data={"from": current.value, "to": to.value, "reasons": list(reasons)},
         )
+        await self._record_event(kyc_session, to)

@@ -132,7 +132,9 @@ def _background(
         base = np.array([120, 120, 115], np.float32)
         tex = low * 40 + cv2.GaussianBlur(fine, (0, 0), 2) * 8
     tint = rng.uniform(0.85, 1.15, 3).astype(np.float32)
-    return np.clip(base[None, None, :] * tint + tex[..., None], 0, 255).astype(np.float32)
+    return np.asarray(
+        np.clip(base[None, None, :] * tint + tex[..., None], 0, 255), dtype=np.float32
+    )
 
 
 def document_quad(flat_size: tuple[int, int], distortion: Distortion, rng: random.Random) -> Quad:
@@ -170,15 +172,19 @@ def photograph(
     src = np.array([(0, 0), (w, 0), (w, h), (0, h)], np.float32)
     matrix = cv2.getPerspectiveTransform(src, np.array(quad, np.float32))
     frame = _background(fw, fh, distortion.background, nprng)
-    mask = cv2.warpPerspective(
-        np.ones((h, w), np.float32), matrix, (fw, fh), flags=cv2.INTER_LINEAR
+    mask = np.asarray(
+        cv2.warpPerspective(np.ones((h, w), np.float32), matrix, (fw, fh), flags=cv2.INTER_LINEAR),
+        dtype=np.float32,
     )
     # A soft contact shadow makes the document edge look photographed rather than pasted.
     shadow = cv2.GaussianBlur(mask, (0, 0), max(2.0, fw / 300))
     shadow = np.roll(shadow, (int(fh / 200) + 1, int(fw / 300) + 1), axis=(0, 1))
     frame *= (1 - 0.35 * shadow)[..., None]
-    doc = cv2.warpPerspective(flat.astype(np.float32), matrix, (fw, fh), flags=cv2.INTER_AREA)
-    frame = frame * (1 - mask[..., None]) + doc * mask[..., None]
+    doc = np.asarray(
+        cv2.warpPerspective(flat.astype(np.float32), matrix, (fw, fh), flags=cv2.INTER_AREA),
+        dtype=np.float32,
+    )
+    frame = np.asarray(frame * (1 - mask[..., None]) + doc * mask[..., None], dtype=np.float32)
 
     light = np.full((fh, fw), distortion.brightness, np.float32)
     if distortion.uneven_light > 0:
@@ -200,17 +206,17 @@ def photograph(
             -(((xx - qx) ** 2) + ((yy - qy) / rng.uniform(0.5, 1.0)) ** 2) / (2 * radius**2)
         )
         frame += (blob * distortion.glare * 400)[..., None]
-    frame = np.clip(frame, 0, 255)
+    frame = np.asarray(np.clip(frame, 0, 255), dtype=np.float32)
     if distortion.blur_sigma > 0:
-        frame = cv2.GaussianBlur(frame, (0, 0), distortion.blur_sigma)
+        frame = np.asarray(cv2.GaussianBlur(frame, (0, 0), distortion.blur_sigma), dtype=np.float32)
     if distortion.motion_blur > 1:
         kernel = np.zeros((distortion.motion_blur, distortion.motion_blur), np.float32)
         kernel[distortion.motion_blur // 2, :] = 1.0 / distortion.motion_blur
         centre = (distortion.motion_blur / 2 - 0.5, distortion.motion_blur / 2 - 0.5)
         rot = cv2.getRotationMatrix2D(centre, rng.uniform(0, 180), 1.0)
-        kernel = cv2.warpAffine(kernel, rot, kernel.shape[::-1])
+        kernel = np.asarray(cv2.warpAffine(kernel, rot, kernel.shape[::-1]), dtype=np.float32)
         kernel /= max(1e-6, float(kernel.sum()))
-        frame = cv2.filter2D(frame, -1, kernel)
+        frame = np.asarray(cv2.filter2D(frame, -1, kernel), dtype=np.float32)
     if distortion.noise > 0:
         frame = frame + nprng.normal(0, distortion.noise, frame.shape).astype(np.float32)
     return np.clip(frame, 0, 255).astype(np.uint8), matrix.astype(np.float64), quad

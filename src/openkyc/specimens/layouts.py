@@ -102,7 +102,7 @@ def _guilloche(width: int, height: int, rng: random.Random) -> RGBImage:
     image = (
         paper[None, None, :] * (1 - strength[..., None]) + ink[None, None, :] * strength[..., None]
     )
-    return np.clip(image, 0, 255).astype(np.uint8)
+    return np.asarray(np.clip(image, 0, 255), dtype=np.uint8)
 
 
 def _printed_portrait(
@@ -175,7 +175,7 @@ class _Page:
             self.draw.text((x0, y0 + mm(i * line_gap)), line, font=font, fill=colour,
                            stroke_width=stroke, stroke_fill=colour)  # fmt: skip
         width = round(font.getlength(lines[0]))
-        height = mm(line_gap * (len(lines) - 1)) + font.size
+        height = mm(line_gap * (len(lines) - 1)) + round(font.size)
         return x0, y0, width, height
 
     def array(self) -> RGBImage:

@@ -5,6 +5,8 @@ A genuine selfie is the source photo turned into a rough 3-D head: the MediaPipe
 and ears, and the photo is textured onto that mesh and re-posed (yaw, pitch, roll), re-lit and
 put on a new background. This is a *simulation*: it turns a real face in 3-D the way a head
 does, but its texture, hair and shading are far simpler than a camera's picture of a person.
+Bursts follow the hosted page's recording script (1.5 s per instruction, at most 24 frames), with
+random reaction times and amplitudes.
 
 Attacks, for the liveness evaluation and tests:
 
@@ -279,28 +281,62 @@ def _ease(t: float) -> float:
     return 0.5 - 0.5 * math.cos(math.pi * min(max(t, 0.0), 1.0))
 
 
-def _challenge_poses(challenge: Challenge, rng: random.Random) -> list[_Pose]:
+# The hosted page (web/static/hosted/flow.js) shows "get ready", then each step, then "get
+# ready" again, for SEGMENT_MS each, and grabs at most MAX_FRAMES frames at an even pace (at
+# least 200 ms apart). The simulated customer follows that script.
+SEGMENT_MS = 1500
+MAX_FRAMES = 24
+
+
+@dataclass(frozen=True)
+class _Capture:
+    poses: list[_Pose]
+    times: list[int]
+
+
+def _capture_plan(
+    challenge: Challenge, rng: random.Random, *, max_frames: int, segment_ms: int
+) -> _Capture:
     yaw_amp = rng.uniform(20.0, 32.0)
     pitch_amp = rng.uniform(14.0, 22.0)
-    frames_per_move = rng.randint(3, 5)
-    hold = rng.randint(1, 2)
     base_roll = rng.uniform(-5.0, 5.0)
     base_pitch = rng.uniform(-4.0, 4.0)
-    keys: list[tuple[float, float]] = [(0.0, 0.0)] * rng.randint(2, 3)
-    for step in challenge.steps:
+    # Each movement: reaction time, out, hold, back (ms), squeezed into one segment.
+    moves: list[tuple[float, float, float, float, float, float]] = []
+    for index, step in enumerate(challenge.steps):
         yaw_sign, pitch_sign = _TARGETS[step]
-        peak = (yaw_sign * yaw_amp * rng.uniform(0.85, 1.1), pitch_sign * pitch_amp)
-        for i in range(1, frames_per_move + 1):
-            e = _ease(i / frames_per_move)
-            keys.append((peak[0] * e, peak[1] * e))
-        keys.extend([peak] * hold)
-        for i in range(1, frames_per_move + 1):
-            e = 1.0 - _ease(i / frames_per_move)
-            keys.append((peak[0] * e, peak[1] * e))
-    keys.extend([(0.0, 0.0)] * rng.randint(1, 2))
+        react, out, hold, back = (
+            rng.uniform(200, 450),
+            rng.uniform(300, 550),
+            rng.uniform(100, 350),
+            rng.uniform(300, 550),
+        )
+        squeeze = min(1.0, (segment_ms - 50 - react) / (out + hold + back))
+        start = (index + 1) * segment_ms + react
+        peak_yaw = yaw_sign * yaw_amp * rng.uniform(0.85, 1.1)
+        moves.append(
+            (start, out * squeeze, hold * squeeze, back * squeeze, peak_yaw, pitch_sign * pitch_amp)
+        )
+    total = (len(challenge.steps) + 2) * segment_ms
+    interval = max(200, math.ceil(total / max_frames))
     poses: list[_Pose] = []
+    times: list[int] = []
+    at = 0.0
     dx = dy = 0.0
-    for yaw, pitch in keys:
+    while at < total and len(times) < max_frames:
+        yaw = pitch = 0.0
+        for start, out, hold, back, peak_yaw, peak_pitch in moves:
+            t = at - start
+            if t <= 0 or t >= out + hold + back:
+                continue
+            if t < out:
+                weight = _ease(t / out)
+            elif t < out + hold:
+                weight = 1.0
+            else:
+                weight = 1.0 - _ease((t - out - hold) / back)
+            yaw += peak_yaw * weight
+            pitch += peak_pitch * weight
         dx += rng.gauss(0.0, 2.0)
         dy += rng.gauss(0.0, 2.0)
         poses.append(
@@ -313,29 +349,23 @@ def _challenge_poses(challenge: Challenge, rng: random.Random) -> list[_Pose]:
                 scale=1.0 + rng.gauss(0.0, 0.01),
             )
         )
-    return poses
-
-
-def _timestamps(count: int, rng: random.Random) -> list[int]:
-    interval = rng.uniform(70.0, 130.0)
-    times = [0]
-    for _ in range(count - 1):
-        times.append(times[-1] + max(20, round(interval + rng.gauss(0.0, 12.0))))
-    start = rng.randint(0, 400)
-    return [start + t for t in times]
+        times.append(round(at))
+        # Grabbing and encoding a frame sometimes takes longer than the pace allows.
+        at += interval + max(0.0, rng.gauss(5.0, 15.0))
+    return _Capture(poses, times)
 
 
 # --------------------------------------------------------------------------------------------
 # Public API
 
 
-def _genuine_frames(face: SourceFace, challenge: Challenge, rng: random.Random) -> list[bytes]:
+def _genuine_frames(face: SourceFace, plan: _Capture, rng: random.Random) -> list[bytes]:
     head = _head(face)
     background = _background(rng)
     light = _random_light(rng)
     quality = rng.randint(78, 92)
     frames = []
-    for pose in _challenge_poses(challenge, rng):
+    for pose in plan.poses:
         image = _light(_composite(_render_head(head, pose), background), light)
         frames.append(_camera(image, rng, quality))
     return frames
@@ -357,23 +387,32 @@ def render_selfie(face: SourceFace, seed: int) -> bytes:
 
 
 def render_selfie_frames(
-    face: SourceFace, challenge: Challenge, seed: int, *, attack: str | None = None
+    face: SourceFace,
+    challenge: Challenge,
+    seed: int,
+    *,
+    attack: str | None = None,
+    max_frames: int = MAX_FRAMES,
+    segment_ms: int = SEGMENT_MS,
 ) -> tuple[list[bytes], list[int]]:
-    """A burst of JPEG frames and their capture times (ms) answering ``challenge``, or one of
-    the simulated attacks in :data:`ATTACKS`."""
+    """A burst of JPEG frames and their capture times (ms) answering ``challenge`` the way the
+    hosted page records it, or one of the simulated attacks in :data:`ATTACKS`."""
     rng = random.Random(f"burst:{face.face_id}:{seed}:{attack}:{challenge.steps}")
+    plan = _capture_plan(challenge, rng, max_frames=max_frames, segment_ms=segment_ms)
     if attack is None:
-        frames = _genuine_frames(face, challenge, rng)
+        frames = _genuine_frames(face, plan, rng)
     elif attack == "replay":
-        frames = _genuine_frames(face, _other_challenge(challenge, rng), rng)
+        other = _other_challenge(challenge, rng)
+        recorded = _capture_plan(other, rng, max_frames=max_frames, segment_ms=segment_ms)
+        frames = _genuine_frames(face, recorded, rng)[: len(plan.times)]
+        return frames, plan.times[: len(frames)]
     elif attack == "injection":
-        still = render_selfie(face, seed)
-        frames = [still] * rng.randint(12, 20)
+        frames = [render_selfie(face, seed)] * len(plan.times)
     elif attack in ("print", "screen"):
-        frames = _flat_attack_frames(face, challenge, rng, screen=attack == "screen")
+        frames = _flat_attack_frames(face, plan, rng, screen=attack == "screen")
     else:
         raise ValueError(f"unknown attack {attack!r}; expected one of {ATTACKS}")
-    return frames, _timestamps(len(frames), rng)
+    return frames, plan.times
 
 
 def _other_challenge(challenge: Challenge, rng: random.Random) -> Challenge:
@@ -421,7 +460,7 @@ def _phone(face: SourceFace, rng: random.Random) -> npt.NDArray[np.float32]:
 
 
 def _flat_attack_frames(
-    face: SourceFace, challenge: Challenge, rng: random.Random, *, screen: bool
+    face: SourceFace, plan: _Capture, rng: random.Random, *, screen: bool
 ) -> list[bytes]:
     sheet = _phone(face, rng) if screen else _print_sheet(face, rng)
     sheet_h, sheet_w = sheet.shape[:2]
@@ -437,7 +476,7 @@ def _flat_attack_frames(
     source = np.array([[0, 0], [sheet_w, 0], [sheet_w, sheet_h], [0, sheet_h]], np.float32)
     frames = []
     # The attacker tilts the sheet the way the challenge asks, as far as a flat sheet can go.
-    for pose in _challenge_poses(challenge, rng):
+    for pose in plan.poses:
         rotation = _rotation(pose.yaw * 1.2, pose.pitch * 1.2, pose.roll)
         placed = corners @ rotation.T + np.array([0.0, 0.0, distance])
         projected = focal * placed[:, :2] / placed[:, 2:3] + np.array(

@@ -165,10 +165,16 @@ class Evidence:
     liveness_score: float | None = None
     # False when liveness could not be assessed (no challenge, too few frames).
     liveness_assessed: bool = True
-    # Stage findings a retake can fix (blur, darkness, challenge not followed...).
+    # Stage findings a retake can fix (blur, darkness, challenge not followed...): the hints.
     fixable_findings: tuple[str, ...] = ()
-    # Stage findings that are attacks or hard failures (screen, print...).
+    # The fixable findings of the selfie and of liveness: they explain a low score, so a low
+    # score with one of them asks for a retake instead of declining.
+    selfie_findings: tuple[str, ...] = ()
+    liveness_findings: tuple[str, ...] = ()
+    # Liveness findings that are attack signals (screen, print, injected frames...).
     hard_findings: tuple[str, ...] = ()
+    # Document findings no retake fixes but an operator can judge (printed data vs the zone).
+    document_doubts: tuple[str, ...] = ()
     duplicate_identity: bool = False
 
 
@@ -189,7 +195,7 @@ def decide(
 ) -> Decision:
     """``forced`` (sandbox) fixes the outcome but keeps the reasons the evidence gives."""
     hard = _hard_problems(evidence, policy)
-    fixable = _fixable_problems(evidence) if not hard else []
+    fixable = _fixable_problems(evidence, policy) if not hard else []
     review = _borderline(evidence, policy) if not hard and not fixable else []
 
     if forced is not None:
@@ -234,14 +240,10 @@ def _hard_problems(evidence: Evidence, policy: DecisionPolicy) -> list[str]:
             and (evidence.document_type or "") not in policy.allowed_document_types
         ):
             problems.append(DOCUMENT_NOT_ALLOWED)
-    floor_face = policy.face_match_threshold - policy.review_band
-    if evidence.face_score is not None and evidence.face_score < floor_face:
+    if _face_below_floor(evidence, policy) and not evidence.selfie_findings:
         problems.append(FACE_MISMATCH)
-    floor_liveness = policy.liveness_threshold - policy.review_band
     if evidence.hard_findings or (
-        evidence.liveness_assessed
-        and evidence.liveness_score is not None
-        and evidence.liveness_score < floor_liveness
+        _liveness_below_floor(evidence, policy) and not evidence.liveness_findings
     ):
         problems.append(LIVENESS_FAILED)
     if evidence.duplicate_identity and policy.reject_duplicates:
@@ -249,7 +251,7 @@ def _hard_problems(evidence: Evidence, policy: DecisionPolicy) -> list[str]:
     return problems
 
 
-def _fixable_problems(evidence: Evidence) -> list[str]:
+def _fixable_problems(evidence: Evidence, policy: DecisionPolicy) -> list[str]:
     problems: list[str] = []
     if not evidence.document_found or not evidence.mrz_found:
         problems.append(DOCUMENT_UNREADABLE)
@@ -257,15 +259,35 @@ def _fixable_problems(evidence: Evidence) -> list[str]:
         problems.append(MRZ_CHECK_FAILED)
     if not evidence.document_face_found or not evidence.selfie_face_found:
         problems.append(NO_FACE)
-    if not evidence.liveness_assessed:
-        problems.append(POOR_QUALITY)
+    elif _face_below_floor(evidence, policy):
+        problems.append(POOR_QUALITY)  # the selfie findings explain the low score
+    if not evidence.liveness_assessed or (
+        evidence.liveness_findings and (evidence.liveness_score or 0.0) < policy.liveness_threshold
+    ):
+        problems.append(LIVENESS_FAILED)
     if evidence.fixable_findings and not problems:
         problems.append(POOR_QUALITY)
     return problems
 
 
+def _face_below_floor(evidence: Evidence, policy: DecisionPolicy) -> bool:
+    floor = policy.face_match_threshold - policy.review_band
+    return evidence.face_score is not None and evidence.face_score < floor
+
+
+def _liveness_below_floor(evidence: Evidence, policy: DecisionPolicy) -> bool:
+    floor = policy.liveness_threshold - policy.review_band
+    return (
+        evidence.liveness_assessed
+        and evidence.liveness_score is not None
+        and evidence.liveness_score < floor
+    )
+
+
 def _borderline(evidence: Evidence, policy: DecisionPolicy) -> list[str]:
     reasons: list[str] = []
+    if evidence.document_doubts:
+        reasons.append(MRZ_CHECK_FAILED)
     if evidence.face_score is None or evidence.face_score < policy.face_match_threshold:
         reasons.append(FACE_MISMATCH)
     if evidence.liveness_score is None or evidence.liveness_score < policy.liveness_threshold:

@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String
+from sqlalchemy import JSON, Float, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openkyc.db.base import Base, CreatedAtMixin, IdMixin
@@ -29,7 +29,8 @@ class RunOutcome(StrEnum):
 class VerificationRun(IdMixin, CreatedAtMixin, Base):
     __tablename__ = "verification_runs"
     __table_args__ = (
-        Index("ix_verification_runs_session", "session_id", "attempt"),
+        # One run per attempt: two racing submits cannot both start attempt n.
+        UniqueConstraint("session_id", "attempt", name="uq_verification_runs_session_attempt"),
         Index("ix_verification_runs_status", "status", "enqueued_at"),
     )
 
@@ -47,6 +48,8 @@ class VerificationRun(IdMixin, CreatedAtMixin, Base):
     lease_owner: Mapped[str | None] = mapped_column(String(64), default=None)
     lease_until: Mapped[datetime | None] = mapped_column(default=None)
     claims: Mapped[int] = mapped_column(default=0)
+    # The worker (host:pid:thread) whose result was recorded.
+    decided_by: Mapped[str | None] = mapped_column(String(64), default=None)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
     pipeline: Mapped[str | None] = mapped_column(String(64), default=None)

@@ -26,7 +26,11 @@ def parse_policy(data: Mapping[str, Any] | None) -> DecisionPolicy:
         if key not in data:
             return
         value = data[key]
-        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not low <= value <= high
+        ):
             errors[key] = f"must be a number between {low} and {high}"
         else:
             values[attribute] = float(value)

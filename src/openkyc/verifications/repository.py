@@ -84,7 +84,9 @@ class RunRepository(Repository[VerificationRun]):
         )
         return (await self.session.scalars(statement)).first()
 
-    async def lost(self, now: datetime, enqueued_before: datetime, limit: int) -> Sequence[VerificationRun]:
+    async def lost(
+        self, now: datetime, enqueued_before: datetime, limit: int
+    ) -> Sequence[VerificationRun]:
         """Runs that are due but whose job is gone: pending for longer than the grace, or
         running under a lapsed lease. SKIP LOCKED lets several sweeps share the work."""
         statement = (
@@ -115,7 +117,7 @@ class RunRepository(Repository[VerificationRun]):
             .order_by(VerificationRun.finished_at)
             .limit(limit)
         )
-        rows = (await self.session.execute(statement)).tuples().all()
+        rows = [(first, second) for first, second in (await self.session.execute(statement)).all()]
         return list(rows)
 
 

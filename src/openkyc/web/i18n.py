@@ -32,7 +32,7 @@ LOCALE_DIR = WEB_DIR / "locale"
 _VERIFICATION_DIR = WEB_DIR.parent / "verification"
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Marks a string for extraction; it is translated where it is shown."""
     return message
 
@@ -141,6 +141,8 @@ def refresh_catalogs() -> dict[str, list[str]]:
                     # The registry is the reasons' source of truth: its text always wins.
                     message.string = getattr(text, language)
         catalog.obsolete.clear()
+        catalog.fuzzy = False
+        catalog.project, catalog.version = "OpenKYC hosted page", "1"
         with path.open("wb") as handle:
             write_po(handle, catalog, width=100, omit_header=False, sort_output=True)
         missing[language] = [

@@ -68,9 +68,7 @@ class WebhookDelivery(IdMixin, CreatedAtMixin, Base):
     endpoint_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("webhook_endpoints.id", ondelete="CASCADE")
     )
-    session_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("kyc_sessions.id", ondelete="CASCADE")
-    )
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kyc_sessions.id", ondelete="CASCADE"))
     sequence: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(16), default=DeliveryStatus.PENDING.value)
     attempts: Mapped[int] = mapped_column(default=0)

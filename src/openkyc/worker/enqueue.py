@@ -46,9 +46,7 @@ def enqueue_after_commit(
     after_commit(db, hook)
 
 
-async def enqueue_now(
-    queue: JobQueue, task: str, *ids: str, delay_s: float | None = None
-) -> None:
+async def enqueue_now(queue: JobQueue, task: str, *ids: str, delay_s: float | None = None) -> None:
     try:
         # Huey's storage calls block (SQLite file, Redis socket): keep them off the event loop.
         await asyncio.to_thread(queue.enqueue, task, *ids, delay_s=delay_s)

@@ -1,16 +1,39 @@
-"""Periodic jobs of the embedded worker: each opens its own unit of work."""
+"""The sweep: expire sessions and re-enqueue work whose job was lost.
+
+The database is the source of truth; the queue is only a wake-up call. Anything due whose
+job did not run (a crash between commit and enqueue, a worker killed mid-job, a Redis flush)
+is found here and enqueued again. Duplicates are harmless: every job claims its row first.
+Several sweeps (one per worker machine) may run at once; SKIP LOCKED shares the rows.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
+from datetime import timedelta
 
+from openkyc.db.base import utcnow
 from openkyc.db.session import unit_of_work
 from openkyc.observability.metrics import SESSIONS_EXPIRED
 from openkyc.sessions.service import SessionService
 from openkyc.state import AppState
+from openkyc.verifications.repository import RunRepository
+from openkyc.webhooks.repository import DeliveryRepository
+from openkyc.worker.enqueue import enqueue_after_commit
+from openkyc.worker.metrics import JOBS_REQUEUED
+from openkyc.worker.names import DELIVER_WEBHOOK, VERIFY_SESSION
 
 logger = logging.getLogger("openkyc.worker")
+
+BATCH = 200
+
+
+@dataclass(frozen=True, slots=True)
+class SweepReport:
+    expired: int
+    runs: int
+    deliveries: int
 
 
 async def expire_sessions(state: AppState) -> int:
@@ -25,11 +48,39 @@ async def expire_sessions(state: AppState) -> int:
     return len(expired)
 
 
+async def requeue_lost(state: AppState) -> tuple[int, int]:
+    now = utcnow()
+    cutoff = now - timedelta(seconds=state.settings.sweep_grace_s)
+    async with unit_of_work(state.sessionmaker) as db:
+        runs = await RunRepository(db).lost(now, cutoff, BATCH)
+        for run in runs:
+            run.enqueued_at = now
+            enqueue_after_commit(db, VERIFY_SESSION, run.id)
+        deliveries = await DeliveryRepository(db).lost(now, cutoff, BATCH)
+        for delivery in deliveries:
+            delivery.enqueued_at = now
+            enqueue_after_commit(db, DELIVER_WEBHOOK, delivery.id)
+        await db.flush()
+    if runs or deliveries:
+        JOBS_REQUEUED.labels("verification").inc(len(runs))
+        JOBS_REQUEUED.labels("webhook").inc(len(deliveries))
+        logger.info(
+            "re-enqueued lost jobs", extra={"runs": len(runs), "deliveries": len(deliveries)}
+        )
+    return len(runs), len(deliveries)
+
+
+async def sweep_once(state: AppState) -> SweepReport:
+    expired = await expire_sessions(state)
+    runs, deliveries = await requeue_lost(state)
+    return SweepReport(expired, runs, deliveries)
+
+
 async def run_periodic_jobs(state: AppState) -> None:
-    interval = state.settings.expiry_sweep_interval_s
+    interval = min(state.settings.sweep_interval_s, state.settings.expiry_sweep_interval_s)
     while True:
         try:
-            await expire_sessions(state)
+            await sweep_once(state)
         except Exception:  # one failed sweep must not stop the next one
-            logger.exception("expiry sweep failed")
+            logger.exception("sweep failed")
         await asyncio.sleep(interval)

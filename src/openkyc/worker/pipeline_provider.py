@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import importlib
 import threading
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, cast
 
 from openkyc.config import Settings
 
+if TYPE_CHECKING:
+    # Imported lazily below: the models are heavy and the API process never runs them.
+    from openkyc.verification.pipeline import Pipeline, VerificationInputs, VerificationResult
 
-class PipelineLike(Protocol):
-    def run(self, inputs: Any) -> Any: ...
+    PipelineLike = Pipeline
 
 
 _lock = threading.Lock()
@@ -33,7 +35,7 @@ def get_pipeline(settings: Settings) -> PipelineLike:
         return pipeline
 
 
-def run_pipeline(pipeline: PipelineLike, inputs: Any) -> Any:
+def run_pipeline(pipeline: PipelineLike, inputs: VerificationInputs) -> VerificationResult:
     # The models (mediapipe graphs, dlib) are not known to be thread-safe: the worker threads
     # of one process take turns; processes scale out instead.
     if getattr(pipeline, "thread_safe", False):
@@ -46,13 +48,13 @@ def _build(name: str) -> PipelineLike:
     if name == "fake":
         from openkyc.verification.fake import FakePipeline
 
-        return cast(PipelineLike, FakePipeline())
+        return cast("PipelineLike", FakePipeline())
     if name == "default":
         from openkyc.verification.pipeline import DefaultPipeline
 
-        return cast(PipelineLike, DefaultPipeline())
+        return cast("PipelineLike", DefaultPipeline())
     module_name, _, attribute = name.partition(":")
     if not attribute:
         raise ValueError(f"OPENKYC_PIPELINE must be default, fake or module:factory, not {name}")
     factory = getattr(importlib.import_module(module_name), attribute)
-    return cast(PipelineLike, factory())
+    return cast("PipelineLike", factory())

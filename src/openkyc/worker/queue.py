@@ -31,18 +31,15 @@ class JobQueue:
         self.huey = huey
         self.runtime = runtime
         self._tasks: dict[str, Any] = {}
+        runtime.queue = self
         for name, job in tasks.JOBS.items():
-            self._tasks[name] = huey.task(
-                retries=_RETRIES, retry_delay=_RETRY_DELAY_S, name=name
-            )(runtime.bind(job))
+            self._tasks[name] = huey.task(retries=_RETRIES, retry_delay=_RETRY_DELAY_S, name=name)(
+                runtime.bind(job)
+            )
 
-        @huey.on_startup("openkyc.warm")
-        def _warm() -> None:
-            runtime.warm()
-
-        @huey.on_shutdown("openkyc.close")
-        def _close() -> None:
-            runtime.close_thread()
+        # Each worker (thread or process) loads the models before its first job.
+        huey.on_startup("openkyc.warm")(runtime.warm)
+        huey.on_shutdown("openkyc.close")(runtime.close_thread)
 
     def enqueue(self, name: str, *ids: str, delay_s: float | None = None) -> None:
         task = self._tasks[name]

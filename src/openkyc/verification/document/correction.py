@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .checkdigits import is_valid
+from .countries import is_country
+from .dates import parse_yymmdd
 from .mrz_format import Charset, MrzFormat, format_for
 from .mrz_parse import MRZ_CHARS, MrzError, parse
 from .results import MrzData
@@ -30,7 +33,7 @@ _TO_ASCII = {
     "Т": "T", "Х": "X", "У": "Y", "Ѕ": "S", "І": "I", "Ј": "J", "З": "3", "Ο": "O", "Α": "A",
     "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ρ": "P",
     "Τ": "T", "Χ": "X", "Υ": "Y", "|": "I", "!": "I", "$": "S", "§": "S", "€": "E", "£": "E",
-    "°": "O", "Ø": "0", "Ö": "O", "Ü": "U", "Ä": "A", "É": "E",
+    "°": "O", "Ø": "0", "Ö": "O", "Ü": "U", "Ä": "A", "É": "E", "∪": "U", "υ": "U", "μ": "M",
 }  # fmt: skip
 _TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "U": "0", "C": "0", "I": "1", "L": "1", "T": "1", "J": "1",
              "Z": "2", "S": "5", "B": "8", "G": "6", "A": "4", "E": "8", "Y": "4", "R": "8", "F": "7"}  # fmt: skip
@@ -38,18 +41,45 @@ _TO_LETTER = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "6": "G", "4": "
 _SEX = {"M": "M", "F": "F", "<": "<", "X": "<", "H": "M", "N": "M", "P": "F", "E": "F", "K": "<"}
 # Pairs OCR swaps in fields where letters and digits are both legal.
 _AMBIGUOUS = {
-    "0": "ODQ", "O": "0DQ", "D": "0O", "Q": "0O", "1": "IL", "I": "1L", "L": "1I",
+    "0": "ODQ", "O": "0DQ", "D": "0O", "Q": "0O", "1": "I", "I": "1",
     "8": "B", "B": "8", "5": "S", "S": "5", "2": "Z", "Z": "2", "6": "G", "G": "6",
-    "4": "A", "A": "4", "7": "T", "T": "7", "<": "KCEL", "K": "<", "C": "<", "E": "<",
+    "<": "KCE", "K": "<", "C": "<", "E": "<",
 }  # fmt: skip
-# Digits OCR confuses with other digits; only tried when the composite digit also agrees.
-_DIGIT_SWAPS = {"0": "68", "1": "7", "3": "8", "5": "6", "6": "58", "7": "1", "8": "306", "9": "8"}
-
-_MAX_SWAPS = 2
+# One look-alike swap per field at most: the check digit is mod 10, so every extra swap tried
+# is another one-in-ten chance of a wrong reading that passes.
+_MAX_SWAPS = 1
+# More repairs than this across a zone means the reading is too poor to trust.
+_MAX_REPAIRS = 2
+# Letters OCR confuses with each other in the (unprotected) country code fields.
+_LETTER_SWAPS = {
+    "B": "RUE",
+    "R": "BPK",
+    "U": "VOD",
+    "V": "UY",
+    "O": "DQUC",
+    "D": "OB",
+    "Q": "O",
+    "M": "NH",
+    "N": "MHK",
+    "H": "NM",
+    "K": "XR",
+    "X": "KY",
+    "Y": "VX",
+    "E": "FB",
+    "F": "EP",
+    "P": "RF",
+    "C": "GO",
+    "G": "C",
+    "I": "LT",
+    "L": "I",
+    "T": "I",
+}
 
 
 def normalise(text: str) -> str:
-    """Upper-case, map look-alikes to the MRZ alphabet, drop everything else (spaces too)."""
+    """Upper-case and map look-alikes to the MRZ alphabet. Spaces and punctuation are OCR noise
+    and dropped; an unknown *letter or digit* becomes ``?``, which no zone accepts, because
+    dropping it would silently shift a name."""
     out: list[str] = []
     for char in text.upper():
         if char in _FILLER_LOOKALIKES:
@@ -58,6 +88,9 @@ def normalise(text: str) -> str:
             out.append(char)
         elif char in _TO_ASCII:
             out.append(_TO_ASCII[char])
+        elif unicodedata.category(char)[0] in "LN":
+            base = unicodedata.normalize("NFKD", char)[0]
+            out.append(base if base in MRZ_CHARS else "?")
     return "".join(out)
 
 
@@ -66,7 +99,9 @@ def _fit_length(line: str, length: int) -> str | None:
     OCR drops or doubles fillers there, and nowhere else can length be repaired safely."""
     if len(line) == length:
         return line
-    if abs(len(line) - length) > 6:
+    # A trailing filler run (after the names) may lose many chevrons; elsewhere only a few.
+    limit = 16 if line.endswith("<<<") and len(line) < length else 6
+    if abs(len(line) - length) > limit:
         return None
     runs = [(m.end() - m.start(), m.start(), m.end()) for m in re.finditer(r"<+", line)]
     if not runs:
@@ -84,6 +119,17 @@ def _fit_length(line: str, length: int) -> str | None:
 class Correction:
     mrz: MrzData
     changed: int  # characters changed from the OCR reading (after look-alike mapping)
+    # The reading after the deterministic mapping, before any check-digit-driven repair.
+    before: tuple[str, ...] = ()
+
+    def repaired(self) -> list[tuple[int, int]]:
+        """(row, column) of every character a check-digit search changed."""
+        return [
+            (r, c)
+            for r, (old, new) in enumerate(zip(self.before, self.mrz.lines, strict=True))
+            for c, (a, b) in enumerate(zip(old, new, strict=True))
+            if a != b
+        ]
 
 
 def _coerce(lines: list[str], fmt: MrzFormat, ru_internal: bool) -> list[str]:
@@ -114,12 +160,140 @@ def _coerce(lines: list[str], fmt: MrzFormat, ru_internal: bool) -> list[str]:
 
 def _clean_name_fillers(line: str, start: int, end: int) -> str:
     """After a run of three fillers a name field holds only fillers: names contain at most the
-    double ``<<`` separator, so letters there are misread chevrons."""
+    double ``<<`` separator, so letters there are misread chevrons. Likewise trailing one- or
+    two-letter "names" made only of C, E and K between fillers are chevrons read as letters."""
     field = line[start:end]
     cut = field.find("<<<")
-    if cut < 0:
-        return line
-    return line[:start] + field[:cut] + "<" * (len(field) - cut) + line[end:]
+    if cut >= 0:
+        field = field[:cut] + "<" * (len(field) - cut)
+    tokens = field.rstrip("<").split("<")
+    if field.endswith("<"):
+        # Keep at least SURNAME, "", GIVEN (the "<<" separator makes the empty token).
+        while len(tokens) > 3 and len(tokens[-1]) <= 2 and set(tokens[-1]) <= set("CEK"):
+            tokens.pop()
+        while tokens and not tokens[-1]:
+            tokens.pop()
+        kept = "<".join(tokens)
+        field = kept + "<" * (len(field) - len(kept))
+    return line[:start] + field + line[end:]
+
+
+def _repair_country(code: str) -> str | None:
+    """A real state code, possibly one look-alike letter away from what OCR read."""
+    if is_country(code):
+        return code
+    if code[0] == "D" and set(code[1:]) <= set("<KCE"):
+        return "D<<"
+    found = set()
+    for i, char in enumerate(code):
+        for alt in _LETTER_SWAPS.get(char, ""):
+            candidate = code[:i] + alt + code[i + 1 :]
+            if is_country(candidate):
+                found.add(candidate)
+    return found.pop() if len(found) == 1 else None
+
+
+def _fix_countries(lines: list[str], fmt: MrzFormat, ru: bool) -> list[str] | None:
+    out = list(lines)
+    for name in ("issuing_country", "nationality"):
+        spec = fmt.field(name)
+        code = out[spec.line][spec.start : spec.end]
+        fixed = (
+            "RUS"
+            if ru and sum(a != b for a, b in zip(code, "RUS", strict=True)) <= 1
+            else _repair_country(code)
+        )
+        if fixed is None:
+            return None
+        row = out[spec.line]
+        out[spec.line] = row[: spec.start] + fixed + row[spec.end :]
+    return out
+
+
+def plausible(mrz: MrzData) -> bool:
+    """Fields no check digit protects must still be well-formed."""
+    if mrz.sex not in ("M", "F", "X"):
+        return False
+    if parse_yymmdd(mrz.birth_date) is None:
+        return False
+    if mrz.expiry_date and parse_yymmdd(mrz.expiry_date) is None:
+        return False
+    if not mrz.surname or not mrz.surname.replace(" ", "").isalnum():
+        return False
+    if not mrz.document_code[0].isalpha():
+        return False
+    return _plausible_names(mrz)
+
+
+def _plausible_names(mrz: MrzData) -> bool:
+    """Chevrons misread as C, E or K leave tell-tale tails: a name field that does not end in a
+    filler yet ends in those letters, or whose second half is mostly those letters with hardly a
+    filler, is a misread zone."""
+    row = 2 if mrz.format == "TD1" else 0
+    start = 0 if mrz.format == "TD1" else 5
+    field = mrz.lines[row][start:]
+    if "<" not in field[-3:] and set(field[-3:]) <= set("CEK"):
+        return False
+    tail = field[len(field) // 2 :]
+    suspicious = sum(tail.count(c) for c in "CEK")
+    return not (tail.count("<") < 3 and suspicious >= len(tail) // 2)
+
+
+def _digit_spans(lines: list[str], fmt: MrzFormat, ru: bool) -> list[tuple[int, int, int]]:
+    """(line, start, end) spans that the issuer's known number formats make digits only.
+    Letters whose value differs from a digit by ten (G/6, L/1, Z/5...) are invisible to every
+    check digit, so only knowing the format can catch them."""
+    issuer = lines[0][2:5]
+    number = fmt.field("number")
+    if ru:
+        # Series and number; last series digit, issue date and department code.
+        return [(1, 0, 9), (1, 28, 41)]
+    if issuer == "RUS" and fmt.name == "TD3":
+        return [(1, 0, 9)]
+    if issuer == "KAZ" and fmt.name in ("TD3", "TD1"):
+        # Kazakh passports: N + 8 digits; ID cards: 9 digits.
+        first = number.start + (1 if fmt.name == "TD3" else 0)
+        spans = [(number.line, first, number.end)]
+        optional = fmt.field("optional")
+        if lines[optional.line][optional.start] != "<":
+            spans.append((optional.line, optional.start, optional.start + 12))  # the IIN
+        return spans
+    return []
+
+
+def _enforce_digits(lines: list[str], spans: list[tuple[int, int, int]]) -> list[str] | None:
+    out = list(lines)
+    for line, start, end in spans:
+        row = out[line]
+        digits = "".join(_TO_DIGIT.get(c, c) for c in row[start:end])
+        if not digits.isdigit():
+            return None
+        out[line] = row[:start] + digits + row[end:]
+    return out
+
+
+def _settle_fillers(lines: list[str], fmt: MrzFormat) -> list[str]:
+    """Number and optional data fields end in fillers: once two fillers start, the rest of the
+    field is filler. This matters because 0, A, K and U weigh a multiple of ten, exactly like
+    ``<``, so no check digit can tell them apart in a filler position."""
+    out = list(lines)
+    for name in ("number", "optional", "optional2"):
+        try:
+            spec = fmt.field(name)
+        except KeyError:
+            continue
+        row = out[spec.line]
+        field = row[spec.start : spec.end]
+        cut = field.find("<<")
+        if cut >= 0:
+            field = field[:cut] + "<" * (len(field) - cut)
+        out[spec.line] = row[: spec.start] + field + row[spec.end :]
+        if name == "optional" and spec.check_at is not None and set(field) == {"<"}:
+            li, at = spec.check_at
+            if out[li][at] in "<KCE":
+                # An empty optional field's check digit is printed as a filler, read as K/C/E.
+                out[li] = out[li][:at] + "<" + out[li][at + 1 :]
+    return out
 
 
 def _check_positions(fmt: MrzFormat) -> list[tuple[str, int, int, int, tuple[int, int]]]:
@@ -131,39 +305,39 @@ def _check_positions(fmt: MrzFormat) -> list[tuple[str, int, int, int, tuple[int
 
 
 def _repair_field(
-    lines: list[str], name: str, line: int, start: int, end: int, check_at: tuple[int, int]
+    lines: list[str],
+    name: str,
+    line: int,
+    start: int,
+    end: int,
+    check_at: tuple[int, int],
+    digits_only: frozenset[int] = frozenset(),
 ) -> list[list[str]]:
-    """Every way of making one field pass its check digit with at most ``_MAX_SWAPS`` changes
-    (look-alike swaps in the data or the digit itself), fewest changes first."""
+    """Every way of making one field pass its check digit with at most ``_MAX_SWAPS`` look-alike
+    swaps in the data. Dates are never searched: a digit read as another digit is not a
+    look-alike error that a mod-10 check digit could safely arbitrate."""
     data = lines[line][start:end]
     digit = lines[check_at[0]][check_at[1]]
     if is_valid(data, digit):
         return [lines]
-    numeric = name in ("birth_date", "expiry_date")
-    options: list[list[str]] = []
-    for pos, char in enumerate(data):
-        alts = _DIGIT_SWAPS.get(char, "") if numeric else _AMBIGUOUS.get(char, "")
-        options.append([char, *alts])
-    digit_options = [digit, *(_DIGIT_SWAPS.get(digit, "") + ("<" if digit in "KCE" else ""))]
+    if name in ("birth_date", "expiry_date"):
+        return []
+    options = [
+        "".join(a for a in _AMBIGUOUS.get(char, "") if a.isdigit() or start + i not in digits_only)
+        for i, char in enumerate(data)
+    ]
     results: list[list[str]] = []
     for swaps in range(1, _MAX_SWAPS + 1):
-        for positions in itertools.combinations(range(len(data) + 1), swaps):
-            pools = [(digit_options[1:] if p == len(data) else options[p][1:]) for p in positions]
-            for choice in itertools.product(*pools):
+        for positions in itertools.combinations(range(len(data)), swaps):
+            for choice in itertools.product(*(options[p] for p in positions)):
                 new_data = list(data)
-                new_digit = digit
                 for p, c in zip(positions, choice, strict=True):
-                    if p == len(data):
-                        new_digit = c
-                    else:
-                        new_data[p] = c
+                    new_data[p] = c
                 candidate = "".join(new_data)
-                if is_valid(candidate, new_digit):
+                if is_valid(candidate, digit):
                     fixed = list(lines)
                     row = fixed[line]
                     fixed[line] = row[:start] + candidate + row[end:]
-                    row = fixed[check_at[0]]
-                    fixed[check_at[0]] = row[: check_at[1]] + new_digit + row[check_at[1] + 1 :]
                     results.append(fixed)
         if results:
             return results  # the fewest changes win; several of them means ambiguity
@@ -180,7 +354,7 @@ def correct(raw_lines: Sequence[str]) -> Correction | None:
             continue
         for offset in range(len(lines) - count + 1):
             window = lines[offset : offset + count]
-            if any(abs(len(w) - length) > 6 for w in window):
+            if any(abs(len(w) - length) > (16 if w.endswith("<<<") else 6) for w in window):
                 continue
             result = _correct_shape(window, count, length)
             if result is not None:
@@ -197,12 +371,24 @@ def _correct_shape(window: list[str], count: int, length: int) -> Correction | N
     fmt = format_for(count, length, code)
     if fmt is None:
         return None
+    if code[0] in "PI" and code[1] in "KCE":
+        # "P<" / "I<" with the chevron read as a letter; no issuer uses these second letters.
+        lines[0] = code[0] + "<" + lines[0][2:]
+        code = lines[0][:2]
     ru = code == "PN" and lines[0][2:5].replace("0", "O") in ("RUS", "RU5")
-    coerced = _coerce(lines, fmt, ru)
+    coerced = _settle_fillers(_coerce(_settle_fillers(lines, fmt), fmt, ru), fmt)
+    spans = _digit_spans(coerced, fmt, ru)
+    enforced = _enforce_digits(coerced, spans)
+    if enforced is None:
+        return None
+    coerced = enforced
     names = fmt.field("names")
-    if not ru:
-        coerced[names.line] = _clean_name_fillers(coerced[names.line], names.start, names.end)
-    before = "".join(coerced)
+    coerced[names.line] = _clean_name_fillers(coerced[names.line], names.start, names.end)
+    fixed_countries = _fix_countries(coerced, fmt, ru)
+    if fixed_countries is None:
+        return None
+    coerced = fixed_countries
+    before = tuple(coerced)
     candidates = [coerced]
     for name, line, start, end, check_at in _check_positions(fmt):
         if name == "expiry_date" and ru:
@@ -211,7 +397,10 @@ def _correct_shape(window: list[str], count: int, length: int) -> Correction | N
             continue  # an overflowing number: checked by the parser, not repaired here
         next_candidates: list[list[str]] = []
         for cand in candidates:
-            next_candidates.extend(_repair_field(cand, name, line, start, end, check_at))
+            protected = frozenset(
+                i for span_line, s0, s1 in spans if span_line == line for i in range(s0, s1)
+            )
+            next_candidates.extend(_repair_field(cand, name, line, start, end, check_at, protected))
         # Keep distinct candidates only; more than one means an ambiguous field.
         unique = {tuple(c): c for c in next_candidates}
         candidates = list(unique.values())
@@ -223,10 +412,33 @@ def _correct_shape(window: list[str], count: int, length: int) -> Correction | N
             parsed = parse(cand)
         except MrzError:
             continue
-        if parsed.valid:
+        if parsed.valid and plausible(parsed):
             valid.append(parsed)
     if len(valid) != 1:
         return None  # nothing passes, or several readings do: never guess between them
-    after = "".join(valid[0].lines)
-    changed = sum(a != b for a, b in zip(before, after, strict=True))
-    return Correction(mrz=valid[0], changed=changed)
+    changed = sum(a != b for a, b in zip("".join(before), "".join(valid[0].lines), strict=True))
+    if changed > _MAX_REPAIRS:
+        return None
+    return Correction(mrz=valid[0], changed=changed, before=before)
+
+
+def name_row_variant(raw: str, mrz: MrzData, index: int) -> str | None:
+    """Another OCR reading of the name row of an accepted zone, normalised the same way, for a
+    vote; None when it cannot be brought to the row's length."""
+    length = len(mrz.lines[0])
+    fitted = _fit_length(normalise(raw), length)
+    if fitted is None:
+        return None
+    fmt = format_for(len(mrz.lines), length, mrz.document_code)
+    if fmt is None:
+        return None
+    lines = list(mrz.lines)
+    lines[index] = fitted
+    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+    coerced = _coerce(lines, fmt, ru)
+    names = fmt.field("names")
+    row = _clean_name_fillers(coerced[index], names.start, names.end)
+    if index == 0:
+        # The type and state at the start of the row are already settled by the accepted zone.
+        row = mrz.lines[0][: names.start] + row[names.start :]
+    return row

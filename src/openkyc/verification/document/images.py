@@ -31,3 +31,19 @@ def to_bgr(image: bytes | npt.NDArray[np.uint8]) -> BGRImage:
     if array.ndim == 3 and array.shape[2] == 3:
         return array
     raise ImageDecodeError(f"unsupported image shape {array.shape}")
+
+
+GreyImage = npt.NDArray[np.uint8]
+
+
+def to_grey(bgr: BGRImage) -> GreyImage:
+    return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+
+
+def shrink(image: npt.NDArray[np.uint8], factor: float) -> npt.NDArray[np.uint8]:
+    """``image`` resized by ``factor`` (<= 1) with area averaging; unchanged at 1."""
+    if factor >= 1:
+        return image
+    return np.asarray(
+        cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA), dtype=np.uint8
+    )

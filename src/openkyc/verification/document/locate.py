@@ -15,6 +15,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from .images import shrink
+
 GreyImage = npt.NDArray[np.uint8]
 
 WORK_SIDE = 1000  # longer side of the copy the locator works on
@@ -108,7 +110,11 @@ def _join_collinear(blobs: list[_Blob]) -> list[_Blob]:
                 across = abs(-dx * uy + dy * ux)
                 gap = abs(dx * ux + dy * uy) - (a.length + b.length) / 2
                 thick = max(a.thickness, b.thickness)
-                if across > 0.45 * thick or gap > 2.5 * thick or not 0.6 < a.thickness / b.thickness < 1.7:
+                if (
+                    across > 0.45 * thick
+                    or gap > 2.5 * thick
+                    or not 0.6 < a.thickness / b.thickness < 1.7
+                ):
                     continue
                 area = a.solidity * a.length * a.thickness + b.solidity * b.length * b.thickness
                 joined = _blob_of(np.concatenate([a.points, b.points]), area)
@@ -140,7 +146,10 @@ def _group_lines(lines: list[_Blob]) -> list[list[_Blob]]:
             if j in used:
                 continue
             other = lines[j]
-            if _angle_gap(seed.angle, other.angle) > 5 or not 0.75 < other.length / seed.length < 1.33:
+            if (
+                _angle_gap(seed.angle, other.angle) > 5
+                or not 0.75 < other.length / seed.length < 1.33
+            ):
                 continue
             dx, dy = other.cx - seed.cx, other.cy - seed.cy
             along = dx * ux + dy * uy
@@ -163,7 +172,9 @@ def _zone_of(parts: list[_Blob], scale: float, score: float) -> ZoneCandidate:
     if w < h:
         w, h = h, w
         angle += 90.0
-    return ZoneCandidate(centre=(cx / scale, cy / scale), size=(w / scale, h / scale), angle=angle, score=score)
+    return ZoneCandidate(
+        centre=(cx / scale, cy / scale), size=(w / scale, h / scale), angle=angle, score=score
+    )
 
 
 def _candidates_at(grey: GreyImage, kernel: int, scale: float) -> list[ZoneCandidate]:
@@ -183,24 +194,25 @@ def _candidates_at(grey: GreyImage, kernel: int, scale: float) -> list[ZoneCandi
     # Rows merged into one block by the closing.
     for blob in blobs:
         aspect = blob.length / blob.thickness
-        if blob.solidity < 0.45 or not 2.5 <= aspect < 14:
+        if blob.solidity < 0.45 or not 2.5 <= aspect < 30:
             continue
         area = blob.length * blob.thickness * blob.solidity
         if area < image_area * 0.002:
             continue
-        shape = math.exp(-((math.log(aspect) - math.log(7.0)) ** 2) / 0.8)
-        found.append(_zone_of([blob], scale, 0.8 * shape * blob.solidity * math.sqrt(area / image_area)))
+        # Two or three merged rows: about 5:1 (TD1) to 15:1 (TD3, internal passport).
+        shape = math.exp(-((math.log(aspect) - math.log(9.0)) ** 2) / 1.2)
+        found.append(
+            _zone_of([blob], scale, 0.8 * shape * blob.solidity * math.sqrt(area / image_area))
+        )
     return found
 
 
-def find_zones(grey: GreyImage, limit: int = 3) -> list[ZoneCandidate]:
+def find_zones(
+    grey: GreyImage, limit: int = 3, *, work_side: int = WORK_SIDE
+) -> list[ZoneCandidate]:
     """The most zone-like blobs, best first, from several kernel sizes (document scales)."""
-    scale = min(1.0, WORK_SIDE / max(grey.shape[:2]))
-    small = (
-        cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        if scale < 1
-        else grey
-    )
+    scale = min(1.0, work_side / max(grey.shape[:2]))
+    small = shrink(grey, scale)
     candidates: list[ZoneCandidate] = []
     for kernel in (7, 11, 17):
         candidates.extend(_candidates_at(small, kernel, scale))
@@ -227,7 +239,7 @@ def upright_crop(
     flip: bool,
     target_width: int = 1100,
     pad_along: float = 0.06,
-    pad_across: float = 0.45,
+    pad_across: float = 0.9,
 ) -> npt.NDArray[np.uint8]:
     """The zone cut out, rotated so its text runs left to right (``flip`` adds 180 degrees),
     and scaled so the zone is ``target_width`` pixels wide."""

@@ -110,15 +110,15 @@ def td1(
     optional2: str = "",
 ) -> tuple[str, str, str]:
     if len(number) > 9:
-        # Long numbers overflow into the optional data, followed by their check digit, with a
-        # filler where the check digit would normally be (Part 5, 4.2.2 note j).
+        # Long numbers overflow into the optional data, followed by their check digit and a
+        # filler, with a filler where the check digit would normally be (Part 5, 4.2.2 note j).
         head, tail = number[:9], number[9:]
         line1 = (
             _pad(document_code, 2)
             + _pad(issuing_country, 3)
             + head
             + "<"
-            + _pad(tail + check_digit(number) + optional, 15)
+            + _pad(tail + check_digit(number) + "<" + optional, 15)
         )
     else:
         num = _pad(number, 9)

@@ -1,9 +1,11 @@
 """Where the document's face photo is, in input image coordinates.
 
-A frontal-face Haar cascade (shipped inside OpenCV) runs on an upright, reduced copy of the
-front: upright because the zone told us the rotation, or, for a card whose zone is on the back,
-by trying the four right angles. The face box is widened to the printed photo's usual framing.
-This is an estimate to help face matching, not a face detection result.
+The printed portrait is small in a phone photo, so detectors see it only on a close crop: with
+the zone known, the page region above it is cut out upright (page proportions relative to the
+zone are fixed by ICAO 9303 and by the internal passport layout); without it (a card's front),
+the document's bounding box is tried at the four right angles. A frontal-face Haar cascade
+(shipped inside OpenCV) finds the face, and the box is widened to a printed photo's framing.
+This is an estimate to help face matching, not a face recognition result.
 """
 
 from __future__ import annotations
@@ -20,26 +22,38 @@ from .locate import ZoneCandidate
 from .results import Box
 
 BGRImage = npt.NDArray[np.uint8]
+GreyImage = npt.NDArray[np.uint8]
 
-_WORK_SIDE = 640
+_CROP_SIDE = 400
+_DOCUMENT_SIDE = 640
 # A printed portrait is about 1.6 face widths wide and 2.1 face heights tall, face slightly high.
 _WIDEN, _HEIGHTEN, _FACE_TOP_SHARE = 1.6, 2.1, 0.28
+# Where the photo sits relative to the zone, in zone widths from its centre (left, right, top,
+# bottom), with generous margins: ICAO 9303 puts it at the left of the data page above the zone;
+# the internal passport's personal page has it at the left, higher up.
+_PAGE = {
+    "TD3": (-0.62, -0.1, -0.66, -0.02),
+    "TD2": (-0.62, -0.1, -0.7, -0.02),
+    "RU": (-0.6, 0.0, -1.2, -0.38),
+}
 
 
 class _Cascade:
+    """dlib's HOG frontal face detector (weights compiled into dlib, no files)."""
+
     def __init__(self) -> None:
-        path = cv2.data.haarcascades + "haarcascade_frontalface_default.xml"
-        self._cascade = cv2.CascadeClassifier(path)
+        import dlib
+
+        self._detector = dlib.get_frontal_face_detector()
         self._lock = threading.Lock()
 
-    def largest(self, grey: npt.NDArray[np.uint8]) -> tuple[int, int, int, int] | None:
-        min_side = max(24, min(grey.shape) // 10)
+    def largest(self, grey: GreyImage) -> tuple[int, int, int, int] | None:
         with self._lock:
-            faces = self._cascade.detectMultiScale(grey, scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side))
+            faces = self._detector(np.ascontiguousarray(grey), 0)
         if len(faces) == 0:
             return None
-        x, y, w, h = max(faces, key=lambda f: int(f[2]) * int(f[3]))
-        return int(x), int(y), int(w), int(h)
+        face = max(faces, key=lambda f: f.width() * f.height())
+        return int(face.left()), int(face.top()), int(face.width()), int(face.height())
 
 
 @cache
@@ -47,57 +61,94 @@ def _cascade() -> _Cascade:
     return _Cascade()
 
 
-def _rotation(image_shape: tuple[int, ...], angle: float, scale: float) -> tuple[npt.NDArray[np.float64], tuple[int, int]]:
-    """Affine map that rotates the image by ``angle`` degrees (text becomes upright) and scales."""
-    h, w = image_shape[:2]
-    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, scale)
-    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
-    out_w, out_h = int(h * sin + w * cos), int(h * cos + w * sin)
-    matrix[0, 2] += out_w / 2 - w / 2
-    matrix[1, 2] += out_h / 2 - h / 2
-    return matrix.astype(np.float64), (out_w, out_h)
+def upright_window(
+    grey: GreyImage, centre: tuple[float, float], size: tuple[float, float], angle: float, side: int
+) -> tuple[GreyImage, npt.NDArray[np.float64]]:
+    """A rotated window (centre, size along/across, angle of its x axis) resampled upright to
+    about ``_CROP_SIDE`` pixels, and the affine map from the crop back to the input."""
+    width, height = size
+    scale = side / max(width, height, 1.0)
+    out_w, out_h = max(8, round(width * scale)), max(8, round(height * scale))
+    theta = math.radians(angle)
+    cos, sin = math.cos(theta), math.sin(theta)
+    cx, cy = centre
+    back = np.array(
+        [
+            [cos / scale, -sin / scale, cx - (cos * out_w / 2 - sin * out_h / 2) / scale],
+            [sin / scale, cos / scale, cy - (sin * out_w / 2 + cos * out_h / 2) / scale],
+        ],
+        dtype=np.float64,
+    )
+    crop = cv2.warpAffine(
+        grey,
+        back,
+        (out_w, out_h),
+        flags=cv2.INTER_AREA | cv2.WARP_INVERSE_MAP,
+        borderMode=cv2.BORDER_REPLICATE,
+    )
+    return np.asarray(crop, dtype=np.uint8), back
 
 
-def _box_back(matrix: npt.NDArray[np.float64], box: tuple[float, float, float, float], shape: tuple[int, ...]) -> Box:
-    x, y, w, h = box
-    inverse = cv2.invertAffineTransform(matrix)
-    corners = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]], np.float64)
-    mapped = corners @ inverse[:, :2].T + inverse[:, 2]
+def _portrait_box(
+    face: tuple[int, int, int, int], back: npt.NDArray[np.float64], shape: tuple[int, ...]
+) -> Box:
+    fx, fy, fw, fh = face
+    pw, ph = fw * _WIDEN, fh * _HEIGHTEN
+    x, y = fx + fw / 2 - pw / 2, fy - ph * _FACE_TOP_SHARE + fh * 0.05
+    corners = np.array([[x, y], [x + pw, y], [x + pw, y + ph], [x, y + ph]], np.float64)
+    mapped = corners @ back[:, :2].T + back[:, 2]
     x0, y0 = np.clip(mapped.min(axis=0), 0, [shape[1], shape[0]])
     x1, y1 = np.clip(mapped.max(axis=0), 0, [shape[1], shape[0]])
     return Box(int(x0), int(y0), int(x1 - x0), int(y1 - y0))
 
 
-def estimate_portrait(image: BGRImage, zone: ZoneCandidate | None, fmt: str, angle: float | None) -> Box | None:
-    grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    scale = min(1.0, _WORK_SIDE / max(grey.shape))
-    angles = [angle] if angle is not None else [0.0, 180.0, 90.0, 270.0]
-    for candidate in angles:
-        matrix, size = _rotation(grey.shape, candidate, scale)
-        upright = cv2.warpAffine(grey, matrix, size, flags=cv2.INTER_AREA)
-        face = _cascade().largest(upright)
-        if face is None:
-            continue
-        fx, fy, fw, fh = face
-        pw, ph = fw * _WIDEN, fh * _HEIGHTEN
-        box = (fx + fw / 2 - pw / 2, fy - ph * _FACE_TOP_SHARE + fh * 0.05, pw, ph)
-        return _box_back(matrix, box, grey.shape)
-    if zone is not None and angle is not None and fmt == "TD3":
-        return _from_zone_geometry(zone, angle, grey.shape)
-    return None
-
-
-def _from_zone_geometry(zone: ZoneCandidate, angle: float, shape: tuple[int, ...]) -> Box:
-    """ICAO TD3 pages put the photo at the left, above the zone: about a quarter of the zone's
-    width wide and a third of it tall, ending a little above the zone."""
+def _page_windows(
+    zone: ZoneCandidate, angle: float, layout: str
+) -> list[tuple[tuple[float, float], tuple[float, float], float]]:
+    left, right, top, bottom = _PAGE[layout]
     zw = zone.size[0]
     theta = math.radians(angle)
-    ux, uy = math.cos(theta), math.sin(theta)  # along the text, left to right
-    vx, vy = -uy, ux  # down the page
-    cx, cy = zone.centre
-    corners = []
-    for along, down in ((-0.5, -0.82), (-0.22, -0.82), (-0.22, -0.28), (-0.5, -0.28)):
-        corners.append((cx + along * zw * ux + down * zw * vx, cy + along * zw * uy + down * zw * vy))
-    xs = [max(0.0, min(float(shape[1]), p[0])) for p in corners]
-    ys = [max(0.0, min(float(shape[0]), p[1])) for p in corners]
-    return Box(int(min(xs)), int(min(ys)), int(max(xs) - min(xs)), int(max(ys) - min(ys)))
+    ux, uy = math.cos(theta), math.sin(theta)
+    vx, vy = -uy, ux
+    along, down = (left + right) / 2 * zw, (top + bottom) / 2 * zw
+    centre = (zone.centre[0] + along * ux + down * vx, zone.centre[1] + along * uy + down * vy)
+    return [(centre, ((right - left) * zw, (bottom - top) * zw), angle)]
+
+
+def find_portrait(
+    grey: GreyImage,
+    *,
+    zone: ZoneCandidate | None = None,
+    angle: float | None = None,
+    layout: str = "TD3",
+    document: tuple[tuple[float, float], tuple[float, float], float] | None = None,
+) -> Box | None:
+    """The portrait's box in ``grey``'s coordinates. ``angle`` is the rotation that makes the
+    zone's text read left to right; when only the zone is known (not which way up), pass
+    ``angle=None`` and both ways are tried."""
+    windows: list[tuple[tuple[float, float], tuple[float, float], float]] = []
+    if zone is not None and layout in _PAGE:
+        for a in [angle] if angle is not None else [zone.angle, zone.angle + 180.0]:
+            windows += _page_windows(zone, a, layout)
+    h, w = grey.shape[:2]
+    # (centre, size, angle) of the whole document, e.g. a card front's minimum-area rectangle.
+    page_windows = len(windows)
+    if document is not None:
+        # Documents are landscape (cards, data pages): put the long side horizontal, then the
+        # only question left is which way up.
+        centre, (dw, dh), base = document
+        if dh > dw:
+            dw, dh, base = dh, dw, base + 90.0
+        windows += [(centre, (dw, dh), base), (centre, (dw, dh), base + 180.0)]
+    elif not windows:
+        for a in (0.0, 180.0, 90.0, 270.0):
+            size = (float(w), float(h)) if a in (0.0, 180.0) else (float(h), float(w))
+            windows.append(((w / 2, h / 2), size, a))
+    for index, (centre_i, size_i, angle_i) in enumerate(windows):
+        # Whole documents need more pixels than a photo window for the face to reach 80 px.
+        side = _CROP_SIDE if index < page_windows else _DOCUMENT_SIDE
+        crop, back = upright_window(grey, centre_i, size_i, angle_i, side)
+        face = _cascade().largest(crop)
+        if face is not None:
+            return _portrait_box(face, back, grey.shape)
+    return None

@@ -12,16 +12,22 @@ import numpy.typing as npt
 from openkyc.verification.types import Finding, ModelInfo, Timing
 
 from . import reasons
-from .images import ImageDecodeError, to_bgr
+from .images import ImageDecodeError, shrink, to_bgr, to_grey
 from .interpret import interpret
 from .mrz_parse import MrzError, parse
 from .ocr import MrzOcr, shared_ocr
-from .portrait import estimate_portrait
-from .results import DocumentResult, MrzData
+from .outline import find_document
+from .portrait import find_portrait
+from .results import DocumentResult, MrzData, VisualField
 from .visual_zone import VisualZoneReader, shared_visual_zone
 from .zone_reader import ZoneReader, ZoneReading
 
 ImageInput = bytes | npt.NDArray[np.uint8]
+
+# Issuers whose documents print the holder's name in Cyrillic next to the Latin one.
+_CYRILLIC_ISSUERS = frozenset(
+    {"RUS", "KAZ", "KGZ", "BLR", "UKR", "TJK", "MNG", "BGR", "SRB", "MKD"}
+)
 
 
 class DocumentReader:
@@ -36,7 +42,7 @@ class DocumentReader:
 
     @property
     def models(self) -> tuple[ModelInfo, ...]:
-        models = self._ocr.models
+        models: tuple[ModelInfo, ...] = self._ocr.models
         if self._visual is not None:
             models += self._visual.models
         return models
@@ -68,12 +74,15 @@ class DocumentReader:
         side = None
         with self._lock:
             for side, image in order:
-                reading = self._zones.read(image)
-                for stage, ms in reading.timings.items():
-                    timings.append(Timing(f"{side}.{stage}", round(ms, 2)))
+                # With a back given, the zone is there (ID cards); the front gets a quick look only.
+                quick = side == "front" and len(sides) > 1
+                reading = self._zones.read(image, full_frame=not quick)
+                for name, ms in reading.timings.items():
+                    timings.append(Timing(f"{side}.{name}", round(ms, 2)))
                 if reading.correction is not None:
                     break
-        assert reading is not None and side is not None
+        assert reading is not None
+        assert side is not None
         front_image = sides[0][1]
         if reading.correction is None:
             return self._not_verified(reading, timings, started)
@@ -81,22 +90,48 @@ class DocumentReader:
         fields = interpret(mrz, today)
         findings: list[Finding] = []
         if fields.expiry_date is not None and fields.expiry_date < today:
-            findings.append(Finding(reasons.DOCUMENT_EXPIRED, {"expiry": fields.expiry_date.isoformat()}))
+            findings.append(
+                Finding(reasons.DOCUMENT_EXPIRED, {"expiry": fields.expiry_date.isoformat()})
+            )
         stage = time.perf_counter()
         angle = reading.angle if side == "front" else None
-        portrait = estimate_portrait(front_image, reading.zone if side == "front" else None, mrz.format, angle)
+        layout = "RU" if fields.kind == "ru_internal_passport" else mrz.format
+        outline = None
+        if side != "front":
+            # A card's front has no zone to go by: use the card's outline on the table.
+            scale = min(1.0, 640 / max(front_image.shape[:2]))
+            framing = find_document(shrink(front_image, scale), scale)
+            outline = framing.rect if framing is not None and framing.area_share > 0.05 else None
+        portrait = find_portrait(
+            to_grey(front_image),
+            zone=reading.zone if side == "front" else None,
+            angle=angle,
+            layout=layout,
+            document=outline,
+        )
         timings.append(Timing("portrait", round((time.perf_counter() - stage) * 1000, 2)))
-        visual_fields = ()
+        visual_fields: tuple[VisualField, ...] = ()
         surname_cyr, given_cyr = fields.surname_cyrillic, fields.given_names_cyrillic
-        if self._visual is not None and surname_cyr is None:
+        reads_cyrillic = (
+            fields.kind == "ru_internal_passport" or fields.issuing_country in _CYRILLIC_ISSUERS
+        )
+        if (
+            self._visual is not None
+            and reading.zone is not None
+            and angle is not None
+            and reads_cyrillic
+        ):
             stage = time.perf_counter()
-            vz_image = sides[0][1] if side == "front" or len(sides) == 1 else front_image
-            visual_fields = self._visual.confirm_names(vz_image, mrz, angle if side == "front" else None)
+            ru = fields.kind == "ru_internal_passport"
+            check = self._visual.confirm_names(
+                to_grey(front_image), mrz, reading.zone, angle, ru_internal=ru
+            )
             timings.append(Timing("visual_zone", round((time.perf_counter() - stage) * 1000, 2)))
-            for vf in visual_fields:
-                if vf.confirmed_by_mrz and vf.name == "surname":
+            visual_fields = check.fields
+            for vf in check.fields:
+                if not ru and vf.name == "surname":
                     surname_cyr = vf.text
-                elif vf.confirmed_by_mrz and vf.name == "given_names":
+                elif not ru and vf.name == "given_names":
                     given_cyr = vf.text
         timings.append(Timing("total", round((time.perf_counter() - started) * 1000, 2)))
         return DocumentResult(
@@ -126,6 +161,7 @@ class DocumentReader:
             models=self.models,
             timings=tuple(timings),
             mrz_side=side,
+            name_confirmed=reading.name_confirmed,
         )
 
     def _not_verified(

@@ -8,7 +8,6 @@ DOCUMENT_UNREADABLE = "document_unreadable"
 DOCUMENT_MRZ_NOT_FOUND = "document_mrz_not_found"
 DOCUMENT_MRZ_UNVERIFIED = "document_mrz_unverified"
 DOCUMENT_EXPIRED = "document_expired"
-DOCUMENT_VISUAL_MISMATCH = "document_visual_mismatch"
 
 register(
     ReasonText(
@@ -43,13 +42,6 @@ register(
         en="The document has expired.",
         ru="Срок действия документа истёк.",
         kk="Құжаттың қолданылу мерзімі өтіп кеткен.",
-        fixable=False,
-    ),
-    ReasonText(
-        code=DOCUMENT_VISUAL_MISMATCH,
-        en="The printed name does not match the machine-readable lines of the document.",
-        ru="Напечатанное имя не совпадает с машиночитаемой зоной документа.",
-        kk="Басылған аты-жөні құжаттың машинамен оқылатын аймағымен сәйкес келмейді.",
         fixable=False,
     ),
 )

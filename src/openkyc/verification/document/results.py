@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from openkyc.verification.types import Finding, ModelInfo, Timing
@@ -89,9 +89,10 @@ class DocumentResult:
     visual_fields: tuple[VisualField, ...] = ()
     models: tuple[ModelInfo, ...] = ()
     timings: tuple[Timing, ...] = ()
-    # Which image held the zone ("front" or "back") and at what rotation it was read.
+    # Which image held the zone ("front" or "back").
     mrz_side: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    # Whether an independent second reading agreed on the name row (no check digit covers it).
+    name_confirmed: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-serialisable view (dates as ISO strings)."""

@@ -32,6 +32,15 @@ def split_rows(crop: BGRImage) -> list[Row]:
     )
     _, mask = cv2.threshold(blackhat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     mask[blackhat < 20] = 0
+    # Keep character-sized marks only: the crop may reach past the document's edge, where the
+    # dark table touching the border forms large blobs that would merge the rows' bands.
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    keep = np.zeros(count, dtype=bool)
+    for i in range(1, count):
+        x, y, w, h, _area = stats[i]
+        touches = y == 0 or y + h >= height or x == 0 or x + w >= width
+        keep[i] = h < 0.25 * height and w < 0.2 * width and not touches
+    mask = keep[labels].astype(np.uint8)
     profile = mask.mean(axis=1).astype(np.float64)
     profile = np.convolve(profile, np.ones(3) / 3, mode="same")
     if profile.max() <= 0:

@@ -48,7 +48,7 @@ def decode(mrz: MrzData) -> RuInternalFields | None:
     return RuInternalFields(
         series=raw_number[:3] + optional[0],
         number=raw_number[3:9],
-        surname=from_ru_internal(surname_coded.replace("<", " ")),
+        surname=from_ru_internal(surname_coded),
         given_name=given_name,
         patronymic=patronymic,
         issue_date=optional[1:7],

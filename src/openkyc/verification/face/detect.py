@@ -30,6 +30,25 @@ _DOCUMENT_SIDE = 1280
 _PORTRAIT_CROP_SIDE = 480
 
 
+# Documents are photographed at any angle; a frontal-face detector needs the face upright, so
+# the portrait region is tried at these rotations (degrees, most likely first) until one
+# yields a confirmed face.
+_DOCUMENT_ROTATIONS = (
+    0.0,
+    180.0,
+    90.0,
+    -90.0,
+    25.0,
+    -25.0,
+    155.0,
+    -155.0,
+    60.0,
+    -60.0,
+    120.0,
+    -120.0,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class DetectedFace:
     """A confirmed face: the detector's box, the mesh fitted on it and who proposed it."""
@@ -37,6 +56,16 @@ class DetectedFace:
     box: Box
     mesh: MeshFace
     detector: str
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFace:
+    """A face found on a document, with the upright image its coordinates refer to (the
+    document image itself, or a rotated crop of it)."""
+
+    face: DetectedFace
+    image: RGBImage
+    rotation: float
 
 
 def _resize_to(image: RGBImage, side: int) -> tuple[RGBImage, float]:
@@ -48,6 +77,20 @@ def _resize_to(image: RGBImage, side: int) -> tuple[RGBImage, float]:
     size = (max(1, round(width * factor)), max(1, round(height * factor)))
     resized = cv2.resize(image, size, interpolation=interpolation)
     return np.asarray(resized, dtype=np.uint8), factor
+
+
+def _rotate(image: RGBImage, angle: float) -> RGBImage:
+    """``image`` turned by ``angle`` degrees counter-clockwise on a canvas that holds it all."""
+    if angle == 0.0:
+        return image
+    height, width = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), angle, 1.0)
+    cos, sin = abs(matrix[0, 0]), abs(matrix[0, 1])
+    new_w, new_h = int(height * sin + width * cos), int(height * cos + width * sin)
+    matrix[0, 2] += new_w / 2.0 - width / 2.0
+    matrix[1, 2] += new_h / 2.0 - height / 2.0
+    turned = cv2.warpAffine(image, matrix, (new_w, new_h), borderMode=cv2.BORDER_REPLICATE)
+    return np.asarray(turned, dtype=np.uint8)
 
 
 def _dedupe(faces: list[DetectedFace]) -> list[DetectedFace]:
@@ -109,36 +152,44 @@ class FaceDetector:
 
     def detect_document(
         self, image: RGBImage, portrait_box: Box | None = None
-    ) -> list[DetectedFace]:
-        """Confirmed faces on a document image, largest first (the main portrait, then a ghost
-        image). ``portrait_box`` is where the document reader expects the photo, if it knows."""
+    ) -> DocumentFace | None:
+        """The main portrait on a document image (the largest confirmed face; a ghost image is
+        smaller). ``portrait_box`` is where the document reader expects the photo, if known."""
         if portrait_box is not None:
-            found = self._detect_in_region(image, portrait_box.grown(0.35))
-            if found:
-                return found
+            region = portrait_box.grown(0.35)
+            for angle in _DOCUMENT_ROTATIONS:
+                found = self._detect_in_region(image, region, angle)
+                if found is not None:
+                    return found
         small, factor = _resize_to(image, min(_DOCUMENT_SIDE, max(image.shape[:2])))
         for upsample in (0, 1):
             candidates = [(b.scaled(1 / factor), "hog") for b in self._hog_boxes(small, upsample)]
             candidates += [(b, "blazeface") for b in self._blazeface_boxes(image)]
-            found = self._confirm(image, candidates)
-            if found:
-                return found
-        return []
+            faces = self._confirm(image, candidates)
+            if faces:
+                return DocumentFace(faces[0], image, 0.0)
+        # Still nothing: the document may be rotated; try the whole (reduced) frame turned.
+        for angle in _DOCUMENT_ROTATIONS[1:]:
+            turned = _rotate(small, angle)
+            candidates = [(b, "hog") for b in self._hog_boxes(turned, 1)]
+            faces = self._confirm(turned, candidates)
+            if faces:
+                return DocumentFace(faces[0], turned, angle)
+        return None
 
-    def _detect_in_region(self, image: RGBImage, region: Box) -> list[DetectedFace]:
+    def _detect_in_region(self, image: RGBImage, region: Box, angle: float) -> DocumentFace | None:
         height, width = image.shape[:2]
         x0, y0 = max(0, int(region.x)), max(0, int(region.y))
         x1 = min(width, int(region.x + region.w))
         y1 = min(height, int(region.y + region.h))
         if x1 - x0 < 16 or y1 - y0 < 16:
-            return []
-        crop = np.ascontiguousarray(image[y0:y1, x0:x1])
-        big, factor = _resize_to(crop, _PORTRAIT_CROP_SIDE)
-        candidates = [
-            (b.scaled(1 / factor).shifted(x0, y0), "hog") for b in self._hog_boxes(big, 1)
-        ]
-        candidates += [(b.shifted(x0, y0), "blazeface") for b in self._blazeface_boxes(crop)]
-        return self._confirm(image, candidates)
+            return None
+        crop, _ = _resize_to(np.ascontiguousarray(image[y0:y1, x0:x1]), _PORTRAIT_CROP_SIDE)
+        crop = _rotate(crop, angle)
+        candidates = [(b, "hog") for b in self._hog_boxes(crop, 1)]
+        candidates += [(b, "blazeface") for b in self._blazeface_boxes(crop)]
+        faces = self._confirm(crop, candidates)
+        return DocumentFace(faces[0], crop, angle) if faces else None
 
     def close(self) -> None:
         with self._lock:

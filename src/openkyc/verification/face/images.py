@@ -32,3 +32,15 @@ def decode_image(data: bytes, *, max_side: int = _MAX_SIDE) -> RGBImage:
     except (UnidentifiedImageError, OSError) as error:
         raise ImageDecodeError(str(error)) from error
     return np.ascontiguousarray(rgb)
+
+
+def upright_size(data: bytes) -> tuple[int, int]:
+    """(width, height) of the image after its EXIF rotation, without decoding the pixels."""
+    try:
+        with Image.open(io.BytesIO(data)) as opened:
+            width, height = opened.size
+            orientation = opened.getexif().get(0x0112, 1)
+    except (UnidentifiedImageError, OSError) as error:
+        raise ImageDecodeError(str(error)) from error
+    # Orientations 5-8 swap the axes.
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)

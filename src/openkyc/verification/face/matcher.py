@@ -9,7 +9,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from openkyc.verification.face import calibration, reasons
-from openkyc.verification.face.detect import BLAZEFACE_MODEL, HOG_MODEL, DetectedFace, FaceDetector
+from openkyc.verification.face.detect import (
+    BLAZEFACE_MODEL,
+    HOG_MODEL,
+    DetectedFace,
+    DocumentFace,
+    FaceDetector,
+)
 from openkyc.verification.face.embed import EMBEDDING_MODEL, Embedding, FaceEmbedder, hog_like_box
 from openkyc.verification.face.embedding import embedding_to_bytes
 from openkyc.verification.face.geometry import Box
@@ -53,9 +59,8 @@ class FaceMatcher:
 
     def document_face(
         self, image: RGBImage, portrait_box: Box | None = None
-    ) -> DetectedFace | None:
-        faces = self.detector.detect_document(image, portrait_box)
-        return faces[0] if faces else None
+    ) -> DocumentFace | None:
+        return self.detector.detect_document(image, portrait_box)
 
     def embed(self, image: RGBImage, face: DetectedFace) -> Embedding:
         return self.embedder.embed(image, embedding_box(face))
@@ -113,8 +118,8 @@ class FaceMatcher:
             image = selfies[selfie.image_index]
             selfie_embeddings.append((selfie, self.embed(image, selfie.face)))
         document_embedding = None
-        if document is not None and document_face is not None:
-            document_embedding = self.embed(document, document_face)
+        if document_face is not None:
+            document_embedding = self.embed(document_face.image, document_face.face)
         timings.append(Timing("face.embed", _ms(started)))
 
         frame_distances: list[tuple[int, float]] = []
@@ -151,7 +156,7 @@ class FaceMatcher:
             distance=None if distance_value is None else round(distance_value, 4),
             threshold=calibration.MATCH_THRESHOLD,
             review_threshold=calibration.REVIEW_THRESHOLD,
-            document_face=None if document_face is None else observe(document_face, None),
+            document_face=None if document_face is None else observe(document_face.face, None),
             selfie_face=None if best_selfie is None else best_selfie.analysis.face,
             best_frame=None if best_selfie is None else best_selfie.image_index,
             frame_distances=tuple(frame_distances),

@@ -9,6 +9,7 @@ mission patch, a logo) is rejected.
 from __future__ import annotations
 
 import math
+import os
 import threading
 from dataclasses import dataclass
 
@@ -95,6 +96,8 @@ class FaceMesher:
     re-entrant."""
 
     def __init__(self, *, min_confidence: float = 0.5) -> None:
+        # MediaPipe's C++ side logs a few warnings per graph to stderr; keep stderr for errors.
+        os.environ.setdefault("GLOG_minloglevel", "2")
         # Imported here: mediapipe takes ~0.5 s to import and only the real pipeline needs it.
         from mediapipe.python.solutions import face_mesh
 

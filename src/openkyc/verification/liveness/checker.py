@@ -26,6 +26,8 @@ HEURISTICS = ModelInfo(name="openkyc-liveness-heuristics", version="1")
 _PASSIVE_FRAMES = 6
 # Frames are analysed at most this large: the mesh needs no more and decoding is faster.
 _FRAME_SIDE = 960
+# How far (in face widths) the customer's face may move between frames and still be followed.
+_TRACK_REACH = 0.8
 # Share of frames that must show a face for the burst to be judged.
 _MIN_FACE_SHARE = 0.6
 
@@ -44,23 +46,33 @@ class LivenessChecker:
         to where it was, so that a second person at the edge of the frame is not followed."""
         tracked: list[MeshFace | None] = []
         previous: MeshFace | None = None
+        pending: MeshFace | None = None
         for image in images:
             faces = self.mesher.on_image(image)
             if not faces:
                 tracked.append(None)
                 continue
+            chosen: MeshFace | None
             if previous is None:
                 chosen = max(faces, key=lambda face: face.box.area)
             else:
                 anchor = previous
-                chosen = min(
-                    faces,
-                    key=lambda face: math.hypot(
-                        face.box.cx - anchor.box.cx, face.box.cy - anchor.box.cy
-                    ),
-                )
+                nearest = min(faces, key=lambda face: _distance(face, anchor))
+                if _distance(nearest, anchor) <= _TRACK_REACH * anchor.box.w:
+                    chosen, pending = nearest, None
+                elif pending is not None and (
+                    _distance(nearest, pending) <= _TRACK_REACH * pending.box.w
+                ):
+                    # The face really is elsewhere now (a cut): follow it, and the continuity
+                    # check counts the jump.
+                    chosen, pending = nearest, None
+                else:
+                    # One frame with only someone else (the customer's face missed while
+                    # turned) is not a cut: count it as a frame without the face.
+                    chosen, pending = None, nearest
             tracked.append(chosen)
-            previous = chosen
+            if chosen is not None:
+                previous = chosen
         return tracked
 
     def check(
@@ -153,6 +165,10 @@ class LivenessChecker:
             timings=tuple(timings),
             evidence=factors,
         )
+
+
+def _distance(face: MeshFace, anchor: MeshFace) -> float:
+    return math.hypot(face.box.cx - anchor.box.cx, face.box.cy - anchor.box.cy)
 
 
 def _abs_yaw(mesh: MeshFace | None) -> float:

@@ -25,8 +25,8 @@ _IDENTICAL_DIFF = 0.25
 _MAX_IDENTICAL_SHARE = 0.25
 # Between consecutive frames the face may not jump more than this many face widths, or change
 # size by more than this factor.
-_MAX_JUMP = 0.6
-_MAX_SCALE_STEP = 1.35
+_MAX_JUMP = 0.8
+_MAX_SCALE_STEP = 1.5
 # Plausible capture intervals and burst length (ms).
 _MIN_INTERVAL = 10
 _MAX_INTERVAL = 1500

@@ -55,5 +55,5 @@ def liveness_score(factors: dict[str, float], *, active: bool) -> float:
     for value in factors.values():
         score *= value
     if not active:
-        score = min(score, PASSIVE_ONLY_CAP) * PASSIVE_ONLY_CAP / max(PASSIVE_ONLY_CAP, 1e-9)
+        score = min(score, PASSIVE_ONLY_CAP)
     return round(float(score), 4)

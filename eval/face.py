@@ -1,0 +1,254 @@
+"""Evaluate face match: document portrait vs selfie, genuine and impostor pairs (fixed seeds).
+
+    .venv/bin/python eval/face.py [--docs-per-face 3] [--selfie-sets 2] [--frames 3] [--seed 11]
+
+Genuine pair: a document rendered by the specimen generator with the portrait of source face A
+(random kind and distortion) against a burst of ``--frames`` selfies of A re-posed, re-lit and
+on a new background (best frame wins, as in the pipeline). Impostor pairs: every document of
+A against every selfie set of B != A, plus every pair of different people among the original
+photos. There is no offline set of two *different photos* of one person, so the genuine side is
+optimistic (same photo, re-rendered); the impostor side is real. Prints the distance and score
+distributions, FAR/FRR at the configured thresholds, ROC points, a Platt fit and latency.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from openkyc.specimens.documents import (
+    DOCUMENT_KINDS,
+    random_distortion,
+    random_identity,
+    render_document,
+)
+from openkyc.specimens.faces import SourceFace, source_faces
+from openkyc.specimens.selfies import render_selfie
+from openkyc.verification.face import calibration
+from openkyc.verification.face.geometry import Box
+from openkyc.verification.face.images import decode_image
+from openkyc.verification.face.matcher import FaceMatcher
+
+DISTORTIONS = ("clean", "blur", "dark", "small", "noise_jpeg", "glare", "rotated", "perspective")
+
+
+@dataclass
+class DocSample:
+    face: SourceFace
+    label: str
+    embedding: np.ndarray | None
+    found_with_hint: bool
+    found_without_hint: bool | None
+
+
+def _hint(quad: list[list[float]]) -> Box:
+    xs = [p[0] for p in quad]
+    ys = [p[1] for p in quad]
+    return Box(min(xs), min(ys), max(xs) - min(xs), max(ys) - min(ys))
+
+
+def _percentiles(values: list[float]) -> str:
+    if not values:
+        return "n=0"
+    q = np.percentile(values, [0, 5, 25, 50, 75, 95, 100])
+    return f"n={len(values)} min={q[0]:.3f} p5={q[1]:.3f} p25={q[2]:.3f} median={q[3]:.3f} p75={q[4]:.3f} p95={q[5]:.3f} max={q[6]:.3f}"
+
+
+def _platt(genuine: list[float], impostor: list[float]) -> tuple[float, float]:
+    """Logistic fit p(same | d) = 1 / (1 + exp((d - m) / s)) with equal class weights."""
+    d = np.array(genuine + impostor)
+    y = np.array([1.0] * len(genuine) + [0.0] * len(impostor))
+    w = np.where(y == 1, 0.5 / len(genuine), 0.5 / len(impostor))
+    a, b = -10.0, 5.0  # logit = a * d + b
+    for _ in range(200):
+        p = 1 / (1 + np.exp(-(a * d + b)))
+        g = w * (p - y)
+        grad = np.array([(g * d).sum(), g.sum()])
+        h = w * p * (1 - p)
+        hess = np.array([[(h * d * d).sum(), (h * d).sum()], [(h * d).sum(), h.sum()]])
+        step = np.linalg.solve(hess + 1e-9 * np.eye(2), grad)
+        a, b = a - step[0], b - step[1]
+    return -b / a, -1 / a  # midpoint distance, slope
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--docs-per-face", type=int, default=3)
+    parser.add_argument("--selfie-sets", type=int, default=2)
+    parser.add_argument("--frames", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--no-hint-check", action="store_true", help="skip detection without hint")
+    args = parser.parse_args()
+
+    rng = random.Random(args.seed)
+    faces = source_faces()
+    started = time.perf_counter()
+    matcher = FaceMatcher()
+    load_ms = (time.perf_counter() - started) * 1000
+
+    docs: list[DocSample] = []
+    doc_ms: list[float] = []
+    for face in faces:
+        for i in range(args.docs_per_face):
+            kind = rng.choice(DOCUMENT_KINDS)
+            distortion_name = DISTORTIONS[
+                (faces.index(face) * args.docs_per_face + i) % len(DISTORTIONS)
+            ]
+            identity = random_identity(kind, rng)
+            distortion = random_distortion(distortion_name, rng, kind=kind)
+            rendered = render_document(kind, identity, face, distortion, rng.randrange(2**31))
+            image = decode_image(rendered.front_jpeg)
+            hint = _hint(rendered.truth["portrait_quad"])
+            t = time.perf_counter()
+            found = matcher.document_face(image, hint)
+            embedding = matcher.embed(found.image, found.face) if found else None
+            doc_ms.append((time.perf_counter() - t) * 1000)
+            without = None
+            if not args.no_hint_check:
+                without = matcher.document_face(image, None) is not None
+            docs.append(
+                DocSample(face, f"{kind}/{distortion_name}", embedding, found is not None, without)
+            )
+
+    selfie_sets: list[tuple[SourceFace, list[np.ndarray]]] = []
+    selfie_ms: list[float] = []
+    selfie_missing = 0
+    for face in faces:
+        for s in range(args.selfie_sets):
+            vectors = []
+            for f in range(args.frames):
+                image = decode_image(render_selfie(face, seed=1000 * s + f + args.seed))
+                t = time.perf_counter()
+                selfie = matcher.analyse_selfie(image, f)
+                if selfie.face is not None:
+                    vectors.append(matcher.embed(image, selfie.face))
+                else:
+                    selfie_missing += 1
+                selfie_ms.append((time.perf_counter() - t) * 1000)
+            selfie_sets.append((face, vectors))
+
+    genuine: list[float] = []
+    impostor: list[float] = []
+    genuine_labels: list[tuple[float, str]] = []
+    for doc in docs:
+        if doc.embedding is None:
+            continue
+        for face, vectors in selfie_sets:
+            if not vectors:
+                continue
+            distance = min(float(np.linalg.norm(v - doc.embedding)) for v in vectors)
+            if face.person_id == doc.face.person_id:
+                genuine.append(distance)
+                genuine_labels.append((distance, f"{doc.face.face_id} {doc.label}"))
+            else:
+                impostor.append(distance)
+
+    # Real photos, pairwise: each original photo's portrait, embedded once.
+    photo_vectors: dict[str, np.ndarray] = {}
+    for face in faces:
+        image = face.portrait(480, 640)
+        selfie = matcher.analyse_selfie(image, 0)
+        if selfie.face is not None:
+            photo_vectors[face.face_id] = matcher.embed(image, selfie.face)
+    photo_impostor = [
+        float(np.linalg.norm(photo_vectors[a] - photo_vectors[b]))
+        for a, b in itertools.combinations(sorted(photo_vectors), 2)
+    ]
+
+    # End-to-end latency of FaceMatcher.match on a few genuine pairs (document + 3 frames).
+    match_ms = []
+    for face in faces[:5]:
+        kind = "td3_passport"
+        rendered = render_document(
+            kind, random_identity(kind, rng), face, random_distortion("clean", rng, kind=kind), 5
+        )
+        document = decode_image(rendered.front_jpeg)
+        frames = [decode_image(render_selfie(face, seed=77 + k)) for k in range(3)]
+        t = time.perf_counter()
+        matcher.match(document, frames, _hint(rendered.truth["portrait_quad"]))
+        match_ms.append((time.perf_counter() - t) * 1000)
+
+    all_impostor = impostor + photo_impostor
+    print(
+        f"faces: {len(faces)} people; documents: {len(docs)}; selfie sets: {len(selfie_sets)} x {args.frames} frames"
+    )
+    print(
+        f"document portrait found with the reader's box hint: {sum(d.found_with_hint for d in docs)}/{len(docs)}"
+    )
+    if not args.no_hint_check:
+        print(
+            f"document portrait found without a hint:           {sum(bool(d.found_without_hint) for d in docs)}/{len(docs)}"
+        )
+    missed = [d.label + " " + d.face.face_id for d in docs if not d.found_with_hint]
+    if missed:
+        print("  missed (with hint):", ", ".join(missed))
+    print(
+        f"selfie frames without a usable face: {selfie_missing}/{len(faces) * args.selfie_sets * args.frames}"
+    )
+    print()
+    print("distance (dlib 128-d Euclidean)")
+    print(f"  genuine  (document vs best of {args.frames} selfies): {_percentiles(genuine)}")
+    print(f"  impostor (document vs other people's selfies):  {_percentiles(impostor)}")
+    print(f"  impostor (original photos, every pair):         {_percentiles(photo_impostor)}")
+    print()
+    midpoint, slope = _platt(genuine, all_impostor)
+    print(f"Platt fit on these data: midpoint distance {midpoint:.3f}, slope {slope:.4f}")
+    print(
+        f"configured: midpoint {calibration.MIDPOINT_DISTANCE}, slope {calibration.SLOPE}, "
+        f"match score >= {calibration.MATCH_THRESHOLD} (distance <= {calibration.distance_for_score(calibration.MATCH_THRESHOLD):.3f}), "
+        f"review score >= {calibration.REVIEW_THRESHOLD} (distance <= {calibration.distance_for_score(calibration.REVIEW_THRESHOLD):.3f})"
+    )
+    print()
+    g_scores = [calibration.score_from_distance(d) for d in genuine]
+    i_scores = [calibration.score_from_distance(d) for d in all_impostor]
+    print("faceMatchScore")
+    print(f"  genuine:  {_percentiles(g_scores)}")
+    print(f"  impostor: {_percentiles(i_scores)}")
+    print()
+    accept = sum(s >= calibration.MATCH_THRESHOLD for s in g_scores)
+    review_g = sum(
+        calibration.REVIEW_THRESHOLD <= s < calibration.MATCH_THRESHOLD for s in g_scores
+    )
+    far = sum(s >= calibration.MATCH_THRESHOLD for s in i_scores)
+    review_i = sum(
+        calibration.REVIEW_THRESHOLD <= s < calibration.MATCH_THRESHOLD for s in i_scores
+    )
+    print(f"at the default threshold (score >= {calibration.MATCH_THRESHOLD}):")
+    print(
+        f"  genuine accepted: {accept}/{len(g_scores)} = {100 * accept / max(len(g_scores), 1):.2f}%  (FRR {100 - 100 * accept / max(len(g_scores), 1):.2f}%), to review: {review_g}"
+    )
+    print(
+        f"  impostor accepted: {far}/{len(i_scores)} = {100 * far / max(len(i_scores), 1):.3f}% (FAR), to review: {review_i}"
+    )
+    print()
+    print("ROC points (distance threshold: FAR, FRR)")
+    for threshold in (0.35, 0.40, 0.42, 0.45, 0.48, 0.50, 0.52, 0.55, 0.60):
+        fa = sum(d <= threshold for d in all_impostor) / max(len(all_impostor), 1)
+        fr = sum(d > threshold for d in genuine) / max(len(genuine), 1)
+        print(
+            f"  d <= {threshold:.2f} (score {calibration.score_from_distance(threshold):.3f}): FAR {100 * fa:6.3f}%  FRR {100 * fr:6.2f}%"
+        )
+    print()
+    print("closest impostors:", ", ".join(f"{d:.3f}" for d in sorted(all_impostor)[:5]))
+    print(
+        "farthest genuine:",
+        "; ".join(f"{d:.3f} {label}" for d, label in sorted(genuine_labels, reverse=True)[:5]),
+    )
+    print()
+    print(
+        f"latency: models load {load_ms:.0f} ms; document detect+embed median {statistics.median(doc_ms):.0f} ms (p90 {np.percentile(doc_ms, 90):.0f}); "
+        f"selfie frame detect+quality+embed median {statistics.median(selfie_ms):.0f} ms; "
+        f"FaceMatcher.match (document + 3 frames) median {statistics.median(match_ms):.0f} ms"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,116 @@
+"""``openkyc review list|approve|decline``: manual review through the same service as the
+automatic decision (audit row, status change, webhook), until the dashboard exists."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openkyc.cli.runtime import run_in_transaction
+from openkyc.errors import OpenKycError
+from openkyc.sessions.schemas import format_timestamp
+from openkyc.state import AppState
+from openkyc.verifications.service import VerificationService
+
+review_app = typer.Typer(
+    help="Decide verifications that went to manual review.", no_args_is_help=True
+)
+
+
+def _fail(exc: OpenKycError) -> None:
+    typer.echo(f"error: {exc.code}: {exc.message}", err=True)
+    raise typer.Exit(1)
+
+
+def _session_id(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        typer.echo("error: SESSION_ID must be a UUID", err=True)
+        raise typer.Exit(2) from None
+
+
+@review_app.command("list")
+def list_reviews(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Sessions waiting for an operator, oldest first (ids, scores and codes; no names)."""
+
+    async def work(session: AsyncSession, state: AppState) -> list[dict[str, object]]:
+        service = VerificationService(session, state)
+        rows = await service.awaiting_review()
+        items = []
+        for run, kyc_session in rows:
+            checks = await service.checks.for_run(run.id)
+            items.append(
+                {
+                    "sessionId": str(kyc_session.id),
+                    "merchantId": str(kyc_session.merchant_id),
+                    "mode": kyc_session.mode,
+                    "attempt": run.attempt,
+                    "reasons": list(run.reasons),
+                    "waitingSince": format_timestamp(run.finished_at or run.created_at),
+                    "checks": {
+                        check.name: {"score": check.score, "threshold": check.threshold}
+                        for check in checks
+                    },
+                }
+            )
+        return items
+
+    items = run_in_transaction(work)
+    if as_json:
+        typer.echo(json.dumps(items, indent=2))
+        return
+    if not items:
+        typer.echo("nothing waits for review")
+    for item in items:
+        typer.echo(
+            f"{item['sessionId']}  {item['mode']}  attempt {item['attempt']}  "
+            f"since {item['waitingSince']}  {','.join(item['reasons']) or '-'}"  # type: ignore[arg-type]
+        )
+
+
+def _decide(
+    session_id: str, approve: bool, operator: str, reasons: list[str], note: str | None
+) -> None:
+    parsed = _session_id(session_id)
+
+    async def work(session: AsyncSession, state: AppState) -> str:
+        run = await VerificationService(session, state).review(
+            parsed, approve=approve, operator=operator, reasons=reasons, note=note
+        )
+        return run.outcome or ""
+
+    try:
+        outcome = run_in_transaction(work)
+    except OpenKycError as exc:
+        _fail(exc)
+        return
+    typer.echo(f"{session_id}: {outcome}")
+
+
+@review_app.command("approve")
+def approve(
+    session_id: str = typer.Argument(...),
+    operator: str = typer.Option(..., "--operator", help="Who decides (recorded in the audit)."),
+    note: str | None = typer.Option(None, "--note"),
+) -> None:
+    """Approve a session waiting for review."""
+    _decide(session_id, True, operator, [], note)
+
+
+@review_app.command("decline")
+def decline(
+    session_id: str = typer.Argument(...),
+    operator: str = typer.Option(..., "--operator", help="Who decides (recorded in the audit)."),
+    reason: list[str] = typer.Option([], "--reason", help="Decision code, e.g. FACE_MISMATCH."),
+    note: str | None = typer.Option(None, "--note"),
+) -> None:
+    """Decline a session waiting for review."""
+    _decide(session_id, False, operator, reason, note)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(review_app, name="review")

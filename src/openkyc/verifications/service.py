@@ -1,0 +1,520 @@
+"""Submissions, decisions and manual reviews: the one path every verification takes.
+
+The hosted page calls :meth:`VerificationService.submit`; the worker calls :meth:`claim` and
+:meth:`complete`; an operator calls :meth:`review`. All of them change the session only
+through ``SessionService.transition`` (audit row, webhook event) inside the caller's unit of
+work. Services flush; the edge commits.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from openkyc.audit.service import AuditService
+from openkyc.db.base import utcnow
+from openkyc.errors import ValidationFailed
+from openkyc.merchants.repository import MerchantRepository
+from openkyc.sessions.models import KycSession, SessionStatus
+from openkyc.sessions.presenters import effective_status
+from openkyc.sessions.repository import SessionRepository
+from openkyc.sessions.schemas import format_timestamp
+from openkyc.sessions.service import SessionService
+from openkyc.state import AppState
+from openkyc.verification import decision as rules
+from openkyc.verification.decision import Decision, DecisionPolicy
+from openkyc.verifications.errors import (
+    AlreadySubmitted,
+    InvalidPolicy,
+    NoRetakesLeft,
+    NotAwaitingReview,
+    RunNotFound,
+    SessionClosed,
+)
+from openkyc.verifications.evidence import Extracted
+from openkyc.verifications.models import (
+    FaceEmbedding,
+    RunOutcome,
+    RunStatus,
+    VerificationCheck,
+    VerificationReview,
+    VerificationRun,
+    candidate_aad,
+    embedding_aad,
+)
+from openkyc.verifications.policy import DEFAULT_POLICY, parse_policy
+from openkyc.verifications.repository import (
+    CheckRepository,
+    EmbeddingRepository,
+    ReviewRepository,
+    RunRepository,
+)
+from openkyc.worker.enqueue import enqueue_after_commit
+from openkyc.worker.names import VERIFY_SESSION
+
+logger = logging.getLogger("openkyc.verifications")
+
+SANDBOX_OUTCOMES = ("approve", "decline", "retake")
+# A run whose worker died this many times is not retried again: an operator looks at it.
+MAX_CLAIMS = 4
+_OUTCOME_OF = {
+    rules.APPROVE: RunOutcome.APPROVED,
+    rules.DECLINE: RunOutcome.DECLINED,
+    rules.RETAKE: RunOutcome.RETAKE,
+    rules.REVIEW: RunOutcome.REVIEW,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the hosted page shows: ``state`` is pending, approved, declined, retake or review."""
+
+    state: str
+    reasons: tuple[str, ...]
+    attempts_used: int
+    attempts_allowed: int
+    hints: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedRun:
+    run_id: uuid.UUID
+    session_id: uuid.UUID
+    attempt: int
+    forced_outcome: str | None
+    owner: str
+
+
+def worker_identity() -> str:
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+class VerificationService:
+    def __init__(self, db: AsyncSession, state: AppState) -> None:
+        self.db = db
+        self.state = state
+        self.runs = RunRepository(db)
+        self.checks = CheckRepository(db)
+        self.reviews = ReviewRepository(db)
+        self.embeddings = EmbeddingRepository(db)
+        self.sessions = SessionRepository(db)
+        self.merchants = MerchantRepository(db)
+        self.audit = AuditService(db)
+        self.session_service = SessionService(
+            db, state.keyring, default_ttl_minutes=state.settings.session_ttl_minutes
+        )
+
+    # --- the customer submits -------------------------------------------------------------
+
+    async def submit(
+        self,
+        kyc_session: KycSession,
+        *,
+        actor_type: str = "customer",
+        sandbox_outcome: str | None = None,
+    ) -> None:
+        if sandbox_outcome is not None and sandbox_outcome not in SANDBOX_OUTCOMES:
+            raise ValidationFailed({"sandboxOutcome": "must be approve, decline or retake"})
+        # The row lock serialises a double click and a second device submitting at once.
+        await self.db.refresh(kyc_session, with_for_update=True)
+        status = effective_status(kyc_session, utcnow())
+        if status.is_terminal:
+            raise SessionClosed()
+        if kyc_session.submitted_at is not None:
+            raise AlreadySubmitted()
+        policy = await self.policy_for(kyc_session.merchant_id)
+        used = await self.runs.count_for_session(kyc_session.id)
+        if used >= policy.retakes_allowed + 1:
+            raise NoRetakesLeft()
+        if status is SessionStatus.NOT_STARTED:
+            await self.session_service.transition(
+                kyc_session, SessionStatus.IN_PROGRESS, actor_type=actor_type
+            )
+        forced = sandbox_outcome if kyc_session.mode == "test" else None
+        if sandbox_outcome is not None and forced is None:
+            logger.warning("sandbox outcome ignored for a live session")
+        now = utcnow()
+        kyc_session.submitted_at = now
+        try:
+            run = await self._add_run(kyc_session, used + 1, forced, now)
+        except IntegrityError:
+            raise AlreadySubmitted() from None
+        await self.audit.record(
+            action="verification.submitted",
+            actor_type=actor_type,
+            merchant_id=kyc_session.merchant_id,
+            subject_type="kyc_session",
+            subject_id=str(kyc_session.id),
+            data={"run": str(run.id), "attempt": run.attempt, "sandbox": forced},
+        )
+        enqueue_after_commit(self.db, VERIFY_SESSION, run.id)
+
+    async def _add_run(
+        self, kyc_session: KycSession, attempt: int, forced: str | None, now: datetime
+    ) -> VerificationRun:
+        return await self.runs.add(
+            VerificationRun(
+                session_id=kyc_session.id,
+                merchant_id=kyc_session.merchant_id,
+                attempt=attempt,
+                status=RunStatus.PENDING.value,
+                forced_outcome=forced,
+                enqueued_at=now,
+                reasons=[],
+                hints=[],
+                timings={},
+            )
+        )
+
+    async def latest_outcome(self, session_id: uuid.UUID) -> Outcome | None:
+        run = await self.runs.latest_for_session(session_id)
+        if run is None:
+            return None
+        try:
+            policy = await self.policy_for(run.merchant_id)
+        except InvalidPolicy:
+            # The page still shows where things stand; the run itself waits for an operator.
+            policy = DEFAULT_POLICY
+        state = "pending" if run.status != RunStatus.DONE.value else (run.outcome or "pending")
+        return Outcome(
+            state=state,
+            reasons=tuple(run.reasons or ()),
+            attempts_used=run.attempt,
+            attempts_allowed=policy.retakes_allowed + 1,
+            hints=tuple(run.hints or ()),
+        )
+
+    async def policy_for(self, merchant_id: uuid.UUID) -> DecisionPolicy:
+        merchant = await self.merchants.get(merchant_id)
+        return parse_policy(merchant.policy if merchant is not None else None)
+
+    # --- the worker decides ---------------------------------------------------------------
+
+    async def claim(self, run_id: uuid.UUID, owner: str) -> ClaimedRun | None:
+        """Take the run for this worker, or None if another has it or it is done."""
+        now = utcnow()
+        lease = timedelta(seconds=self.state.settings.verification_lease_s)
+        if not await self.runs.claim(run_id, owner, now, now + lease):
+            return None
+        run = await self.runs.get_owned(run_id, owner)
+        if run is None:  # pragma: no cover - we just claimed it in this transaction
+            return None
+        return ClaimedRun(run.id, run.session_id, run.attempt, run.forced_outcome, owner)
+
+    async def complete(self, claimed: ClaimedRun, extracted: Extracted | None) -> str | None:
+        """Record the checks and apply the decision; None if the lease was lost meanwhile."""
+        run = await self.runs.get_owned(claimed.run_id, claimed.owner)
+        if run is None:
+            logger.warning(
+                "verification lease lost; result dropped", extra={"run": str(claimed.run_id)}
+            )
+            return None
+        kyc_session = await self.sessions.get_for_update(run.session_id)
+        if kyc_session is None:  # pragma: no cover - the run cascades with its session
+            return None
+        now = utcnow()
+        policy = await self.policy_for(run.merchant_id)
+        retakes_used = await self.runs.retakes_before(run.session_id, run.attempt)
+        if extracted is None:
+            evidence = rules.Evidence(
+                today=now.date(),
+                document_found=True,
+                mrz_found=True,
+                mrz_valid=True,
+                face_score=1.0,
+                liveness_score=1.0,
+            )
+            candidate = _sandbox_identity()
+        else:
+            evidence = extracted.evidence
+            candidate = dict(extracted.identity)
+            if run.forced_outcome and not candidate.get("fullName"):
+                candidate = _sandbox_identity()
+            duplicate = await self._is_duplicate(kyc_session, extracted, policy)
+            if duplicate:
+                evidence = _with_duplicate(evidence)
+            for check in extracted.checks:
+                await self.checks.add(
+                    VerificationCheck(
+                        run_id=run.id,
+                        name=check.name,
+                        passed=check.passed,
+                        score=check.score,
+                        threshold=check.threshold,
+                        reasons=list(check.reasons),
+                        model_name=check.model_name,
+                        model_version=check.model_version,
+                        duration_ms=check.duration_ms,
+                        detail=_json_safe(check.detail),
+                    )
+                )
+            run.pipeline = extracted.pipeline
+            run.timings = extracted.timings
+        result = rules.decide(
+            evidence, policy, retakes_used=retakes_used, forced=run.forced_outcome
+        )
+        run.status = RunStatus.DONE.value
+        run.finished_at = now
+        run.decided_by = claimed.owner
+        run.lease_owner = None
+        run.lease_until = None
+        if effective_status(kyc_session, now).is_terminal:
+            # Decided another way meanwhile (a second device, an operator): keep that.
+            run.error = "session_closed"
+            await self.db.flush()
+            return None
+        await self._apply(
+            run,
+            kyc_session,
+            result,
+            candidate,
+            extracted.face_embedding if extracted is not None else None,
+            actor_type="system",
+            actor_id=None,
+        )
+        return run.outcome
+
+    async def give_up(self, claimed: ClaimedRun, error: str) -> None:
+        """The pipeline cannot process this run (it crashed, repeatedly): an operator decides."""
+        run = await self.runs.get_owned(claimed.run_id, claimed.owner)
+        if run is None:
+            return
+        run.error = error[:200]
+        if run.claims < MAX_CLAIMS:
+            # Let the lease lapse: the sweep re-enqueues it and another attempt is made.
+            run.status = RunStatus.PENDING.value
+            run.lease_owner = None
+            run.lease_until = None
+            return
+        kyc_session = await self.sessions.get_for_update(run.session_id)
+        if kyc_session is None:  # pragma: no cover
+            return
+        run.status = RunStatus.DONE.value
+        run.finished_at = utcnow()
+        await self._apply(
+            run,
+            kyc_session,
+            Decision(rules.REVIEW, ()),
+            {},
+            None,
+            actor_type="system",
+            actor_id=None,
+        )
+
+    # --- an operator reviews --------------------------------------------------------------
+
+    async def awaiting_review(
+        self, limit: int = 100
+    ) -> Sequence[tuple[VerificationRun, KycSession]]:
+        return await self.runs.awaiting_review(limit)
+
+    async def review(
+        self,
+        session_id: uuid.UUID,
+        *,
+        approve: bool,
+        operator: str,
+        reasons: Sequence[str] = (),
+        note: str | None = None,
+    ) -> VerificationRun:
+        run = await self.runs.latest_for_session(session_id)
+        if run is None:
+            raise RunNotFound()
+        if run.status != RunStatus.DONE.value or run.outcome != RunOutcome.REVIEW.value:
+            raise NotAwaitingReview()
+        unknown = [code for code in reasons if code not in rules.DECISION_CODES]
+        if unknown:
+            raise ValidationFailed({"reasons": f"unknown reason codes: {', '.join(unknown)}"})
+        kyc_session = await self.sessions.get_for_update(session_id)
+        if kyc_session is None:  # pragma: no cover
+            raise RunNotFound()
+        candidate: dict[str, Any] = {}
+        embedding: bytes | None = None
+        if run.candidate_ciphertext is not None:
+            sealed = json.loads(
+                self.state.keyring.decrypt(run.candidate_ciphertext, candidate_aad(run.id))
+            )
+            candidate = sealed.get("identity", {})
+            if sealed.get("embedding"):
+                embedding = base64.b64decode(sealed["embedding"])
+        decline_reasons = tuple(reasons) or tuple(run.reasons) or (rules.FACE_MISMATCH,)
+        result = (
+            Decision(rules.APPROVE, ()) if approve else Decision(rules.DECLINE, decline_reasons)
+        )
+        await self.reviews.add(
+            VerificationReview(
+                run_id=run.id,
+                session_id=session_id,
+                operator=operator,
+                decision="approved" if approve else "declined",
+                reasons=list(result.reasons),
+                note=note,
+            )
+        )
+        run.candidate_ciphertext = None
+        await self._apply(
+            run, kyc_session, result, candidate, embedding, actor_type="operator", actor_id=operator
+        )
+        return run
+
+    # --- shared --------------------------------------------------------------------------
+
+    async def _apply(
+        self,
+        run: VerificationRun,
+        kyc_session: KycSession,
+        result: Decision,
+        candidate: dict[str, Any],
+        embedding: bytes | None,
+        *,
+        actor_type: str,
+        actor_id: str | None,
+    ) -> None:
+        outcome = _OUTCOME_OF[result.outcome]
+        run.outcome = outcome.value
+        run.reasons = list(result.reasons)
+        run.hints = list(result.hints)
+        await self.db.flush()
+        if outcome is RunOutcome.APPROVED:
+            now = utcnow()
+            identity = {**candidate, "verifiedAt": format_timestamp(now)}
+            self.session_service.seal_verification(kyc_session, identity)
+            if embedding:
+                await self._remember_face(kyc_session, identity, embedding)
+            await self.session_service.transition(
+                kyc_session, SessionStatus.APPROVED, actor_type=actor_type, actor_id=actor_id
+            )
+        elif outcome is RunOutcome.DECLINED:
+            await self.session_service.transition(
+                kyc_session,
+                SessionStatus.DECLINED,
+                actor_type=actor_type,
+                actor_id=actor_id,
+                reasons=result.reasons,
+            )
+        elif outcome is RunOutcome.RETAKE:
+            # The customer captures again (the session's own deadline applies again).
+            kyc_session.submitted_at = None
+            kyc_session.updated_at = utcnow()
+            await self.db.flush()
+        else:
+            sealed = {
+                "identity": candidate,
+                "embedding": base64.b64encode(embedding).decode() if embedding else None,
+            }
+            run.candidate_ciphertext = self.state.keyring.encrypt(
+                json.dumps(sealed, ensure_ascii=False).encode(), candidate_aad(run.id)
+            )
+            await self.db.flush()
+        await self.audit.record(
+            action="verification.decided",
+            actor_type=actor_type,
+            actor_id=actor_id,
+            merchant_id=kyc_session.merchant_id,
+            subject_type="kyc_session",
+            subject_id=str(kyc_session.id),
+            data={
+                "run": str(run.id),
+                "attempt": run.attempt,
+                "outcome": outcome.value,
+                "reasons": list(result.reasons),
+            },
+        )
+
+    async def _is_duplicate(
+        self, kyc_session: KycSession, extracted: Extracted, policy: DecisionPolicy
+    ) -> bool:
+        if not policy.reject_duplicates or not extracted.face_embedding:
+            return False
+        try:
+            from openkyc.verification.face.duplicates import DuplicateCandidate, find_duplicates
+        except ImportError:  # pragma: no cover - the face stage ships with the pipeline
+            return False
+        stored = await self.embeddings.for_tenant(
+            kyc_session.merchant_id, kyc_session.mode, excluding=kyc_session.id
+        )
+        if not stored:
+            return False
+        candidates = [
+            DuplicateCandidate(
+                key=str(row.session_id),
+                identity=row.identity_digest,
+                embedding=self.state.keyring.decrypt(
+                    row.embedding_ciphertext, embedding_aad(row.session_id)
+                ),
+            )
+            for row in stored
+        ]
+        hits = find_duplicates(
+            extracted.face_embedding,
+            candidates,
+            identity=self._identity_digest(extracted.identity),
+        )
+        return any(hit.different_identity for hit in hits)
+
+    async def _remember_face(
+        self, kyc_session: KycSession, identity: dict[str, Any], embedding: bytes
+    ) -> None:
+        await self.embeddings.delete_for_session(kyc_session.id)
+        await self.embeddings.add(
+            FaceEmbedding(
+                session_id=kyc_session.id,
+                merchant_id=kyc_session.merchant_id,
+                mode=kyc_session.mode,
+                identity_digest=self._identity_digest(identity),
+                embedding_ciphertext=self.state.keyring.encrypt(
+                    embedding, embedding_aad(kyc_session.id)
+                ),
+            )
+        )
+
+    def _identity_digest(self, identity: dict[str, Any]) -> str:
+        # Keyed, so the digest of a known document number cannot be looked up in the table.
+        key_id, keys = self.state.settings.master_keys()
+        key = hmac.new(keys[key_id], b"openkyc.identity-digest", hashlib.sha256).digest()
+        material = f"{identity.get('documentCountry') or ''}:{identity.get('documentNumber') or ''}"
+        return hmac.new(key, material.encode(), hashlib.sha256).hexdigest()
+
+
+def _with_duplicate(evidence: rules.Evidence) -> rules.Evidence:
+    return replace(evidence, duplicate_identity=True)
+
+
+def _sandbox_identity() -> dict[str, Any]:
+    """What a test-mode session decided without captured media shows: obviously synthetic."""
+    return {
+        "firstName": "Test",
+        "lastName": "Sandbox",
+        "middleName": None,
+        "fullName": "Test Sandbox",
+        "dateOfBirth": date(1990, 1, 15).isoformat(),
+        "documentType": "passport",
+        "documentNumber": "000001234",
+        "documentCountry": "UTO",
+        "documentIssuedAt": None,
+        "documentExpiresAt": None,
+        "faceMatchScore": 0.99,
+        "livenessScore": 0.99,
+    }
+
+
+def _json_safe(detail: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value
+        for key, value in detail.items()
+        if isinstance(value, str | int | float | bool) or value is None
+    }

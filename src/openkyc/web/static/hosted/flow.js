@@ -1,0 +1,229 @@
+/* OpenKYC hosted page: live camera capture and progress polling. No dependencies.
+   Everything here is an enhancement: without it the upload forms and page reloads work. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var texts = {};
+  try { texts = JSON.parse(document.getElementById("texts").textContent); } catch (e) { texts = {}; }
+  function t(key) { return texts[key] || ""; }
+  var csrf = body.getAttribute("data-csrf") || "";
+
+  if (window.matchMedia && window.matchMedia("(pointer: coarse)").matches) {
+    document.querySelectorAll("[data-desktop-only]").forEach(function (el) { el.classList.add("hidden"); });
+  }
+
+  function showProblems(messages) {
+    var box = document.getElementById("findings");
+    if (!box) { return; }
+    var list = box.querySelector("ul");
+    list.textContent = "";
+    messages.forEach(function (message) {
+      var item = document.createElement("li");
+      item.textContent = message;
+      list.appendChild(item);
+    });
+    box.classList.remove("hidden");
+    box.focus();
+  }
+
+  function send(action, form) {
+    return fetch(action, {
+      method: "POST", body: form, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRF-Token": csrf }
+    }).then(function (response) {
+      return response.json().catch(function () { return { success: false, error: { message: t("network_error") } }; });
+    });
+  }
+
+  function handleAnswer(answer, done) {
+    if (answer.success && answer.accepted) {
+      done();
+      window.location.assign(answer.next);
+      return true;
+    }
+    if (answer.success) {
+      showProblems(answer.findings.map(function (f) { return f.message; }));
+    } else {
+      showProblems([(answer.error && answer.error.message) || t("network_error")]);
+    }
+    return false;
+  }
+
+  function grab(video, maxSide) {
+    var w = video.videoWidth, h = video.videoHeight;
+    var scale = Math.min(1, maxSide / Math.max(w, h));
+    var canvas = document.createElement("canvas");
+    canvas.width = Math.round(w * scale);
+    canvas.height = Math.round(h * scale);
+    canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+    return new Promise(function (resolve) { canvas.toBlob(resolve, "image/jpeg", 0.9); });
+  }
+
+  function setupCamera(root) {
+    var video = root.querySelector("video");
+    var shutter = root.querySelector(".shutter");
+    var status = root.querySelector(".status");
+    var facing = root.getAttribute("data-camera");
+    var action = root.getAttribute("data-action");
+    var stream = null;
+
+    function stop() {
+      if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); stream = null; }
+    }
+    function fallback(message) {
+      stop();
+      root.classList.add("hidden");
+      var note = document.createElement("p");
+      note.className = "note";
+      note.setAttribute("role", "status");
+      note.textContent = message;
+      var upload = document.querySelector(".upload");
+      upload.parentNode.insertBefore(note, upload);
+      var input = upload.querySelector("input[type=file]");
+      if (input) { input.focus(); }
+    }
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia || !window.isSecureContext) {
+      return;  /* the upload form is already on the page */
+    }
+    root.classList.remove("hidden");
+    status.textContent = t("camera_starting");
+    var wide = facing === "environment" ? 1920 : 1280;
+    navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { facingMode: { ideal: facing }, width: { ideal: wide }, height: { ideal: Math.round(wide * 3 / 4) } }
+    }).then(function (s) {
+      stream = s;
+      video.srcObject = s;
+      video.setAttribute("playsinline", "");
+      video.muted = true;
+      return video.play();
+    }).then(function () {
+      status.textContent = t("camera_ready");
+      shutter.disabled = false;
+    }).catch(function () {
+      fallback(t("camera_denied"));
+    });
+    window.addEventListener("pagehide", stop);
+
+    if (root.classList.contains("selfie")) {
+      shutter.addEventListener("click", function () { selfie(); });
+    } else {
+      shutter.addEventListener("click", function () { documentPhoto(); });
+    }
+
+    function documentPhoto() {
+      shutter.disabled = true;
+      status.textContent = t("checking");
+      grab(video, 2560).then(function (blob) {
+        var form = new FormData();
+        form.append("image", blob, "document.jpg");
+        return send(action, form);
+      }).then(function (answer) {
+        if (!handleAnswer(answer, stop)) { status.textContent = ""; shutter.disabled = false; }
+      }).catch(function () {
+        showProblems([t("network_error")]);
+        status.textContent = "";
+        shutter.disabled = false;
+      });
+    }
+
+    function selfie() {
+      /* One instruction per segment, frames at a steady pace throughout, so the server sees
+         every movement as it happens (and no gap longer than the liveness check allows). */
+      var steps = ["get_ready"].concat((root.getAttribute("data-steps") || "").split(",").filter(Boolean), ["get_ready"]);
+      var maxFrames = parseInt(root.getAttribute("data-max-frames"), 10) || 24;
+      var segment = 1500, total = steps.length * segment;
+      var interval = Math.max(200, Math.ceil(total / maxFrames));
+      var instruction = root.querySelector(".instruction");
+      var frames = [], times = [], started = performance.now();
+      shutter.disabled = true;
+      function next() {
+        var elapsed = performance.now() - started;
+        if (elapsed >= total || frames.length >= maxFrames) { return Promise.resolve(); }
+        instruction.textContent = t(steps[Math.min(steps.length - 1, Math.floor(elapsed / segment))]);
+        var at = Math.round(elapsed);
+        return grab(video, 720).then(function (blob) {
+          frames.push(blob);
+          times.push(at);
+          var wait = interval - (performance.now() - started - at);
+          return new Promise(function (resolve) { setTimeout(resolve, Math.max(0, wait)); });
+        }).then(next);
+      }
+      instruction.textContent = t(steps[0]);
+      next().then(function () {
+        instruction.textContent = t("done");
+        status.textContent = t("uploading");
+        var form = new FormData();
+        frames.forEach(function (blob, index) { form.append("frames", blob, "frame-" + index + ".jpg"); });
+        form.append("times", times.join(","));
+        return send(action, form);
+      }).then(function (answer) {
+        if (!handleAnswer(answer, stop)) { instruction.textContent = ""; status.textContent = ""; shutter.disabled = false; }
+      }).catch(function () {
+        showProblems([t("network_error")]);
+        instruction.textContent = "";
+        status.textContent = "";
+        shutter.disabled = false;
+      });
+    }
+  }
+
+  document.querySelectorAll(".camera").forEach(setupCamera);
+
+  /* Refuse an oversized file before sending it: on a slow network that saves minutes, and the
+     server's own refusal of a huge body cannot come back as a page. */
+  document.querySelectorAll(".file-input").forEach(function (input) {
+    input.addEventListener("change", function () {
+      var shown = input.parentNode.querySelector(".file-name");
+      if (shown) {
+        shown.textContent = Array.prototype.map.call(input.files || [], function (f) { return f.name; }).join(", ");
+      }
+    });
+  });
+
+  document.querySelectorAll("form[data-max-bytes]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      var limit = parseInt(form.getAttribute("data-max-bytes"), 10);
+      var input = form.querySelector("input[type=file]");
+      var files = input && input.files ? Array.prototype.slice.call(input.files) : [];
+      if (files.some(function (file) { return file.size > limit; })) {
+        event.preventDefault();
+        showProblems([t("too_large")]);
+      }
+    });
+  });
+
+  var back = document.querySelector("[data-auto-redirect]");
+  if (back) {
+    setTimeout(function () { window.location.assign(back.getAttribute("href")); },
+      parseInt(back.getAttribute("data-auto-redirect"), 10) || 8000);
+  }
+
+  var poller = document.querySelector("[data-poll]");
+  if (poller) {
+    var url = poller.getAttribute("data-poll");
+    var follow = poller.hasAttribute("data-follow");
+    var statusLine = poller.querySelector(".status");
+    var delay = 1500;
+    var tick = function () {
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.json(); })
+        .then(function (data) {
+          delay = 1500;
+          if (!data.success) { return; }
+          if (follow && statusLine) {
+            statusLine.textContent = statusLine.getAttribute(data.phoneConnected ? "data-connected" : "data-waiting");
+            var where = poller.querySelector(".phone-step");
+            if (where && data.phoneConnected) { where.textContent = where.getAttribute("data-" + data.step) || ""; }
+          }
+          if (data.final || (!follow && data.state !== "pending")) {
+            window.location.assign(body.getAttribute("data-url"));
+            return;
+          }
+          setTimeout(tick, delay);
+        })
+        .catch(function () { delay = Math.min(delay * 2, 15000); setTimeout(tick, delay); });
+    };
+    setTimeout(tick, delay);
+  }
+}());

@@ -1,0 +1,140 @@
+"""End to end on simulated captures: genuine bursts pass, each simulated attack fails."""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from openkyc.specimens.faces import face_by_id
+from openkyc.specimens.selfies import render_selfie_frames
+from openkyc.verification.liveness import reasons
+from openkyc.verification.liveness.challenge import (
+    LOOK_DOWN,
+    LOOK_UP,
+    TURN_LEFT,
+    TURN_RIGHT,
+    Challenge,
+)
+from openkyc.verification.liveness.checker import LivenessChecker
+
+CHALLENGE = Challenge(steps=(TURN_LEFT, LOOK_UP, TURN_RIGHT))
+
+
+@cache
+def _burst(
+    face_id: str, attack: str | None, steps: tuple[str, ...] = CHALLENGE.steps
+) -> tuple[tuple[bytes, ...], tuple[int, ...]]:
+    frames, times = render_selfie_frames(
+        face_by_id(face_id), Challenge(steps), seed=5, attack=attack
+    )
+    return tuple(frames), tuple(times)
+
+
+@pytest.mark.parametrize("face_id", ["astronaut", "debate_1"])
+def test_genuine_turning_head_passes(checker: LivenessChecker, face_id: str) -> None:
+    frames, times = _burst(face_id, None)
+    result = checker.check(frames, times, CHALLENGE)
+    assert result.passed is True
+    assert result.score >= result.threshold
+    assert result.challenge is not None
+    assert result.challenge.observed == CHALLENGE.steps
+    assert result.depth is not None
+    assert result.depth.passed
+    assert result.reasons == ()
+
+
+def test_wrong_order_fails(checker: LivenessChecker) -> None:
+    frames, times = _burst("astronaut", None, (TURN_RIGHT, LOOK_UP, TURN_LEFT))
+    result = checker.check(frames, times, CHALLENGE)
+    assert result.passed is False
+    assert reasons.CHALLENGE_NOT_FOLLOWED in result.reasons
+
+
+def test_replay_made_for_another_challenge_fails(checker: LivenessChecker) -> None:
+    frames, times = _burst("astronaut", "replay")
+    result = checker.check(frames, times, CHALLENGE)
+    assert result.passed is False
+    assert reasons.CHALLENGE_NOT_FOLLOWED in result.reasons
+
+
+def test_tilted_printed_photo_fails(checker: LivenessChecker) -> None:
+    frames, times = _burst("debate_1", "print")
+    result = checker.check(frames, times, CHALLENGE)
+    assert result.passed is False
+    assert result.score < 0.1
+    assert result.challenge is not None
+    assert result.challenge.yaw_range < 20
+
+
+def test_photo_on_a_screen_fails(checker: LivenessChecker) -> None:
+    frames, times = _burst("astronaut", "screen")
+    result = checker.check(frames, times, CHALLENGE)
+    assert result.passed is False
+    assert reasons.SCREEN_SUSPECTED in result.reasons
+
+
+def test_identical_frames_fail(checker: LivenessChecker) -> None:
+    frames, times = _burst("astronaut", "injection")
+    result = checker.check(frames, times, CHALLENGE)
+    assert result.passed is False
+    assert reasons.FRAMES_IDENTICAL in result.reasons
+    assert result.continuity.identical_pairs == len(frames) - 1
+
+
+def test_genuine_frames_with_impossible_timing_fail(checker: LivenessChecker) -> None:
+    frames, times = _burst("astronaut", None)
+    result = checker.check(frames, tuple(0 for _ in times), CHALLENGE)
+    assert result.passed is False
+    assert reasons.TIMING_INCONSISTENT in result.reasons
+
+
+def test_without_a_challenge_liveness_is_not_assessed(checker: LivenessChecker) -> None:
+    frames, _ = _burst("astronaut", None)
+    result = checker.check(frames[:1], None, None)
+    assert result.passed is None
+    assert result.score <= 0.5
+    assert reasons.NOT_ASSESSED in result.reasons
+
+
+def test_look_down_is_told_apart_from_look_up(checker: LivenessChecker) -> None:
+    asked = Challenge(steps=(LOOK_DOWN, TURN_LEFT, TURN_RIGHT))
+    frames, times = _burst("debate_1", None, asked.steps)
+    assert checker.check(frames, times, asked).passed is True
+    swapped = Challenge(steps=(LOOK_UP, TURN_LEFT, TURN_RIGHT))
+    assert checker.check(frames, times, swapped).passed is False
+
+
+def test_a_burst_without_any_face_fails_cleanly(checker: LivenessChecker) -> None:
+    rng = np.random.default_rng(0)
+    frames = []
+    for _ in range(10):
+        noise = rng.integers(90, 110, size=(480, 360, 3), dtype=np.uint8)
+        buffer = io.BytesIO()
+        Image.fromarray(noise).save(buffer, format="JPEG", quality=85)
+        frames.append(buffer.getvalue())
+    result = checker.check(frames, tuple(range(0, 1000, 100)), CHALLENGE)
+    assert result.passed is False
+    assert reasons.FACE_LOST in result.reasons
+    assert reasons.NO_HEAD_MOVEMENT in result.reasons
+    assert result.passive is None
+
+
+def test_a_cut_in_the_recording_is_reported(checker: LivenessChecker) -> None:
+    frames, times = _burst("astronaut", None)
+    spliced = []
+    for index, frame in enumerate(frames):
+        image = np.asarray(Image.open(io.BytesIO(frame)).convert("RGB"))
+        canvas = np.full((image.shape[0], image.shape[1] * 2, 3), 120, dtype=np.uint8)
+        left = 0 if index < len(frames) // 2 else image.shape[1]
+        canvas[:, left : left + image.shape[1]] = image
+        buffer = io.BytesIO()
+        Image.fromarray(canvas).save(buffer, format="JPEG", quality=90)
+        spliced.append(buffer.getvalue())
+    result = checker.check(spliced, times, CHALLENGE)
+    assert result.passed is False
+    assert reasons.FRAMES_DISCONTINUOUS in result.reasons
+    assert result.continuity.jumps >= 1

@@ -1,0 +1,178 @@
+"""The decision rules, pure: evidence + policy -> outcome and stable codes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+
+from openkyc.verification import decision as rules
+from openkyc.verification.decision import DecisionPolicy, Evidence, age_on, decide
+from openkyc.verification.reasons import LANGUAGES, all_reasons, message
+from openkyc.verifications.errors import InvalidPolicy
+from openkyc.verifications.policy import parse_policy
+
+TODAY = date(2026, 11, 24)
+GOOD = Evidence(
+    today=TODAY,
+    document_found=True,
+    mrz_found=True,
+    mrz_valid=True,
+    document_type="passport",
+    country="RUS",
+    birth_date=date(1990, 1, 15),
+    expiry_date=date(2030, 1, 1),
+    face_score=0.95,
+    liveness_score=0.9,
+)
+POLICY = DecisionPolicy()
+
+
+def test_a_good_result_is_approved() -> None:
+    assert decide(GOOD, POLICY, retakes_used=0) == rules.Decision("approve", ())
+
+
+def test_every_decision_code_is_registered_in_three_languages() -> None:
+    registry = all_reasons()
+    for code in rules.DECISION_CODES:
+        assert code in registry
+        for language in LANGUAGES:
+            assert message(code, language)
+    assert len(rules.DECISION_CODES) == 11
+
+
+@pytest.mark.parametrize(
+    ("change", "policy", "code"),
+    [
+        ({"expiry_date": date(2026, 11, 23)}, POLICY, "DOCUMENT_EXPIRED"),
+        ({"birth_date": date(2008, 11, 25)}, POLICY, "UNDERAGE"),
+        (
+            {"country": "KAZ"},
+            DecisionPolicy(allowed_countries=frozenset({"RUS"})),
+            "COUNTRY_NOT_ALLOWED",
+        ),
+        (
+            {"document_type": "id_card"},
+            DecisionPolicy(allowed_document_types=frozenset({"passport"})),
+            "DOCUMENT_NOT_ALLOWED",
+        ),
+        ({"face_score": 0.2}, POLICY, "FACE_MISMATCH"),
+        ({"liveness_score": 0.01}, POLICY, "LIVENESS_FAILED"),
+        ({"hard_findings": ("liveness_screen_suspected",)}, POLICY, "LIVENESS_FAILED"),
+        ({"duplicate_identity": True}, POLICY, "DUPLICATE_IDENTITY"),
+    ],
+)
+def test_hard_problems_decline_even_with_retakes_left(
+    change: dict[str, object], policy: DecisionPolicy, code: str
+) -> None:
+    result = decide(replace(GOOD, **change), policy, retakes_used=0)  # type: ignore[arg-type]
+    assert result.outcome == "decline"
+    assert result.reasons == (code,)
+
+
+def test_eighteen_today_is_old_enough() -> None:
+    assert age_on(date(2008, 11, 24), TODAY) == 18
+    assert (
+        decide(replace(GOOD, birth_date=date(2008, 11, 24)), POLICY, retakes_used=0).outcome
+        == "approve"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"document_found": False, "mrz_found": False, "mrz_valid": False}, "DOCUMENT_UNREADABLE"),
+        ({"mrz_valid": False}, "MRZ_CHECK_FAILED"),
+        ({"selfie_face_found": False, "face_score": None}, "NO_FACE"),
+        ({"liveness_assessed": False, "liveness_score": None}, "LIVENESS_FAILED"),
+        (
+            {"liveness_score": 0.01, "liveness_findings": ("liveness_challenge_not_followed",)},
+            "LIVENESS_FAILED",
+        ),
+        ({"face_score": 0.1, "selfie_findings": ("selfie_too_dark",)}, "POOR_QUALITY"),
+        ({"fixable_findings": ("selfie_too_dark",)}, "POOR_QUALITY"),
+    ],
+)
+def test_fixable_problems_ask_for_a_retake_until_retakes_run_out(
+    change: dict[str, object], code: str
+) -> None:
+    evidence = replace(GOOD, **change)  # type: ignore[arg-type]
+    assert decide(evidence, POLICY, retakes_used=2).outcome == "retake"
+    assert decide(evidence, POLICY, retakes_used=2).reasons[0] == code
+    final = decide(evidence, POLICY, retakes_used=3)
+    assert (final.outcome, final.reasons[0]) == ("decline", code)
+
+
+def test_a_doubtful_document_goes_to_an_operator() -> None:
+    result = decide(
+        replace(GOOD, document_doubts=("document_visual_mismatch",)), POLICY, retakes_used=0
+    )
+    assert (result.outcome, result.reasons) == ("review", ("MRZ_CHECK_FAILED",))
+
+
+def test_an_unreadable_document_is_not_judged_for_age_or_expiry() -> None:
+    evidence = replace(GOOD, mrz_valid=False, birth_date=date(2020, 1, 1))
+    assert decide(evidence, POLICY, retakes_used=0).reasons == ("MRZ_CHECK_FAILED",)
+
+
+@pytest.mark.parametrize(("face", "liveness"), [(0.6, 0.9), (0.95, 0.3), (0.79, 0.49)])
+def test_scores_inside_the_review_band_go_to_an_operator(face: float, liveness: float) -> None:
+    result = decide(replace(GOOD, face_score=face, liveness_score=liveness), POLICY, retakes_used=0)
+    assert result.outcome == "review"
+
+
+def test_a_narrow_band_declines_what_a_wide_one_reviews() -> None:
+    evidence = replace(GOOD, face_score=0.6)
+    assert decide(evidence, DecisionPolicy(review_band=0.1), retakes_used=0).outcome == "decline"
+
+
+def test_forced_outcomes_keep_the_evidence_reasons() -> None:
+    bad = replace(GOOD, expiry_date=date(2000, 1, 1))
+    assert decide(bad, POLICY, retakes_used=0, forced="approve").outcome == "approve"
+    assert decide(GOOD, POLICY, retakes_used=0, forced="decline").reasons == ("POOR_QUALITY",)
+    assert decide(bad, POLICY, retakes_used=0, forced="decline").reasons == ("DOCUMENT_EXPIRED",)
+
+
+def test_policy_json_overrides_defaults() -> None:
+    policy = parse_policy(
+        {
+            "minimumAge": 21,
+            "allowedCountries": ["rus", "KAZ"],
+            "allowedDocumentTypes": ["passport"],
+            "faceMatchThreshold": 0.9,
+            "livenessThreshold": 0.6,
+            "reviewBand": 0.1,
+            "retakesAllowed": 1,
+            "rejectDuplicates": False,
+            "somethingElse": 1,
+        }
+    )
+    assert policy == DecisionPolicy(
+        minimum_age=21,
+        allowed_countries=frozenset({"RUS", "KAZ"}),
+        allowed_document_types=frozenset({"passport"}),
+        face_match_threshold=0.9,
+        liveness_threshold=0.6,
+        review_band=0.1,
+        retakes_allowed=1,
+        reject_duplicates=False,
+    )
+    assert parse_policy({}) == DecisionPolicy()
+    assert parse_policy(None) == DecisionPolicy()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"minimumAge": "18"},
+        {"minimumAge": True},
+        {"faceMatchThreshold": 1.5},
+        {"allowedCountries": "RUS"},
+        {"retakesAllowed": -1},
+        {"rejectDuplicates": "no"},
+    ],
+)
+def test_a_malformed_policy_is_refused_not_loosened(bad: dict[str, object]) -> None:
+    with pytest.raises(InvalidPolicy):
+        parse_policy(bad)

@@ -1,0 +1,91 @@
+"""``openkyc webhooks add|list|test|remove`` against the test database and a real receiver."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from openkyc.cli.main import app
+from openkyc.client import WebhookVerifier
+from openkyc.config import Settings
+from openkyc.state import AppState
+from tests.support import MerchantInfo
+from tests.verifications.factories import drain
+from tests.webhooks.receiver import Receiver
+
+
+def _env(settings: Settings) -> dict[str, str]:
+    assert settings.master_key is not None
+    return {
+        "OPENKYC_DATA_DIR": str(settings.data_dir),
+        "OPENKYC_DATABASE_URL": settings.resolved_database_url,
+        "OPENKYC_MASTER_KEY": settings.master_key.get_secret_value(),
+    }
+
+
+async def _run(settings: Settings, *args: str, code: int = 0) -> str:
+    result = await asyncio.to_thread(CliRunner().invoke, app, list(args), env=_env(settings))
+    assert result.exit_code == code, result.output
+    return result.output
+
+
+async def test_add_list_test_remove(
+    state: AppState,
+    settings: Settings,
+    merchant: MerchantInfo,
+    receiver: Receiver,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    added = json.loads(
+        await _run(
+            settings,
+            "webhooks",
+            "add",
+            "--merchant",
+            merchant.id,
+            "--url",
+            receiver.url,
+            "--event",
+            "kyc.completed",
+            "--mode",
+            "test",
+            "--json",
+        )
+    )
+    assert added["secret"].startswith("whsec_")
+    listed = json.loads(await _run(settings, "webhooks", "list", "--json"))
+    assert [item["id"] for item in listed] == [added["id"]]
+    assert added["secret"] not in json.dumps(listed)
+
+    output = await _run(settings, "webhooks", "test", added["id"])
+    assert "queued test event evt_" in output
+    await drain(state)
+    (request,) = receiver.wait_for(1)
+    event = WebhookVerifier(added["secret"]).verify(request.body, request.headers)
+    assert event["test"] is True
+    assert event["event"] == "kyc.completed"
+
+    await _run(settings, "webhooks", "remove", added["id"])
+    assert json.loads(await _run(settings, "webhooks", "list", "--json")) == []
+    missing = await _run(settings, "webhooks", "remove", added["id"], code=1)
+    assert "NOT_FOUND" in missing
+
+
+async def test_add_refuses_an_unsafe_url(
+    state: AppState,
+    settings: Settings,
+    merchant: MerchantInfo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    output = await _run(
+        settings, "webhooks", "add", "--merchant", merchant.id, "--url", "http://10.0.0.1/x", code=1
+    )
+    assert "url: plain http is allowed only to loopback" in output
