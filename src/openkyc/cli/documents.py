@@ -128,10 +128,11 @@ def verify_document_command(
 
     front = image.read_bytes()
     back = image_back.read_bytes() if image_back is not None else None
-    quality = {"front": check_capture(front, side="front")}
-    if back is not None:
-        quality["back"] = check_capture(back, side="back")
     result = DocumentReader(visual_zone=not no_visual_zone).read(front, back)
+    # The kind read from the zone tells the capture checks where the photo and the zone belong.
+    quality = {"front": check_capture(front, side="front", kind=result.kind)}
+    if back is not None:
+        quality["back"] = check_capture(back, side="back", kind=result.kind)
     payload = result.to_json()
     payload["quality"] = {
         side: {

@@ -25,9 +25,12 @@ def _run(connection: Connection) -> None:
 
 async def _run_async(url: str) -> None:
     engine = create_async_engine(url)
-    async with engine.connect() as connection:
-        await connection.run_sync(_run)
-    await engine.dispose()
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run)
+    finally:
+        # Also when a check fails: a pooled connection left behind leaks a thread and a file.
+        await engine.dispose()
 
 
 def run_migrations_online() -> None:
