@@ -176,3 +176,11 @@ def test_policy_json_overrides_defaults() -> None:
 def test_a_malformed_policy_is_refused_not_loosened(bad: dict[str, object]) -> None:
     with pytest.raises(InvalidPolicy):
         parse_policy(bad)
+
+
+def test_default_face_threshold_is_the_calibrated_one() -> None:
+    # A score of 0.85 sits in the impostor-reachable range (docs/face-and-liveness.md):
+    # it must go to a person, never be approved automatically.
+    outcome = decide(replace(GOOD, face_score=0.85), POLICY, retakes_used=0)
+    assert outcome.outcome == "review"
+    assert "FACE_MISMATCH" in outcome.reasons

@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from openkyc.verification.face.calibration import MATCH_THRESHOLD
 from openkyc.verification.reasons import ReasonText, all_reasons, register
 
 DOCUMENT_UNREADABLE = "DOCUMENT_UNREADABLE"
@@ -139,7 +140,9 @@ class DecisionPolicy:
     minimum_age: int = 18
     allowed_countries: frozenset[str] | None = None  # ISO 3166-1 alpha-3
     allowed_document_types: frozenset[str] | None = None  # passport, id_card, ...
-    face_match_threshold: float = 0.80
+    # The calibrated match threshold (docs/face-and-liveness.md): below it no impostor pair of
+    # the evaluation was accepted. A looser default would approve the closest impostors.
+    face_match_threshold: float = MATCH_THRESHOLD
     liveness_threshold: float = 0.50
     # Scores this far below a threshold go to an operator instead of declining.
     review_band: float = 0.45
