@@ -4,32 +4,18 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from datetime import timedelta
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openkyc.cli.runtime import run_in_transaction
+from openkyc.cli.runtime import fail, parse_uuid, run_in_transaction
 from openkyc.errors import OpenKycError
 from openkyc.merchants.service import MerchantService
 from openkyc.state import AppState
 
 merchants_app = typer.Typer(help="Create and list merchants.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage a merchant's API keys.", no_args_is_help=True)
-
-
-def _fail(exc: OpenKycError) -> None:
-    typer.echo(f"error: {exc.code}: {exc.message}", err=True)
-    raise typer.Exit(1)
-
-
-def _uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        typer.echo(f"error: {what} must be a UUID", err=True)
-        raise typer.Exit(2) from None
 
 
 def parse_duration(text: str) -> timedelta:
@@ -94,7 +80,7 @@ def list_keys(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """List a merchant's keys (public hints only; secrets are never shown again)."""
-    merchant_id = _uuid(merchant, "--merchant")
+    merchant_id = parse_uuid(merchant, "--merchant")
 
     async def work(session: AsyncSession, state: AppState) -> list[dict[str, object]]:
         keys = await MerchantService(session, state.keyring).list_keys(merchant_id)
@@ -114,7 +100,7 @@ def list_keys(
     try:
         rows = run_in_transaction(work)
     except OpenKycError as exc:
-        _fail(exc)
+        fail(exc)
         return
     if as_json:
         typer.echo(json.dumps(rows))
@@ -138,7 +124,7 @@ def create_key(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Issue a new key pair. The secret is shown once."""
-    merchant_id = _uuid(merchant, "--merchant")
+    merchant_id = parse_uuid(merchant, "--merchant")
     if mode not in ("live", "test"):
         raise typer.BadParameter("--mode must be live or test")
 
@@ -155,7 +141,7 @@ def create_key(
     try:
         result = run_in_transaction(work)
     except OpenKycError as exc:
-        _fail(exc)
+        fail(exc)
         return
     typer.echo(json.dumps(result) if as_json else "\n".join(f"{k}: {v}" for k, v in result.items()))
 
@@ -163,7 +149,7 @@ def create_key(
 @keys_app.command("revoke")
 def revoke_key(key_id: str = typer.Argument(..., help="Key id from `keys list`.")) -> None:
     """Revoke a key: it is refused from the next request on."""
-    parsed = _uuid(key_id, "key id")
+    parsed = parse_uuid(key_id, "key id")
 
     async def work(session: AsyncSession, state: AppState) -> None:
         await MerchantService(session, state.keyring).revoke_key(parsed)
@@ -171,7 +157,7 @@ def revoke_key(key_id: str = typer.Argument(..., help="Key id from `keys list`."
     try:
         run_in_transaction(work)
     except OpenKycError as exc:
-        _fail(exc)
+        fail(exc)
     typer.echo(f"revoked {parsed}")
 
 
@@ -182,7 +168,7 @@ def rotate_key(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Issue a replacement; the old key stays valid for the grace period, then stops."""
-    parsed = _uuid(key_id, "key id")
+    parsed = parse_uuid(key_id, "key id")
     period = parse_duration(grace)
 
     async def work(session: AsyncSession, state: AppState) -> dict[str, str]:
@@ -197,6 +183,6 @@ def rotate_key(
     try:
         result = run_in_transaction(work)
     except OpenKycError as exc:
-        _fail(exc)
+        fail(exc)
         return
     typer.echo(json.dumps(result) if as_json else "\n".join(f"{k}: {v}" for k, v in result.items()))

@@ -4,12 +4,11 @@ automatic decision (audit row, status change, webhook), until the dashboard exis
 from __future__ import annotations
 
 import json
-import uuid
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openkyc.cli.runtime import run_in_transaction
+from openkyc.cli.runtime import fail, parse_uuid, run_in_transaction
 from openkyc.errors import OpenKycError
 from openkyc.sessions.schemas import format_timestamp
 from openkyc.state import AppState
@@ -18,19 +17,6 @@ from openkyc.verifications.service import VerificationService
 review_app = typer.Typer(
     help="Decide verifications that went to manual review.", no_args_is_help=True
 )
-
-
-def _fail(exc: OpenKycError) -> None:
-    typer.echo(f"error: {exc.code}: {exc.message}", err=True)
-    raise typer.Exit(1)
-
-
-def _session_id(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        typer.echo("error: SESSION_ID must be a UUID", err=True)
-        raise typer.Exit(2) from None
 
 
 @review_app.command("list")
@@ -75,7 +61,7 @@ def list_reviews(as_json: bool = typer.Option(False, "--json")) -> None:
 def _decide(
     session_id: str, approve: bool, operator: str, reasons: list[str], note: str | None
 ) -> None:
-    parsed = _session_id(session_id)
+    parsed = parse_uuid(session_id, "SESSION_ID")
 
     async def work(session: AsyncSession, state: AppState) -> str:
         run = await VerificationService(session, state).review(
@@ -86,7 +72,7 @@ def _decide(
     try:
         outcome = run_in_transaction(work)
     except OpenKycError as exc:
-        _fail(exc)
+        fail(exc)
         return
     typer.echo(f"{session_id}: {outcome}")
 

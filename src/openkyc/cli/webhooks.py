@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openkyc.cli.runtime import run_in_transaction
+from openkyc.cli.runtime import fail, parse_uuid, run_in_transaction
 from openkyc.errors import OpenKycError
 from openkyc.merchants.tenant import Tenant
 from openkyc.sessions.schemas import CreateSessionRequest
@@ -19,23 +18,6 @@ from openkyc.worker.enqueue import enqueue_after_commit
 from openkyc.worker.names import DELIVER_WEBHOOK
 
 webhooks_app = typer.Typer(help="Manage merchants' webhook endpoints.", no_args_is_help=True)
-
-
-def _fail(exc: OpenKycError) -> None:
-    message = exc.message
-    errors = getattr(exc, "errors", None)
-    if errors:
-        message = "; ".join(f"{field}: {problem}" for field, problem in errors.items())
-    typer.echo(f"error: {exc.code}: {message}", err=True)
-    raise typer.Exit(1)
-
-
-def _uuid(value: str, what: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        typer.echo(f"error: {what} must be a UUID", err=True)
-        raise typer.Exit(2) from None
 
 
 @webhooks_app.command("add")
@@ -52,7 +34,7 @@ def add(
     """Register an endpoint. The secret is printed once."""
     if mode not in ("live", "test"):
         raise typer.BadParameter("mode is live or test")
-    merchant_id = _uuid(merchant, "--merchant")
+    merchant_id = parse_uuid(merchant, "--merchant")
 
     async def work(session: AsyncSession, state: AppState) -> dict[str, str]:
         created = await WebhookService(session, state.keyring).create_endpoint(
@@ -68,7 +50,7 @@ def add(
     try:
         result = run_in_transaction(work)
     except OpenKycError as exc:
-        _fail(exc)
+        fail(exc)
         return
     if as_json:
         typer.echo(json.dumps(result))
@@ -106,7 +88,7 @@ def list_endpoints(as_json: bool = typer.Option(False, "--json")) -> None:
 @webhooks_app.command("remove")
 def remove(webhook_id: str = typer.Argument(...)) -> None:
     """Delete an endpoint and its pending deliveries."""
-    parsed = _uuid(webhook_id, "WEBHOOK_ID")
+    parsed = parse_uuid(webhook_id, "WEBHOOK_ID")
 
     async def work(session: AsyncSession, state: AppState) -> None:
         service = WebhookService(session, state.keyring)
@@ -117,7 +99,7 @@ def remove(webhook_id: str = typer.Argument(...)) -> None:
     try:
         run_in_transaction(work)
     except OpenKycError as exc:
-        _fail(exc)
+        fail(exc)
         return
     typer.echo(f"removed {webhook_id}")
 
@@ -126,7 +108,7 @@ def remove(webhook_id: str = typer.Argument(...)) -> None:
 def send_test(webhook_id: str = typer.Argument(...)) -> None:
     """Queue a signed test event (``"test": true``) to the endpoint; a worker delivers it and
     ``GET /api/v2/webhooks/{id}/deliveries`` shows the attempt."""
-    parsed = _uuid(webhook_id, "WEBHOOK_ID")
+    parsed = parse_uuid(webhook_id, "WEBHOOK_ID")
 
     async def work(session: AsyncSession, state: AppState) -> str:
         service = WebhookService(session, state.keyring)
@@ -146,7 +128,7 @@ def send_test(webhook_id: str = typer.Argument(...)) -> None:
     try:
         event_id = run_in_transaction(work)
     except OpenKycError as exc:
-        _fail(exc)
+        fail(exc)
         return
     typer.echo(f"queued test event {event_id}")
 
