@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from openkyc.config import Settings
 from openkyc.errors import OpenKycError, RateLimited
 from openkyc.flows.errors import (
     FlowAccessDenied,
@@ -28,7 +29,7 @@ from openkyc.flows.models import FlowStep
 from openkyc.flows.service import Consent
 from openkyc.media.errors import UploadLimitReached, UploadRejected
 from openkyc.media.models import MediaKind
-from openkyc.media.sanitise import sanitise_image
+from openkyc.media.sanitise import SanitisedImage, sanitise_image
 from openkyc.media.service import MediaService
 from openkyc.sessions.errors import SessionNotFound
 from openkyc.sessions.models import SessionStatus
@@ -159,11 +160,18 @@ async def go_back(request: Request, session_id: str) -> Response:
         return failure(request, session_id, exc)
 
 
-async def _read_upload(value: object, limit: int) -> bytes:
+async def _clean_upload(value: object, settings: Settings) -> SanitisedImage:
+    """Read one uploaded image (one byte past the limit is enough to know it is too large) and
+    sanitise it off the event loop: decoding is CPU work."""
     if not isinstance(value, UploadFile):
         raise UploadRejected("upload_missing")
-    # One byte over the limit is enough to know it is too large.
-    return await value.read(limit + 1)
+    data = await value.read(settings.upload_max_bytes + 1)
+    return await asyncio.to_thread(
+        sanitise_image,
+        data,
+        max_bytes=settings.upload_max_bytes,
+        max_pixels=settings.upload_max_pixels,
+    )
 
 
 def _accepted(visit: Visit, accepted: bool, findings: list[str]) -> Response:
@@ -195,13 +203,7 @@ async def capture_document(request: Request, session_id: str, side: str) -> Resp
                 raise FlowStepConflict()
             if not visit.flows.count_upload(flow, 1, limit=settings.upload_max_per_session):
                 raise UploadLimitReached()
-            data = await _read_upload(form.get("image"), settings.upload_max_bytes)
-            clean = await asyncio.to_thread(
-                sanitise_image,
-                data,
-                max_bytes=settings.upload_max_bytes,
-                max_pixels=settings.upload_max_pixels,
-            )
+            clean = await _clean_upload(form.get("image"), settings)
             verdict = await check_document_capture(clean.data, side=side, kind=flow.document_kind)
             # After three refusals the photo goes through anyway: the instant check must never
             # trap a customer whose document it misjudges; the full pipeline still decides.
@@ -254,17 +256,7 @@ async def capture_selfie(request: Request, session_id: str) -> Response:
                 flow, len(uploads), limit=settings.upload_max_per_session
             ):
                 raise UploadLimitReached()
-            frames = []
-            for upload in uploads:
-                data = await _read_upload(upload, settings.upload_max_bytes)
-                frames.append(
-                    await asyncio.to_thread(
-                        sanitise_image,
-                        data,
-                        max_bytes=settings.upload_max_bytes,
-                        max_pixels=settings.upload_max_pixels,
-                    )
-                )
+            frames = [await _clean_upload(upload, settings) for upload in uploads]
             times = _frame_times(form.get("times"), len(frames))
             media = MediaService(visit.db, visit.state)
             for index, (frame, at) in enumerate(zip(frames, times, strict=True)):
