@@ -33,6 +33,23 @@ def _optional_check(optional: str) -> str:
     return "<" if set(optional) <= {"<"} else check_digit(optional)
 
 
+def _data_line_start(
+    number: str, nationality: str, birth_date: str, sex: str, expiry_date: str
+) -> str:
+    """The first 28 characters of a TD2/TD3 second line, each check digit after its field."""
+    num = _pad(number, 9)
+    return (
+        num
+        + check_digit(num)
+        + _pad(nationality, 3)
+        + birth_date
+        + check_digit(birth_date)
+        + sex
+        + expiry_date
+        + check_digit(expiry_date)
+    )
+
+
 def td3(
     *,
     document_code: str,
@@ -47,20 +64,9 @@ def td3(
     optional: str = "",
 ) -> tuple[str, str]:
     line1 = _pad(document_code, 2) + _pad(issuing_country, 3) + name_field(surname, given_names, 39)
-    num = _pad(number, 9)
     opt = _pad(optional, 14)
-    line2 = (
-        num
-        + check_digit(num)
-        + _pad(nationality, 3)
-        + birth_date
-        + check_digit(birth_date)
-        + sex
-        + expiry_date
-        + check_digit(expiry_date)
-        + opt
-        + _optional_check(opt)
-    )
+    line2 = _data_line_start(number, nationality, birth_date, sex, expiry_date)
+    line2 += opt + _optional_check(opt)
     line2 += _composite([line1, line2 + "<"], TD3)
     return line1, line2
 
@@ -79,18 +85,8 @@ def td2(
     optional: str = "",
 ) -> tuple[str, str]:
     line1 = _pad(document_code, 2) + _pad(issuing_country, 3) + name_field(surname, given_names, 31)
-    num = _pad(number, 9)
-    line2 = (
-        num
-        + check_digit(num)
-        + _pad(nationality, 3)
-        + birth_date
-        + check_digit(birth_date)
-        + sex
-        + expiry_date
-        + check_digit(expiry_date)
-        + _pad(optional, 7)
-    )
+    line2 = _data_line_start(number, nationality, birth_date, sex, expiry_date)
+    line2 += _pad(optional, 7)
     line2 += _composite([line1, line2 + "<"], TD2)
     return line1, line2
 
