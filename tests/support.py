@@ -84,7 +84,7 @@ class SignedApi:
         return session
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
@@ -95,7 +95,7 @@ class LiveServer:
     """The real app behind a real uvicorn on loopback, in a thread, for real-HTTP tests."""
 
     def __init__(self, settings: Settings) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         settings = settings.model_copy(update={"public_url": self.base_url})
         config = uvicorn.Config(

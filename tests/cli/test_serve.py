@@ -15,14 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import free_port
+
 OPENKYC = str(Path(sys.executable).parent / "openkyc")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.mark.skipif(
@@ -30,7 +25,7 @@ def _free_port() -> int:
     reason="needs curl, openssl and sha256sum",
 )
 def test_serve_prints_a_working_signed_curl(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("OPENKYC_")}
     env.update(OPENKYC_DATA_DIR=str(tmp_path / "var"), OPENKYC_LOG_LEVEL="WARNING")
     process = subprocess.Popen(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -93,10 +92,3 @@ class Receiver:
                     return list(self.received)
             time.sleep(0.02)
         raise AssertionError(f"expected {count} requests, got {len(self.received)}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
