@@ -81,6 +81,17 @@ class Settings(BaseSettings):
     # Replay window a receiver should allow for webhook-timestamp (documented to merchants).
     webhook_tolerance_s: int = Field(default=300, ge=1)
 
+    # --- retention (docs/privacy.md): days after a session is final (decided or expired) ---
+    # Document photos and selfie frames: crypto-shredded (key row, then files).
+    retention_media_days: int = Field(default=30, ge=0, le=36500)
+    # Face embeddings kept for duplicate search (biometric templates).
+    retention_biometrics_days: int = Field(default=90, ge=0, le=36500)
+    # The extracted identity, the customer's e-mail and phone, webhook payloads: redacted.
+    # Five years is the AML record-keeping period (AMLD4 Art. 40).
+    retention_records_days: int = Field(default=5 * 365, ge=0, le=36500)
+    # The sweep looks for due data at most this often (it scans session rows).
+    retention_interval_s: float = Field(default=600.0, gt=0)
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.env is Environment.PRODUCTION:

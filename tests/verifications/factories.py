@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from openkyc.config import Settings
 from openkyc.db.session import unit_of_work
 from openkyc.media.service import MediaService
 from openkyc.merchants.tenant import Tenant
@@ -138,3 +139,13 @@ async def load_session(state: AppState, session_id: uuid.UUID) -> KycSession:
         found = await db.get(KycSession, session_id)
         assert found is not None
         return found
+
+
+def cli_env(settings: Settings) -> dict[str, str]:
+    """What an `openkyc` command run by a test needs to reach the test's database and keys."""
+    assert settings.master_key is not None
+    return {
+        "OPENKYC_DATA_DIR": str(settings.data_dir),
+        "OPENKYC_DATABASE_URL": settings.resolved_database_url,
+        "OPENKYC_MASTER_KEY": settings.master_key.get_secret_value(),
+    }

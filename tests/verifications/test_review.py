@@ -22,7 +22,14 @@ from openkyc.verifications.models import VerificationReview
 from openkyc.verifications.service import VerificationService
 from openkyc.worker.names import DELIVER_WEBHOOK
 from tests.support import MerchantInfo
-from tests.verifications.factories import capture, drain, load_session, new_session, submit
+from tests.verifications.factories import (
+    capture,
+    cli_env,
+    drain,
+    load_session,
+    new_session,
+    submit,
+)
 
 
 async def _in_review(state: AppState, merchant: MerchantInfo) -> uuid.UUID:
@@ -106,15 +113,6 @@ async def test_a_decided_session_cannot_be_reviewed(
     assert caught.value.http_status == 409
 
 
-def _cli_env(settings: Settings) -> dict[str, str]:
-    assert settings.master_key is not None
-    return {
-        "OPENKYC_DATA_DIR": str(settings.data_dir),
-        "OPENKYC_DATABASE_URL": settings.resolved_database_url,
-        "OPENKYC_MASTER_KEY": settings.master_key.get_secret_value(),
-    }
-
-
 async def test_review_cli_lists_and_approves(
     state: AppState,
     settings: Settings,
@@ -125,7 +123,7 @@ async def test_review_cli_lists_and_approves(
     monkeypatch.chdir(tmp_path)  # no stray .env
     session_id = await _in_review(state, merchant)
     runner = CliRunner()
-    env = _cli_env(settings)
+    env = cli_env(settings)
 
     listed = await asyncio.to_thread(runner.invoke, app, ["review", "list", "--json"], env=env)
     assert listed.exit_code == 0, listed.output
@@ -171,7 +169,7 @@ async def test_review_cli_decision_is_delivered_by_webhook(
         CliRunner().invoke,
         app,
         ["review", "decline", str(session_id), "--operator", "dan", "--reason", "FACE_MISMATCH"],
-        env=_cli_env(settings),
+        env=cli_env(settings),
     )
     assert result.exit_code == 0, result.output
     # The command enqueued the delivery after its commit, into the same queue.

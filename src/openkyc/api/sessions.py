@@ -21,6 +21,7 @@ from openkyc.api.openapi import CREATE_SESSION_BODY, SIGNED
 from openkyc.db.base import utcnow
 from openkyc.errors import ValidationFailed
 from openkyc.observability.metrics import SESSIONS_CREATED
+from openkyc.retention.service import RetentionService
 from openkyc.sessions import presenters
 from openkyc.sessions.errors import SessionNotFound
 from openkyc.sessions.models import SessionStatus
@@ -104,11 +105,7 @@ async def get_session(
     state: AppState = Depends(get_state),
 ) -> dict[str, Any]:
     """One session, with ``verification`` once decided (null before)."""
-    try:
-        parsed = uuid.UUID(session_id)
-    except ValueError:
-        # A malformed id is indistinguishable from an unknown one, by design.
-        raise SessionNotFound() from None
+    parsed = _parse_session_id(session_id)
     service = _service(session, state)
     found = await service.get(principal.tenant, parsed)
     return {
@@ -117,6 +114,34 @@ async def get_session(
             found, service.verification_of(found), state.settings.public_url, utcnow()
         ),
     }
+
+
+@router.delete("/{session_id}", openapi_extra=SIGNED)
+async def erase_session(
+    session_id: str,
+    principal: MerchantPrincipal = Depends(authenticate),
+    session: AsyncSession = Depends(db_session, scope="function"),
+    state: AppState = Depends(get_state),
+) -> dict[str, Any]:
+    """Extension (not in Love&Pay v2): erase a final session's personal data now, for a
+    customer's erasure request. Photos and selfies are crypto-shredded, the face embedding
+    deleted, the extracted identity, e-mail and phone redacted; the session itself, its
+    status and decline codes remain. 409 ``SESSION_NOT_FINAL`` while it can still change,
+    409 ``LEGAL_HOLD`` under a hold. Repeating it is harmless (zero counts)."""
+    parsed = _parse_session_id(session_id)
+    found = await _service(session, state).get(principal.tenant, parsed)
+    receipt = await RetentionService(session, state).erase_session(
+        found, actor_type="merchant", actor_id=str(principal.tenant.merchant_id)
+    )
+    return {"success": True, "erasure": receipt.to_json()}
+
+
+def _parse_session_id(session_id: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(session_id)
+    except ValueError:
+        # A malformed id is indistinguishable from an unknown one, by design.
+        raise SessionNotFound() from None
 
 
 def _list_query(request: Request) -> tuple[int, int, SessionStatus | None]:

@@ -77,6 +77,7 @@ for _module in (
     "openkyc.cli.worker",
     "openkyc.cli.webhooks",
     "openkyc.cli.review",
+    "openkyc.cli.retention",
 ):
     try:
         _register_optional(_module)

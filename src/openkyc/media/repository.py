@@ -58,6 +58,10 @@ class MediaObjectRepository(Repository[MediaObject]):
         statement = select(func.count()).where(MediaObject.session_id == session_id)
         return int(await self.session.scalar(statement) or 0)
 
+    async def known_keys(self, storage_keys: Sequence[str]) -> set[str]:
+        statement = select(MediaObject.storage_key).where(MediaObject.storage_key.in_(storage_keys))
+        return set((await self.session.scalars(statement)).all())
+
     async def delete_objects(self, objects: Sequence[MediaObject]) -> None:
         ids = [obj.id for obj in objects]
         if ids:

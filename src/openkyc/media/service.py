@@ -169,8 +169,9 @@ class MediaService:
 
     async def erase(
         self, session_id: uuid.UUID, *, actor_type: str = "system", actor_id: str | None = None
-    ) -> None:
-        """Crypto-shred: the data key row goes in this transaction, the files after commit."""
+    ) -> int:
+        """Crypto-shred: the data key row goes in this transaction, the files after commit.
+        Returns how many objects were erased."""
         objects = await self.objects.for_session(session_id)
         await self.keys.delete_for_session(session_id)
         await self.objects.delete_for_session(session_id)
@@ -186,6 +187,23 @@ class MediaService:
             subject_id=str(session_id),
             data={"objects": len(objects)},
         )
+        return len(objects)
+
+    async def delete_orphans(self, modified_before: float, batch: int = 500) -> int:
+        """Delete stored files no row points to: uploads whose transaction a crash rolled
+        back, partial writes, erased files whose after-commit delete failed. Only files
+        older than ``modified_before`` (epoch s): a younger one may belong to an upload
+        whose transaction has not committed yet."""
+        stale = await self.storage.stale_keys("media", modified_before)
+        deleted = 0
+        for start in range(0, len(stale), batch):
+            chunk = stale[start : start + batch]
+            known = await self.objects.known_keys(chunk)
+            for storage_key in chunk:
+                if storage_key not in known:
+                    await self.storage.delete(storage_key)
+                    deleted += 1
+        return deleted
 
     async def _data_key(self, session_id: uuid.UUID, *, create: bool) -> bytes:
         row = await self.keys.get_for_session(session_id)

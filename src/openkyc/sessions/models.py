@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from openkyc.db.base import Base, CreatedAtMixin, IdMixin, utcnow
@@ -28,6 +28,7 @@ class KycSession(IdMixin, CreatedAtMixin, Base):
     __table_args__ = (
         Index("ix_kyc_sessions_tenant_created", "merchant_id", "mode", "created_at"),
         Index("ix_kyc_sessions_status_expires", "status", "expires_at"),
+        Index("ix_kyc_sessions_decided_at", "decided_at"),
     )
 
     merchant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("merchants.id"))
@@ -48,6 +49,11 @@ class KycSession(IdMixin, CreatedAtMixin, Base):
     # The extracted identity is personal data: AES-GCM under the master key, bound to the row.
     verification_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     decline_reasons: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    # Retention (openkyc.retention): a hold suspends every scheduled deletion; the two
+    # moments record what was already deleted, so the sweep never repeats the work.
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=false())
+    media_erased_at: Mapped[datetime | None] = mapped_column(default=None)
+    redacted_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class IdempotencyRecord(CreatedAtMixin, Base):

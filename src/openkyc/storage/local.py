@@ -36,6 +36,19 @@ class LocalFileStorage:
     async def exists(self, key: str) -> bool:
         return await asyncio.to_thread(self._path(key).is_file)
 
+    async def stale_keys(self, prefix: str, modified_before: float) -> list[str]:
+        return await asyncio.to_thread(self._stale_keys, self._path(prefix), modified_before)
+
+    def _stale_keys(self, top: Path, modified_before: float) -> list[str]:
+        keys = []
+        for directory, _, names in os.walk(top):
+            for name in names:
+                path = Path(directory, name)
+                with contextlib.suppress(FileNotFoundError):  # deleted while we walk
+                    if path.stat().st_mtime < modified_before:
+                        keys.append(path.relative_to(self.root).as_posix())
+        return keys
+
     @staticmethod
     def _put(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

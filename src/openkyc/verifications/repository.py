@@ -30,6 +30,13 @@ class RunRepository(Repository[VerificationRun]):
         )
         return (await self.session.scalars(statement)).first()
 
+    async def clear_candidates(self, session_id: uuid.UUID) -> None:
+        await self.session.execute(
+            update(VerificationRun)
+            .where(VerificationRun.session_id == session_id)
+            .values(candidate_ciphertext=None)
+        )
+
     async def count_for_session(self, session_id: uuid.UUID) -> int:
         statement = select(func.count()).where(VerificationRun.session_id == session_id)
         return int(await self.session.scalar(statement) or 0)
@@ -150,7 +157,8 @@ class EmbeddingRepository(Repository[FaceEmbedding]):
         )
         return (await self.session.scalars(statement)).all()
 
-    async def delete_for_session(self, session_id: uuid.UUID) -> None:
-        await self.session.execute(
+    async def delete_for_session(self, session_id: uuid.UUID) -> int:
+        result = await self.session.execute(
             delete(FaceEmbedding).where(FaceEmbedding.session_id == session_id)
         )
+        return int(getattr(result, "rowcount", 0) or 0)

@@ -62,6 +62,10 @@ class EventRepository(Repository[WebhookEvent]):
     async def get_by_id(self, event_id: str) -> WebhookEvent | None:
         return await self.session.get(WebhookEvent, event_id)
 
+    async def for_session(self, session_id: uuid.UUID) -> Sequence[WebhookEvent]:
+        statement = select(WebhookEvent).where(WebhookEvent.session_id == session_id)
+        return (await self.session.scalars(statement)).all()
+
     async def next_sequence(self, session_id: uuid.UUID) -> int:
         statement = select(func.max(WebhookEvent.sequence)).where(
             WebhookEvent.session_id == session_id

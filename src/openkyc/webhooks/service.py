@@ -103,6 +103,10 @@ def new_event_id() -> str:
     return f"evt_{int(utcnow().timestamp() * 1000)}_{secrets.token_hex(6)}"
 
 
+# The keys of a session payload that hold personal data (see sessions.presenters).
+_PERSONAL_KEYS = ("customerEmail", "customerPhone", "verification")
+
+
 class WebhookService:
     def __init__(self, db: AsyncSession, keyring: Keyring) -> None:
         self.db = db
@@ -279,6 +283,21 @@ class WebhookService:
             )
             enqueue_after_commit(self.db, DELIVER_WEBHOOK, delivery.id)
         return record
+
+    async def redact_session_events(self, session_id: uuid.UUID) -> int:
+        """Strip personal data from the stored payloads of a session's events (retention):
+        a later resend carries the status and ids, but no names, contacts or document data."""
+        events = await self.events.for_session(session_id)
+        for event in events:
+            aad = payload_aad(event.id)
+            payload = json.loads(self.keyring.decrypt(event.payload_ciphertext, aad))
+            data = payload.get("data")
+            if isinstance(data, dict):
+                data.update({key: None for key in _PERSONAL_KEYS if key in data})
+            event.payload_ciphertext = self.keyring.encrypt(
+                json.dumps(payload, ensure_ascii=False).encode(), aad
+            )
+        return len(events)
 
     async def record_test_event(
         self, endpoint: WebhookEndpoint, kyc_session: KycSession
