@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
+from sqlalchemy import text
 
+from openkyc.state import AppState
 from tests.support import SignedApi
 
 PATH = "/api/v2/kyc/sessions"
@@ -193,3 +195,24 @@ async def test_unknown_route_and_method_use_the_envelope(client: httpx.AsyncClie
     response = await client.delete(PATH)
     assert response.status_code == 405
     assert response.json()["success"] is False
+
+
+async def test_the_customer_contact_is_not_stored_in_plaintext(
+    api: SignedApi, state: AppState
+) -> None:
+    created = await api.create_session(
+        customerEmail="anna@example.org", customerPhone="+77011234567"
+    )
+    async with state.engine.connect() as connection:
+        rows = (await connection.execute(text("SELECT * FROM kyc_sessions"))).all()
+    dumped = repr(rows)
+    assert created["id"].replace("-", "") in dumped.replace("-", "")  # the row is there
+    assert "example.org" not in dumped
+    assert "7011234567" not in dumped
+    fetched = (await api.get(f"{PATH}/{created['id']}")).json()["session"]
+    assert (fetched["customerEmail"], fetched["customerPhone"]) == (
+        "anna@example.org",
+        "+77011234567",
+    )
+    listed = (await api.get(PATH)).json()["data"][0]
+    assert listed["customerEmail"] == "anna@example.org"

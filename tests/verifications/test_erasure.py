@@ -137,8 +137,7 @@ async def test_each_data_class_goes_after_its_own_period(
     assert (report.media, report.biometrics, report.records) == (0, 0, 1)
     redacted = await load_session(state, session_id)
     assert redacted.verification_ciphertext is None
-    assert redacted.customer_email is None
-    assert redacted.customer_phone is None
+    assert redacted.contact_ciphertext is None
     assert redacted.status == "APPROVED"
     assert redacted.redacted_at is not None
     payloads = await _event_payloads(state, session_id)

@@ -55,7 +55,8 @@ async def create_session(
     idempotency_key = request.headers.get("idempotency-key")
     if idempotency_key is not None and not 0 < len(idempotency_key) <= _MAX_IDEMPOTENCY_KEY:
         raise ValidationFailed({"Idempotency-Key": "must be 1 to 255 characters"})
-    created = await _service(session, state).create(
+    service = _service(session, state)
+    created = await service.create(
         principal.tenant,
         payload,
         idempotency_key=idempotency_key,
@@ -65,7 +66,9 @@ async def create_session(
     return JSONResponse(
         {
             "success": True,
-            "session": presenters.created_session(created, state.settings.public_url),
+            "session": presenters.created_session(
+                created, service.contact_of(created), state.settings.public_url
+            ),
         },
         status_code=201,
     )
@@ -86,7 +89,8 @@ async def list_sessions(
     return {
         "success": True,
         "data": [
-            presenters.list_item(item, service.verification_of(item), now) for item in page.items
+            presenters.list_item(item, service.contact_of(item), service.verification_of(item), now)
+            for item in page.items
         ],
         "pagination": {
             "total": page.total,
@@ -111,7 +115,11 @@ async def get_session(
     return {
         "success": True,
         "session": presenters.full_session(
-            found, service.verification_of(found), state.settings.public_url, utcnow()
+            found,
+            service.contact_of(found),
+            service.verification_of(found),
+            state.settings.public_url,
+            utcnow(),
         ),
     }
 

@@ -173,8 +173,7 @@ class RetentionService:
         if kyc_session.redacted_at is not None:
             return 0
         kyc_session.verification_ciphertext = None
-        kyc_session.customer_email = None
-        kyc_session.customer_phone = None
+        kyc_session.contact_ciphertext = None
         kyc_session.redacted_at = utcnow()
         await self.runs.clear_candidates(kyc_session.id)
         payloads = await self.webhooks.redact_session_events(kyc_session.id)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -35,8 +36,9 @@ class KycSession(IdMixin, CreatedAtMixin, Base):
     mode: Mapped[str] = mapped_column(String(4))  # live | test: the key's mode scopes visibility
     status: Mapped[str] = mapped_column(String(16), default=SessionStatus.NOT_STARTED.value)
     invoice_id: Mapped[str | None] = mapped_column(String(36), default=None)
-    customer_email: Mapped[str | None] = mapped_column(String(254), default=None)
-    customer_phone: Mapped[str | None] = mapped_column(String(32), default=None)
+    # The customer's e-mail and phone: AES-GCM under the master key, bound to the row
+    # (a database dump must not be a contact list). See sessions.sealing.
+    contact_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
     customer_id: Mapped[str | None] = mapped_column(String(255), default=None)
     callback_url: Mapped[str | None] = mapped_column(String(2048), default=None)
     language: Mapped[str] = mapped_column(String(2), default="ru")
@@ -70,6 +72,16 @@ class IdempotencyRecord(CreatedAtMixin, Base):
 
 def verification_aad(session_id: uuid.UUID) -> bytes:
     return b"kyc_session.verification:" + session_id.bytes
+
+
+def contact_aad(session_id: uuid.UUID) -> bytes:
+    return b"kyc_session.contact:" + session_id.bytes
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    email: str | None = None
+    phone: str | None = None
 
 
 VerificationData = dict[str, Any]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from openkyc.sessions.models import KycSession, SessionStatus, VerificationData
+from openkyc.sessions.models import Contact, KycSession, SessionStatus, VerificationData
 from openkyc.sessions.schemas import format_timestamp, mask_document_number
 
 
@@ -61,7 +61,7 @@ def reduced_verification(data: VerificationData | None) -> dict[str, Any] | None
     return {key: data.get(key) for key in keys}
 
 
-def created_session(session: KycSession, public_url: str) -> dict[str, Any]:
+def created_session(session: KycSession, contact: Contact, public_url: str) -> dict[str, Any]:
     """The create response: no ``verification`` key, as in the reference example."""
     return {
         "id": str(session.id),
@@ -69,8 +69,8 @@ def created_session(session: KycSession, public_url: str) -> dict[str, Any]:
         "status": session.status,
         "verificationUrl": verification_url(public_url, session),
         "invoiceId": session.invoice_id,
-        "customerEmail": session.customer_email,
-        "customerPhone": session.customer_phone,
+        "customerEmail": contact.email,
+        "customerPhone": contact.phone,
         "customerId": session.customer_id,
         "expiresAt": format_timestamp(session.expires_at),
         "createdAt": format_timestamp(session.created_at),
@@ -78,15 +78,19 @@ def created_session(session: KycSession, public_url: str) -> dict[str, Any]:
 
 
 def full_session(
-    session: KycSession, verification: VerificationData | None, public_url: str, now: datetime
+    session: KycSession,
+    contact: Contact,
+    verification: VerificationData | None,
+    public_url: str,
+    now: datetime,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": str(session.id),
         "sessionId": f"verification-{session.id}",
         "invoiceId": session.invoice_id,
         "customerId": session.customer_id,
-        "customerEmail": session.customer_email,
-        "customerPhone": session.customer_phone,
+        "customerEmail": contact.email,
+        "customerPhone": contact.phone,
         "status": effective_status(session, now).value,
         "verificationUrl": verification_url(public_url, session),
         "verification": full_verification(verification),
@@ -100,15 +104,15 @@ def full_session(
 
 
 def list_item(
-    session: KycSession, verification: VerificationData | None, now: datetime
+    session: KycSession, contact: Contact, verification: VerificationData | None, now: datetime
 ) -> dict[str, Any]:
     return {
         "id": str(session.id),
         "sessionId": f"verification-{session.id}",
         "invoiceId": session.invoice_id,
         "customerId": session.customer_id,
-        "customerEmail": session.customer_email,
-        "customerPhone": session.customer_phone,
+        "customerEmail": contact.email,
+        "customerPhone": contact.phone,
         "status": effective_status(session, now).value,
         "verification": reduced_verification(verification),
         "createdAt": format_timestamp(session.created_at),

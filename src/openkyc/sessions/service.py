@@ -20,6 +20,7 @@ from openkyc.merchants.repository import MerchantRepository
 from openkyc.merchants.tenant import Tenant
 from openkyc.sessions.errors import IdempotencyInFlight, SessionNotFound, SessionStateConflict
 from openkyc.sessions.models import (
+    Contact,
     IdempotencyRecord,
     KycSession,
     SessionStatus,
@@ -29,6 +30,7 @@ from openkyc.sessions.models import (
 from openkyc.sessions.presenters import effective_status
 from openkyc.sessions.repository import IdempotencyRepository, SessionRepository
 from openkyc.sessions.schemas import CreateSessionRequest
+from openkyc.sessions.sealing import open_contact, seal_contact
 from openkyc.webhooks.service import WebhookService
 
 # The webhook event each status change emits (kyc.started and kyc.expired are extensions).
@@ -93,14 +95,17 @@ class SessionService:
             mode=tenant.mode,
             status=SessionStatus.NOT_STARTED.value,
             invoice_id=request.invoice_id,
-            customer_email=request.customer_email,
-            customer_phone=request.customer_phone,
             customer_id=request.customer_id,
             callback_url=request.callback_url,
             language=request.language,
             created_at=now,
             updated_at=now,
             expires_at=now + ttl,
+        )
+        seal_contact(
+            self.keyring,
+            kyc_session,
+            Contact(email=request.customer_email, phone=request.customer_phone),
         )
         self.db.add(kyc_session)
         if idempotency_key is not None:
@@ -158,6 +163,9 @@ class SessionService:
             tenant.merchant_id, tenant.mode, status=status, now=utcnow(), limit=limit, offset=offset
         )
         return SessionPage(items=items, total=total, limit=limit, offset=offset)
+
+    def contact_of(self, kyc_session: KycSession) -> Contact:
+        return open_contact(self.keyring, kyc_session)
 
     def verification_of(self, kyc_session: KycSession) -> VerificationData | None:
         if kyc_session.verification_ciphertext is None:

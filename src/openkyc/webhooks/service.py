@@ -27,6 +27,7 @@ from openkyc.merchants.tenant import Tenant
 from openkyc.sessions.models import KycSession, VerificationData
 from openkyc.sessions.presenters import full_session
 from openkyc.sessions.schemas import format_timestamp
+from openkyc.sessions.sealing import open_contact
 from openkyc.webhooks import ssrf
 from openkyc.webhooks.errors import DeliveryNotFound, EndpointNotFound
 from openkyc.webhooks.models import (
@@ -245,7 +246,9 @@ class WebhookService:
             return None
         moment = now or utcnow()
         # verificationUrl is filled from the configured public URL when sent.
-        data = full_session(kyc_session, verification, "", moment)
+        data = full_session(
+            kyc_session, open_contact(self.keyring, kyc_session), verification, "", moment
+        )
         event_id = new_event_id()
         sequence = await self.events.next_sequence(kyc_session.id)
         payload = {
@@ -305,7 +308,7 @@ class WebhookService:
         """``openkyc webhooks test``: a real delivery of a ``kyc.completed``-shaped event."""
         event_id = new_event_id()
         moment = utcnow()
-        data = full_session(kyc_session, None, "", moment)
+        data = full_session(kyc_session, open_contact(self.keyring, kyc_session), None, "", moment)
         payload = {
             "id": event_id,
             "event": "kyc.completed",
