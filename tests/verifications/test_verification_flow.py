@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import secrets
 import uuid
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy import select
 
 from openkyc.audit.models import AuditEvent
+from openkyc.config import Settings
 from openkyc.db.session import unit_of_work
 from openkyc.merchants.models import Merchant
 from openkyc.sessions.models import SessionStatus
 from openkyc.sessions.service import SessionService
-from openkyc.state import AppState
+from openkyc.state import AppState, build_state
 from openkyc.verifications.errors import AlreadySubmitted
 from openkyc.verifications.models import FaceEmbedding, VerificationCheck
 from openkyc.verifications.service import VerificationService
@@ -317,3 +321,38 @@ async def test_every_status_change_is_audited_with_its_actor(
         ("customer", "NOT_STARTED", "IN_PROGRESS"),
         ("system", "IN_PROGRESS", "APPROVED"),
     ]
+
+
+async def test_rotating_the_master_key_keeps_returning_customers_and_duplicates_apart(
+    state: AppState, merchant: MerchantInfo, settings: Settings
+) -> None:
+    first = await new_session(state, merchant.id)
+    await capture(state, first, embedding_seed=7, number="1111111111")
+    await submit(state, first)
+    await drain(state)
+    assert (await load_session(state, first)).status == "APPROVED"
+
+    assert settings.master_key is not None
+    rotated = build_state(
+        settings.model_copy(
+            update={
+                "master_key": SecretStr(base64.b64encode(secrets.token_bytes(32)).decode()),
+                "master_key_id": "k2",
+                "old_master_keys": SecretStr(f"k1:{settings.master_key.get_secret_value()}"),
+            }
+        )
+    )
+    try:
+        returning = await new_session(rotated, merchant.id)
+        await capture(rotated, returning, embedding_seed=7, number="1111111111")
+        await submit(rotated, returning)
+        await drain(rotated)
+        assert (await load_session(rotated, returning)).status == "APPROVED"
+
+        impostor = await new_session(rotated, merchant.id)
+        await capture(rotated, impostor, embedding_seed=7, number="2222222222")
+        await submit(rotated, impostor)
+        await drain(rotated)
+        assert (await load_session(rotated, impostor)).decline_reasons == ["DUPLICATE_IDENTITY"]
+    finally:
+        await rotated.close()

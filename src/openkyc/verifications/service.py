@@ -447,23 +447,32 @@ class VerificationService:
         stored = await self.embeddings.for_tenant(
             kyc_session.merchant_id, kyc_session.mode, excluding=kyc_session.id
         )
-        if not stored:
-            return False
-        candidates = [
-            DuplicateCandidate(
-                key=str(row.session_id),
-                identity=row.identity_digest,
-                embedding=self.state.keyring.decrypt(
-                    row.embedding_ciphertext, embedding_aad(row.session_id)
-                ),
+        keyring = self.state.keyring
+        known_keys = self.state.settings.master_keys()[1]
+        # A stored digest was made with the master key active when it was stored (the same
+        # key sealed its embedding), so the probe is digested with that key for each row:
+        # rotating the master key must not turn a returning customer into a "duplicate".
+        probe_digests: dict[str, str] = {}
+        candidates = []
+        for row in stored:
+            key_id = keyring.key_id_of(row.embedding_ciphertext)
+            if key_id not in known_keys:
+                continue  # sealed under a key that is gone: unreadable, so not comparable
+            if key_id not in probe_digests:
+                probe_digests[key_id] = self._identity_digest(extracted.identity, key_id)
+            same = hmac.compare_digest(row.identity_digest, probe_digests[key_id])
+            candidates.append(
+                DuplicateCandidate(
+                    key=str(row.session_id),
+                    identity=_SAME if same else _OTHER,
+                    embedding=keyring.decrypt(
+                        row.embedding_ciphertext, embedding_aad(row.session_id)
+                    ),
+                )
             )
-            for row in stored
-        ]
-        hits = find_duplicates(
-            extracted.face_embedding,
-            candidates,
-            identity=self._identity_digest(extracted.identity),
-        )
+        if not candidates:
+            return False
+        hits = find_duplicates(extracted.face_embedding, candidates, identity=_SAME)
         return any(hit.different_identity for hit in hits)
 
     async def _remember_face(
@@ -482,12 +491,17 @@ class VerificationService:
             )
         )
 
-    def _identity_digest(self, identity: dict[str, Any]) -> str:
+    def _identity_digest(self, identity: dict[str, Any], key_id: str | None = None) -> str:
         # Keyed, so the digest of a known document number cannot be looked up in the table.
-        key_id, keys = self.state.settings.master_keys()
-        key = hmac.new(keys[key_id], b"openkyc.identity-digest", hashlib.sha256).digest()
+        active, keys = self.state.settings.master_keys()
+        secret = keys[key_id or active]
+        key = hmac.new(secret, b"openkyc.identity-digest", hashlib.sha256).digest()
         material = f"{identity.get('documentCountry') or ''}:{identity.get('documentNumber') or ''}"
         return hmac.new(key, material.encode(), hashlib.sha256).hexdigest()
+
+
+# What a duplicate candidate's identity is compared as: the probe's own, or another one.
+_SAME, _OTHER = "same-identity", "other-identity"
 
 
 def _with_duplicate(evidence: rules.Evidence) -> rules.Evidence:
