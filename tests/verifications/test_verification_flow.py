@@ -14,7 +14,7 @@ from openkyc.audit.models import AuditEvent
 from openkyc.config import Settings
 from openkyc.db.session import unit_of_work
 from openkyc.merchants.models import Merchant
-from openkyc.sessions.models import SessionStatus
+from openkyc.sessions.models import KycSession, SessionStatus
 from openkyc.sessions.service import SessionService
 from openkyc.state import AppState, build_state
 from openkyc.verifications.errors import AlreadySubmitted
@@ -221,20 +221,24 @@ async def test_a_duplicated_job_decides_once(state: AppState, merchant: Merchant
     assert (again.claims, again.error) == (1, None)  # the duplicate did nothing at all
 
 
+async def _verified(
+    state: AppState, merchant: MerchantInfo, face: int, number: str
+) -> tuple[uuid.UUID, KycSession]:
+    """A session decided with the scripted face ``face`` on a document numbered ``number``."""
+    session_id = await new_session(state, merchant.id)
+    await capture(state, session_id, embedding_seed=face, number=number)
+    await submit(state, session_id)
+    await drain(state)
+    return session_id, await load_session(state, session_id)
+
+
 async def test_the_same_face_behind_another_document_is_a_duplicate_identity(
     state: AppState, merchant: MerchantInfo
 ) -> None:
-    first = await new_session(state, merchant.id)
-    await capture(state, first, embedding_seed=7, number="1111111111")
-    await submit(state, first)
-    await drain(state)
-    assert (await load_session(state, first)).status == "APPROVED"
-
-    second = await new_session(state, merchant.id)
-    await capture(state, second, embedding_seed=7, number="2222222222")
-    await submit(state, second)
-    await drain(state)
-    assert (await load_session(state, second)).decline_reasons == ["DUPLICATE_IDENTITY"]
+    first, decided = await _verified(state, merchant, 7, "1111111111")
+    assert decided.status == "APPROVED"
+    _, second = await _verified(state, merchant, 7, "2222222222")
+    assert second.decline_reasons == ["DUPLICATE_IDENTITY"]
 
     async with unit_of_work(state.sessionmaker) as db:
         stored = (await db.scalars(select(FaceEmbedding))).all()
@@ -326,11 +330,8 @@ async def test_every_status_change_is_audited_with_its_actor(
 async def test_rotating_the_master_key_keeps_returning_customers_and_duplicates_apart(
     state: AppState, merchant: MerchantInfo, settings: Settings
 ) -> None:
-    first = await new_session(state, merchant.id)
-    await capture(state, first, embedding_seed=7, number="1111111111")
-    await submit(state, first)
-    await drain(state)
-    assert (await load_session(state, first)).status == "APPROVED"
+    _, first = await _verified(state, merchant, 7, "1111111111")
+    assert first.status == "APPROVED"
 
     assert settings.master_key is not None
     rotated = build_state(
@@ -343,16 +344,9 @@ async def test_rotating_the_master_key_keeps_returning_customers_and_duplicates_
         )
     )
     try:
-        returning = await new_session(rotated, merchant.id)
-        await capture(rotated, returning, embedding_seed=7, number="1111111111")
-        await submit(rotated, returning)
-        await drain(rotated)
-        assert (await load_session(rotated, returning)).status == "APPROVED"
-
-        impostor = await new_session(rotated, merchant.id)
-        await capture(rotated, impostor, embedding_seed=7, number="2222222222")
-        await submit(rotated, impostor)
-        await drain(rotated)
-        assert (await load_session(rotated, impostor)).decline_reasons == ["DUPLICATE_IDENTITY"]
+        _, returning = await _verified(rotated, merchant, 7, "1111111111")
+        assert returning.status == "APPROVED"
+        _, impostor = await _verified(rotated, merchant, 7, "2222222222")
+        assert impostor.decline_reasons == ["DUPLICATE_IDENTITY"]
     finally:
         await rotated.close()
