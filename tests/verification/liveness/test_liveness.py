@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from functools import cache
 
 import numpy as np
@@ -45,6 +46,33 @@ def test_genuine_turning_head_passes(checker: LivenessChecker, face_id: str) -> 
     assert result.depth is not None
     assert result.depth.passed
     assert result.reasons == ()
+
+
+def test_a_genuine_burst_satisfies_only_the_challenge_it_followed(
+    checker: LivenessChecker,
+) -> None:
+    frames, times = _burst("debate_1", None)
+    passed = [
+        steps
+        for steps in itertools.permutations((TURN_LEFT, TURN_RIGHT, LOOK_UP, LOOK_DOWN), 3)
+        if TURN_LEFT in steps
+        and TURN_RIGHT in steps
+        and checker.check(frames, times, Challenge(steps)).passed
+    ]
+    assert passed == [CHALLENGE.steps]
+
+
+def test_a_face_already_turned_at_rest_passes_by_turning_from_there(
+    checker: LivenessChecker,
+) -> None:
+    # The source photo is turned ~48 degrees to the subject's right; turning further right
+    # takes the face out of the mesh's reach for a frame.
+    asked = Challenge(steps=(TURN_LEFT, TURN_RIGHT, LOOK_DOWN))
+    frames, times = _burst("t1_4", None, asked.steps)
+    result = checker.check(frames, times, asked)
+    assert result.passed is True
+    assert result.challenge is not None
+    assert result.challenge.observed == asked.steps
 
 
 def test_wrong_order_fails(checker: LivenessChecker) -> None:

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+import itertools
 import math
+from functools import cache
 
 import numpy as np
+import numpy.typing as npt
 
 from openkyc.specimens.faces import face_by_id
 from openkyc.verification.face.mesh import FaceMesher, measure
 from openkyc.verification.liveness.challenge import LOOK_DOWN, LOOK_UP, TURN_LEFT, TURN_RIGHT
 from openkyc.verification.liveness.depth import MIN_PROTRUSION, measure_depth
-from openkyc.verification.liveness.motion import PoseTrack, observed_movements, verify_challenge
+from openkyc.verification.liveness.motion import (
+    PoseTrack,
+    observed_movements,
+    pose_track,
+    verify_challenge,
+)
+
+FloatArray = npt.NDArray[np.float64]
+
+# Every challenge issue_challenge can give: both turns and one nod, in any order.
+ALL_CHALLENGES = [
+    steps
+    for steps in itertools.permutations((TURN_LEFT, TURN_RIGHT, LOOK_UP, LOOK_DOWN), 3)
+    if TURN_LEFT in steps and TURN_RIGHT in steps
+]
 
 
 def _track(yaw: list[float], pitch: list[float] | None = None) -> PoseTrack:
@@ -49,7 +66,29 @@ def test_a_weak_extra_nod_is_tolerated_but_a_clear_extra_movement_is_not() -> No
     assert not verify_challenge(_track(yaw, clear), asked).passed
 
 
-def _mesh_points() -> np.ndarray:
+def test_a_smaller_nod_held_over_several_frames_counts_but_one_such_frame_does_not() -> None:
+    yaw = [0.0, 12.0, 20.0, 3.0, 0.0, -14.0, -22.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    held = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -3.5, -7.0, -3.5, 0.0]
+    single = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -7.0, 0.0, 0.0]
+    asked = (TURN_LEFT, TURN_RIGHT, LOOK_DOWN)
+    assert verify_challenge(_track(yaw, held), asked).passed
+    assert not verify_challenge(_track(yaw, single), asked).passed
+
+
+def test_a_burst_that_does_every_movement_satisfies_no_challenge() -> None:
+    yaw = [0.0, 14.0, 22.0, 0.0, -14.0, -22.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    pitch = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 12.0, 14.0, 0.0, -12.0, -14.0, 0.0]
+    track = _track(yaw, pitch)
+    assert observed_movements(track) == (TURN_LEFT, TURN_RIGHT, LOOK_UP, LOOK_DOWN)
+    assert not any(verify_challenge(track, steps).passed for steps in ALL_CHALLENGES)
+    one = _track(yaw, pitch[:9] + [0.0] * 4)
+    assert [steps for steps in ALL_CHALLENGES if verify_challenge(one, steps).passed] == [
+        (TURN_LEFT, TURN_RIGHT, LOOK_UP)
+    ]
+
+
+@cache
+def _mesh_points() -> FloatArray:
     mesher = FaceMesher()
     try:
         faces = mesher.on_image(face_by_id("astronaut").portrait(480, 640))
@@ -82,3 +121,43 @@ def test_flat_picture_has_no_nose_protrusion_and_a_head_has() -> None:
     assert not picture.passed
     assert picture.nose_protrusion is not None
     assert abs(picture.nose_protrusion) < 0.02
+
+
+def _posed(points: FloatArray, yaw: float, pitch: float) -> FloatArray:
+    """``points`` turned by ``yaw`` (subject's left +) and ``pitch`` (up +) about a pivot
+    behind the face, the way a head turns."""
+    a, b = math.radians(yaw), math.radians(pitch)
+    r_yaw = np.array([[math.cos(a), 0, -math.sin(a)], [0, 1, 0], [math.sin(a), 0, math.cos(a)]])
+    r_pitch = np.array([[1, 0, 0], [0, math.cos(b), math.sin(b)], [0, -math.sin(b), math.cos(b)]])
+    width = float(np.linalg.norm(points[454, :2] - points[234, :2]))
+    pivot = points.mean(axis=0) + np.array([0.0, 0.0, 0.6 * width])
+    posed: FloatArray = (points - pivot) @ (r_pitch @ r_yaw).T + pivot
+    return posed
+
+
+def test_pose_is_measured_relative_to_the_bursts_own_neutral_pose() -> None:
+    # A face already turned 40 degrees at rest, then turning a further 20 degrees each way and
+    # nodding 12 degrees: the track reads the movements, not the resting pose.
+    points = _mesh_points()
+    poses = [(0.0, 0.0)] * 4 + [(20.0, 0.0), (0.0, 0.0), (-20.0, 0.0), (0.0, 0.0), (0.0, -12.0)]
+    poses += [(0.0, 0.0)] * 4
+    meshes = [measure(_posed(_posed(points, -40.0, 0.0), y, p)) for y, p in poses]
+    track = pose_track(meshes)
+    assert abs(meshes[0].yaw) > 30.0
+    assert [round(v) for v in track.yaw] == [round(y) for y, _ in poses]
+    assert [round(v) for v in track.pitch] == [round(p) for _, p in poses]
+    assert verify_challenge(track, (TURN_LEFT, TURN_RIGHT, LOOK_DOWN)).passed
+
+
+def test_a_face_lost_while_turning_out_of_the_meshs_reach_counts_as_that_turn() -> None:
+    points = _mesh_points()
+    resting = _posed(points, -48.0, 0.0)
+    yaws = [0.0, 0.0, 0.0, 14.0, 18.0, 0.0, 0.0, -6.0, None, -6.0, 0.0]
+    yaws += [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    meshes = [None if y is None else measure(_posed(resting, y, 0.0)) for y in yaws]
+    track = pose_track(meshes)
+    assert track.beyond_reach[8] == -1
+    assert observed_movements(track) == (TURN_LEFT, TURN_RIGHT)
+    # The same gap next to frames that are not turned that far is only a missing face.
+    frontal = [None if y is None else measure(_posed(points, y, 0.0)) for y in yaws]
+    assert observed_movements(pose_track(frontal)) == (TURN_LEFT,)

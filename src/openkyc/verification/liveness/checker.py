@@ -125,6 +125,9 @@ class LivenessChecker:
                 found.append(reasons.CHALLENGE_NOT_FOLLOWED)
             if depth.frames_used > 0 and not depth.passed:
                 found.append(reasons.FLAT_FACE)
+            elif depth.frames_used == 0 and challenge_outcome.observed:
+                # No frame turned far enough to measure depth: ask for a wider turn.
+                found.append(reasons.NO_HEAD_MOVEMENT)
         timings.append(Timing("liveness.active", _ms(started)))
 
         started = time.perf_counter()

@@ -1,64 +1,154 @@
 """Did the head turn as the challenge asked, in the order asked?
 
-Pose comes from the face mesh of each frame, relative to the session's own neutral pose (the
-median over the burst: the challenge holds each movement only briefly, so most frames are near
-neutral on any one axis).
+Pose comes from the face mesh of each frame, as the rotation of the whole 3-D mesh relative to
+the burst's own neutral pose (the challenge holds each movement only briefly, so most frames
+are near neutral on any one axis). The rotation is fitted on all 478 points (Kabsch), so it is
+relative by construction: a face already turned at rest starts from zero, and a turn no
+longer drags the pitch along as much as the mesh's own angles do (simulated turns without a
+nod: pitch read up to ~10 degrees instead of ~19).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
+import numpy.typing as npt
 
 from openkyc.verification.face.mesh import MeshFace
 from openkyc.verification.liveness.challenge import LOOK_DOWN, LOOK_UP, TURN_LEFT, TURN_RIGHT
 from openkyc.verification.liveness.results import ChallengeOutcome
 
+FloatArray = npt.NDArray[np.float64]
+
 # A movement counts once the head passes these angles from neutral (degrees). The mesh reads a
 # rendered 20-32 degree turn as 10-30 degrees of yaw, and a 14-22 degree nod as only 6-25
-# degrees of pitch. A printed photo tilted by up to 36 degrees reads as 4.5 degrees of yaw at
-# the median (16 at most, in single frames); these thresholds alone do not stop it; the order
-# of three movements, the depth check and the passive cues do (see eval/liveness.py).
+# degrees of pitch (as little as 0.3-0.5x on low-resolution or flat-lit faces). A printed photo
+# tilted by up to 36 degrees reads as a few degrees of yaw (about 10 at most in single frames);
+# these thresholds alone do not stop it; the order of three movements, the depth check and the
+# passive cues do (see eval/liveness.py).
 YAW_THRESHOLD = 8.0
 PITCH_THRESHOLD = 5.0
 # ... and is "strong" (must be part of the challenge) beyond these.
 STRONG_YAW = 9.5
 STRONG_PITCH = 6.0
-_NOD_MAX_YAW = 6.5
 # A movement seen in a single frame must go this much further than "strong" to count.
 _SINGLE_FRAME_FACTOR = 1.25
 # A movement that was not asked for fails the challenge only beyond these.
 CLEAR_YAW = 15.0
 CLEAR_PITCH = 11.0
+# Frames next to a movement still belong to it down to these angles (quiet frames stay within
+# ~2.5 degrees): a nod read as 3, 7 and 3 degrees is one consistent nod over three frames, not
+# one noisy frame. A frame turned by YAW_HOLD or more is never read as a nod.
+YAW_HOLD = 6.5
+PITCH_HOLD = 3.0
+# The mesh loses a face turned beyond about 60 degrees. A short gap without a face next to a
+# frame turned at least _REACH_YAW (absolute yaw, as the mesh reads it) and _REACH_STEP further
+# from neutral the same way is a head turned out of the mesh's reach: a customer whose face is
+# already turned at rest cannot turn that way much further before the mesh gives up.
+_REACH_YAW = 45.0
+_REACH_STEP = 4.0
+_REACH_GAP = 2
+# Share of frames nearest to the median pose averaged into the neutral shape.
+_NEUTRAL_SHARE = 0.3
 
 
 @dataclass(frozen=True, slots=True)
 class PoseTrack:
     yaw: tuple[float, ...]  # relative to neutral; NaN where no face
     pitch: tuple[float, ...]
+    # Per frame: +1 / -1 where the face was lost turned out of the mesh's reach to the
+    # subject's left / right, else 0. Empty when nothing was lost that way.
+    beyond_reach: tuple[int, ...] = ()
+
+
+def _normalised(points: FloatArray) -> FloatArray:
+    centred = points - points.mean(axis=0)
+    norm = float(np.sqrt((centred**2).sum()))
+    shape: FloatArray = centred / norm if norm > 1e-9 else centred
+    return shape
+
+
+def _rotation(reference: FloatArray, shape: FloatArray) -> FloatArray:
+    """The rotation that best maps ``reference`` onto ``shape`` (both normalised; Kabsch)."""
+    u, _, vt = np.linalg.svd(shape.T @ reference)
+    sign = 1.0 if np.linalg.det(u @ vt) >= 0 else -1.0
+    rotation: FloatArray = u @ np.diag([1.0, 1.0, sign]) @ vt
+    return rotation
+
+
+def _angles(rotation: FloatArray) -> tuple[float, float]:
+    """Yaw (subject's left +) and pitch (up +) of a rotation, from where it turns the face's
+    forward direction (towards the camera, -z in image axes)."""
+    forward = rotation @ np.array([0.0, 0.0, -1.0])
+    yaw = math.degrees(math.atan2(forward[0], -forward[2]))
+    pitch = math.degrees(math.asin(float(np.clip(-forward[1], -1.0, 1.0))))
+    return yaw, pitch
+
+
+def _neutral_shape(shapes: list[FloatArray], meshes: list[MeshFace]) -> FloatArray:
+    """The mean shape of the frames nearest to the burst's median pose, each rotated onto the
+    most typical one first."""
+    yaw = np.array([m.yaw for m in meshes])
+    pitch = np.array([m.pitch for m in meshes])
+    distance = np.abs(yaw - np.median(yaw)) + np.abs(pitch - np.median(pitch))
+    order = np.argsort(distance)
+    anchor = shapes[int(order[0])]
+    quiet = order[: max(1, round(_NEUTRAL_SHARE * len(shapes)))]
+    aligned = [shapes[int(i)] @ _rotation(anchor, shapes[int(i)]) for i in quiet]
+    return _normalised(np.mean(aligned, axis=0))
+
+
+def _beyond_reach(meshes: Sequence[MeshFace | None], yaw: FloatArray) -> tuple[int, ...]:
+    """Frames whose face was lost turned out of the mesh's reach (see ``_REACH_YAW``): a gap of
+    at most ``_REACH_GAP`` frames inside the burst, next to a frame turned that far."""
+    flags = [0] * len(meshes)
+    seen = [i for i, mesh in enumerate(meshes) if mesh is not None]
+    for before, after in pairwise(seen):
+        if not 1 <= after - before - 1 <= _REACH_GAP:
+            continue
+        for neighbour in (before, after):
+            mesh = meshes[neighbour]
+            assert mesh is not None
+            side = 1 if mesh.yaw > 0 else -1
+            if abs(mesh.yaw) >= _REACH_YAW and side * yaw[neighbour] >= _REACH_STEP:
+                flags[before + 1 : after] = [side] * (after - before - 1)
+    return tuple(flags) if any(flags) else ()
 
 
 def pose_track(meshes: Sequence[MeshFace | None]) -> PoseTrack:
-    yaw = np.array([m.yaw if m is not None else np.nan for m in meshes], dtype=np.float64)
-    pitch = np.array([m.pitch if m is not None else np.nan for m in meshes], dtype=np.float64)
-    if np.all(np.isnan(yaw)):
+    yaw = np.full(len(meshes), np.nan)
+    pitch = np.full(len(meshes), np.nan)
+    seen = [i for i, mesh in enumerate(meshes) if mesh is not None]
+    if not seen:
         return PoseTrack(tuple(yaw.tolist()), tuple(pitch.tolist()))
+    faces = [mesh for mesh in meshes if mesh is not None]
+    shapes = [_normalised(face.points) for face in faces]
+    neutral = _neutral_shape(shapes, faces)
+    for index, shape in zip(seen, shapes, strict=True):
+        yaw[index], pitch[index] = _angles(_rotation(neutral, shape))
+    yaw -= np.nanmedian(yaw)
+    pitch -= np.nanmedian(pitch)
     return PoseTrack(
-        tuple((yaw - np.nanmedian(yaw)).tolist()), tuple((pitch - np.nanmedian(pitch)).tolist())
+        tuple(yaw.tolist()), tuple(pitch.tolist()), beyond_reach=_beyond_reach(meshes, yaw)
     )
 
 
-def _state(yaw: float, pitch: float) -> tuple[str | None, float]:
-    """The movement a single frame shows and how far past its threshold it is (ratio)."""
+def _state(yaw: float, pitch: float, reach: int) -> tuple[str | None, float]:
+    """The movement a single frame may be part of and how far it went (degrees)."""
+    if reach:
+        # Out of the mesh's reach: a turn just strong enough on its own (not "clear").
+        return (TURN_LEFT if reach > 0 else TURN_RIGHT), STRONG_YAW * _SINGLE_FRAME_FACTOR
     if np.isnan(yaw) or np.isnan(pitch):
         return None, 0.0
     # Yaw first: it is the axis the mesh measures best, and a turned head drags the mesh's
-    # pitch along (up to ~15 degrees in the simulations), never the other way round.
-    if abs(yaw) >= YAW_THRESHOLD:
+    # pitch along (up to ~10 degrees in the simulations), never the other way round.
+    if abs(yaw) >= YAW_HOLD:
         return (TURN_LEFT if yaw > 0 else TURN_RIGHT), abs(yaw)
-    if abs(pitch) >= PITCH_THRESHOLD and abs(yaw) <= _NOD_MAX_YAW:
+    if abs(pitch) >= PITCH_HOLD:
         return (LOOK_UP if pitch > 0 else LOOK_DOWN), abs(pitch)
     return None, 0.0
 
@@ -70,14 +160,20 @@ class Movement:
     frames: int
 
 
+def _counts(movement: Movement) -> bool:
+    return movement.peak >= (YAW_THRESHOLD if _is_turn(movement.name) else PITCH_THRESHOLD)
+
+
 def movements(track: PoseTrack) -> list[Movement]:
-    """Runs of frames showing the same movement, with their peak angle."""
+    """Runs of frames showing the same movement, with their peak angle; a run that never
+    passes the movement's threshold is no movement."""
     found: list[Movement] = []
     current: str | None = None
     peak = 0.0
     length = 0
-    for yaw, pitch in zip(track.yaw, track.pitch, strict=True):
-        state, magnitude = _state(yaw, pitch)
+    reach = track.beyond_reach or (0,) * len(track.yaw)
+    for yaw, pitch, out in zip(track.yaw, track.pitch, reach, strict=True):
+        state, magnitude = _state(yaw, pitch, out)
         if state == current:
             peak = max(peak, magnitude)
             length += 1
@@ -87,7 +183,7 @@ def movements(track: PoseTrack) -> list[Movement]:
         current, peak, length = state, magnitude, 1
     if current is not None:
         found.append(Movement(current, peak, length))
-    return found
+    return [movement for movement in found if _counts(movement)]
 
 
 def _is_turn(name: str) -> bool:
