@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from playwright.async_api import Browser, Page
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from openkyc.db.base import utcnow
 from openkyc.db.session import unit_of_work
+from openkyc.media.models import MediaKind, MediaObject
 from openkyc.sessions.models import KycSession
 from openkyc.state import AppState
 from openkyc.web.i18n import Translator
@@ -23,6 +25,8 @@ from tests.support import LiveServer, MerchantInfo, SignedApi
 from tests.web.conftest import jpeg, specimen
 
 pytestmark = pytest.mark.browser
+# Chromium runs the page this many times slower: a cheap phone.
+SLOW_PHONE = 15
 
 
 async def create_session(server: LiveServer, merchant: MerchantInfo, **fields: Any) -> str:
@@ -280,3 +284,38 @@ async def test_a_narrow_phone_screen_needs_no_sideways_scrolling(
     await page.wait_for_selector(".shutter:not([disabled])")
     await shot(page, "phone-360-capture")
     assert await page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+async def test_a_slow_phone_still_records_the_selfie_at_an_even_pace(
+    browser: Browser, server: LiveServer, merchant: MerchantInfo, state: AppState
+) -> None:
+    """The liveness check needs ~24 evenly spaced frames; a phone whose JPEG encoder is slow
+    must not record fewer (half the frames more than triples the false rejections)."""
+    url = await create_session(server, merchant, language="en")
+    page = await new_page(browser, PHONE)
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOW_PHONE})
+    t = Translator("en")
+    await page.goto(url)
+    await page.check("#agree")
+    await click(page, t.gettext("Start"))
+    await page.check("#doc-ru_internal_passport")
+    await click(page, t.gettext("Continue"))
+    await capture_document(page, t, "slow-capture")
+    await page.wait_for_selector("body[data-page=selfie] .shutter:not([disabled])")
+    await click(page, t.gettext("Start the selfie"))
+    await page.wait_for_selector("body[data-page=review]", timeout=60_000)
+    async with unit_of_work(state.sessionmaker) as db:
+        times = sorted(
+            (
+                await db.scalars(
+                    select(MediaObject.frame_time_ms).where(
+                        MediaObject.kind == MediaKind.SELFIE_FRAME.value
+                    )
+                )
+            ).all()
+        )
+    gaps = [later - earlier for earlier, later in pairwise(times)]
+    # 5 segments of 1.5 s over 24 frames: one every ~313 ms.
+    assert len(times) >= 22, gaps
+    assert max(gaps) <= 2 * 313, gaps

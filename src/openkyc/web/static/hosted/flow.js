@@ -135,22 +135,25 @@
       var segment = 1500, total = steps.length * segment;
       var interval = Math.max(200, Math.ceil(total / maxFrames));
       var instruction = root.querySelector(".instruction");
-      var frames = [], times = [], started = performance.now();
+      var pending = [], times = [], started = performance.now();
       shutter.disabled = true;
-      function next() {
-        var elapsed = performance.now() - started;
-        if (elapsed >= total || frames.length >= maxFrames) { return Promise.resolve(); }
-        instruction.textContent = t(steps[Math.min(steps.length - 1, Math.floor(elapsed / segment))]);
-        var at = Math.round(elapsed);
-        return grab(video, 720).then(function (blob) {
-          frames.push(blob);
-          times.push(at);
-          var wait = interval - (performance.now() - started - at);
-          return new Promise(function (resolve) { setTimeout(resolve, Math.max(0, wait)); });
-        }).then(next);
-      }
       instruction.textContent = t(steps[0]);
-      next().then(function () {
+      var recorded = new Promise(function (resolve) {
+        function tick() {
+          var elapsed = performance.now() - started;
+          if (elapsed >= total || pending.length >= maxFrames) { resolve(); return; }
+          instruction.textContent = t(steps[Math.min(steps.length - 1, Math.floor(elapsed / segment))]);
+          times.push(Math.round(elapsed));
+          /* grab() draws the frame now and encodes it in the background: a slow phone still
+             samples the movement at an even pace instead of one frame per JPEG encoding. */
+          pending.push(grab(video, 720));
+          /* Never sooner than half an interval: the camera must have a new frame to give. */
+          var due = started + times.length * interval - performance.now();
+          setTimeout(tick, Math.max(interval / 2, due));
+        }
+        tick();
+      });
+      recorded.then(function () { return Promise.all(pending); }).then(function (frames) {
         instruction.textContent = t("done");
         status.textContent = t("uploading");
         var form = new FormData();
