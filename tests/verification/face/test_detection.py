@@ -69,3 +69,9 @@ def test_upside_down_document_portrait_is_found(matcher: FaceMatcher) -> None:
     found = matcher.document_face(turned, Box(450, 150, 150, 200))
     assert found is not None
     assert found.rotation == 180.0
+    # The mesh found in the turned crop maps back onto the portrait in the document image.
+    eyes = found.document_points(found.face.mesh.points[[33, 263]])
+    assert np.all((eyes[:, 0] > 450) & (eyes[:, 0] < 600))
+    assert np.all((eyes[:, 1] > 150) & (eyes[:, 1] < 350))
+    # Turned by 180 degrees, the subject's right eye (33) lies right of the left one.
+    assert eyes[0, 0] > eyes[1, 0]

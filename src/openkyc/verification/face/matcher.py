@@ -16,7 +16,13 @@ from openkyc.verification.face.detect import (
     DocumentFace,
     FaceDetector,
 )
-from openkyc.verification.face.embed import EMBEDDING_MODEL, Embedding, FaceEmbedder, hog_like_box
+from openkyc.verification.face.embed import (
+    EMBEDDING_MODEL,
+    MESH_FIVE_POINTS,
+    Embedding,
+    FaceEmbedder,
+    average,
+)
 from openkyc.verification.face.embedding import embedding_to_bytes
 from openkyc.verification.face.geometry import Box
 from openkyc.verification.face.images import RGBImage
@@ -39,9 +45,20 @@ class SelfieFace:
     image_index: int
 
 
-def embedding_box(face: DetectedFace) -> Box:
-    # The 5-point predictor was trained on HOG boxes; BlazeFace boxes are drawn differently.
-    return face.box if face.detector == "hog" else hog_like_box(face.mesh)
+@dataclass(frozen=True, slots=True)
+class FrameChip:
+    """A selfie frame's aligned chip and the descriptor of the chip alone (without its mirror
+    image), which is enough to tell which frame is closest to the document."""
+
+    selfie: SelfieFace
+    chip: RGBImage
+    plain: Embedding
+
+
+def closest_frame(document: Embedding, plains: Sequence[Embedding]) -> int:
+    """Index of the frame whose plain descriptor is closest to the document's."""
+    distances = [float(np.linalg.norm(p - document)) for p in plains]
+    return int(np.argmin(distances))
 
 
 class FaceMatcher:
@@ -63,7 +80,23 @@ class FaceMatcher:
         return self.detector.detect_document(image, portrait_box)
 
     def embed(self, image: RGBImage, face: DetectedFace) -> Embedding:
-        return self.embedder.embed(image, embedding_box(face))
+        """The full descriptor (chip and mirror) of a selfie face."""
+        return self.embedder.embed_chip(self._chip(image, face))
+
+    def _chip(self, image: RGBImage, face: DetectedFace) -> RGBImage:
+        return self.embedder.chip_from_points(image, face.mesh.points[list(MESH_FIVE_POINTS)])
+
+    def document_embedding(self, document: RGBImage, found: DocumentFace) -> Embedding:
+        """The portrait's descriptor, cut from the document image itself rather than from the
+        rotated, rescaled crop the face was found in (one resampling instead of three)."""
+        points = found.face.mesh.points[list(MESH_FIVE_POINTS)]
+        chip = self.embedder.chip_from_points(document, found.document_points(points))
+        return self.embedder.embed_chip(chip)
+
+    def frame_chip(self, image: RGBImage, selfie: SelfieFace) -> FrameChip:
+        assert selfie.face is not None
+        chip = self._chip(image, selfie.face)
+        return FrameChip(selfie, chip, self.embedder.describe([chip])[0])
 
     def _rank_frames(self, selfies: Sequence[RGBImage]) -> list[int]:
         if len(selfies) <= _DETECTED_FRAMES:
@@ -111,33 +144,30 @@ class FaceMatcher:
         if document is not None and document_face is None:
             found.append(reasons.DOCUMENT_FACE_NOT_FOUND)
 
+        # Each usable frame costs one descriptor (its plain chip) to find the frame closest
+        # to the document; only that frame also gets its mirror image's descriptor, so the
+        # final distance uses the same chip-and-mirror descriptor on both sides.
         started = time.perf_counter()
-        selfie_embeddings: list[tuple[SelfieFace, Embedding]] = []
-        for selfie in usable:
-            assert selfie.face is not None
-            image = selfies[selfie.image_index]
-            selfie_embeddings.append((selfie, self.embed(image, selfie.face)))
+        chips = [self.frame_chip(selfies[s.image_index], s) for s in usable]
         document_embedding = None
-        if document_face is not None:
-            document_embedding = self.embed(document_face.image, document_face.face)
-        timings.append(Timing("face.embed", _ms(started)))
-
+        if document is not None and document_face is not None:
+            document_embedding = self.document_embedding(document, document_face)
         frame_distances: list[tuple[int, float]] = []
         best: tuple[float, SelfieFace, Embedding] | None = None
-        for selfie, vector in selfie_embeddings:
-            if document_embedding is None:
-                continue
-            distance = float(np.linalg.norm(vector - document_embedding))
-            frame_distances.append((selfie.image_index, round(distance, 4)))
-            if best is None or distance < best[0]:
-                best = (distance, selfie, vector)
+        stored: Embedding | None = None
+        if chips and document_embedding is not None:
+            for frame in chips:
+                distance = float(np.linalg.norm(frame.plain - document_embedding))
+                frame_distances.append((frame.selfie.image_index, round(distance, 4)))
+            chosen = chips[closest_frame(document_embedding, [c.plain for c in chips])]
+            vector = average(chosen.plain, self.embedder.mirror_descriptor(chosen.chip))
+            best = (float(np.linalg.norm(vector - document_embedding)), chosen.selfie, vector)
+            stored = vector
+        elif chips:
+            # Nothing to compare with: store the best-quality frame's full descriptor.
+            stored = average(chips[0].plain, self.embedder.mirror_descriptor(chips[0].chip))
+        timings.append(Timing("face.embed", _ms(started)))
 
-        # The stored embedding is of the best-quality frame, or of the best-matching one.
-        stored = (
-            best[2]
-            if best is not None
-            else (selfie_embeddings[0][1] if selfie_embeddings else None)
-        )
         score = None
         distance_value = None
         decision = "not_compared"

@@ -54,7 +54,9 @@ class FaceMatchResult:
     document_face: FaceObservation | None
     selfie_face: FaceObservation | None
     best_frame: int | None
-    frame_distances: tuple[tuple[int, float], ...]  # (frame index, distance) per compared frame
+    # (frame index, distance of the frame's plain descriptor) per compared frame: it picks the
+    # closest frame, whose full (chip + mirror) descriptor then gives ``distance``.
+    frame_distances: tuple[tuple[int, float], ...]
     selfie: tuple[SelfieAnalysis, ...]
     reasons: tuple[str, ...]
     models: tuple[ModelInfo, ...]
