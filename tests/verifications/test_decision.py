@@ -123,8 +123,11 @@ def test_scores_inside_the_review_band_go_to_an_operator(face: float, liveness: 
 
 
 def test_a_narrow_band_declines_what_a_wide_one_reviews() -> None:
-    evidence = replace(GOOD, face_score=0.6)
-    assert decide(evidence, DecisionPolicy(review_band=0.1), retakes_used=0).outcome == "decline"
+    face = replace(GOOD, face_score=0.6)
+    assert decide(face, DecisionPolicy(face_review_floor=0.7), retakes_used=0).outcome == "decline"
+    assert decide(face, DecisionPolicy(face_review_floor=0.5), retakes_used=0).outcome == "review"
+    liveness = replace(GOOD, liveness_score=0.3)
+    assert decide(liveness, DecisionPolicy(review_band=0.1), retakes_used=0).outcome == "decline"
 
 
 def test_forced_outcomes_keep_the_evidence_reasons() -> None:
@@ -141,6 +144,7 @@ def test_policy_json_overrides_defaults() -> None:
             "allowedCountries": ["rus", "KAZ"],
             "allowedDocumentTypes": ["passport"],
             "faceMatchThreshold": 0.9,
+            "faceReviewFloor": 0.5,
             "livenessThreshold": 0.6,
             "reviewBand": 0.1,
             "retakesAllowed": 1,
@@ -153,6 +157,7 @@ def test_policy_json_overrides_defaults() -> None:
         allowed_countries=frozenset({"RUS", "KAZ"}),
         allowed_document_types=frozenset({"passport"}),
         face_match_threshold=0.9,
+        face_review_floor=0.5,
         liveness_threshold=0.6,
         review_band=0.1,
         retakes_allowed=1,

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from openkyc.verification.face.calibration import MATCH_THRESHOLD
+from openkyc.verification.face.calibration import MATCH_THRESHOLD, REVIEW_THRESHOLD
 from openkyc.verification.reasons import ReasonText, all_reasons, register
 
 DOCUMENT_UNREADABLE = "DOCUMENT_UNREADABLE"
@@ -143,8 +143,11 @@ class DecisionPolicy:
     # The calibrated match threshold (docs/face-and-liveness.md): below it no impostor pair of
     # the evaluation was accepted. A looser default would approve the closest impostors.
     face_match_threshold: float = MATCH_THRESHOLD
+    # Face scores from here up to the threshold go to an operator instead of declining: the
+    # calibrated review band, down to where the evaluation's impostors begin.
+    face_review_floor: float = REVIEW_THRESHOLD
     liveness_threshold: float = 0.50
-    # Scores this far below a threshold go to an operator instead of declining.
+    # Liveness scores this far below the threshold go to an operator instead of declining.
     review_band: float = 0.45
     retakes_allowed: int = 3
     reject_duplicates: bool = True
@@ -274,7 +277,7 @@ def _fixable_problems(evidence: Evidence, policy: DecisionPolicy) -> list[str]:
 
 
 def _face_below_floor(evidence: Evidence, policy: DecisionPolicy) -> bool:
-    floor = policy.face_match_threshold - policy.review_band
+    floor = min(policy.face_review_floor, policy.face_match_threshold)
     return evidence.face_score is not None and evidence.face_score < floor
 
 

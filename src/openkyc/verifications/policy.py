@@ -1,7 +1,8 @@
 """A merchant's decision policy: ``Merchant.policy`` JSON over the defaults.
 
 Keys (all optional): ``minimumAge`` (int), ``allowedCountries`` (ISO alpha-3 list),
-``allowedDocumentTypes`` (list), ``faceMatchThreshold``, ``livenessThreshold``, ``reviewBand``
+``allowedDocumentTypes`` (list), ``faceMatchThreshold``, ``faceReviewFloor``, ``livenessThreshold``,
+``reviewBand`` (liveness)
 (0..1), ``retakesAllowed`` (int), ``rejectDuplicates`` (bool). A malformed policy raises
 instead of silently loosening to the defaults.
 """
@@ -56,6 +57,7 @@ def parse_policy(data: Mapping[str, Any] | None) -> DecisionPolicy:
     integer("minimumAge", "minimum_age", 0, 130)
     integer("retakesAllowed", "retakes_allowed", 0, 20)
     number("faceMatchThreshold", "face_match_threshold", 0.0, 1.0)
+    number("faceReviewFloor", "face_review_floor", 0.0, 1.0)
     number("livenessThreshold", "liveness_threshold", 0.0, 1.0)
     number("reviewBand", "review_band", 0.0, 1.0)
     codes("allowedCountries", "allowed_countries", upper=True)
