@@ -189,3 +189,14 @@ def test_default_face_threshold_is_the_calibrated_one() -> None:
     outcome = decide(replace(GOOD, face_score=0.85), POLICY, retakes_used=0)
     assert outcome.outcome == "review"
     assert "FACE_MISMATCH" in outcome.reasons
+
+
+def test_a_visa_asks_for_the_identity_page_unless_the_merchant_accepts_visas() -> None:
+    visa = replace(GOOD, document_type="visa")
+    retake = decide(visa, POLICY, retakes_used=0)
+    assert (retake.outcome, retake.reasons) == ("retake", ("DOCUMENT_NOT_ALLOWED",))
+    assert decide(visa, POLICY, retakes_used=3).outcome == "decline"
+    passports = DecisionPolicy(allowed_document_types=frozenset({"passport"}))
+    assert decide(visa, passports, retakes_used=0).outcome == "retake"
+    visas = DecisionPolicy(allowed_document_types=frozenset({"passport", "visa"}))
+    assert decide(visa, visas, retakes_used=0).outcome == "approve"

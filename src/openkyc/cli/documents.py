@@ -12,7 +12,7 @@ import typer
 
 _KINDS_HELP = (
     "ru_internal_passport, ru_international_passport, kz_passport, kz_id_card, td3_passport, "
-    "td1_id_card, or 'all'"
+    "td1_id_card, td2_document, visa, or 'all'"
 )
 
 

@@ -39,6 +39,8 @@ DOCUMENT_KINDS = (
     "kz_id_card",
     "td3_passport",
     "td1_id_card",
+    "td2_document",
+    "visa",
 )
 
 DOCUMENT_TYPES = {
@@ -48,6 +50,9 @@ DOCUMENT_TYPES = {
     "kz_id_card": "id_card",
     "td3_passport": "passport",
     "td1_id_card": "id_card",
+    # Every TD2 specimen's document code starts with I or A: the reader calls those id_card.
+    "td2_document": "id_card",
+    "visa": "visa",
 }
 
 

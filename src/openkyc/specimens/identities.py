@@ -226,4 +226,64 @@ def random_identity(kind: str, rng: random.Random) -> SpecimenIdentity:
             expiry_date=_add_years(issue, rng.choice((5, 10))), personal_number=personal,
             document_code=code,
         )  # fmt: skip
+    if kind == "td2_document":
+        return _td2_identity(rng, birth)
+    if kind == "visa":
+        return _visa_identity(rng, birth)
     raise ValueError(f"unknown document kind {kind!r}")
+
+
+def _latin_person(rng: random.Random) -> tuple[str, str, str]:
+    sex = rng.choice("MF")
+    surname = rng.choice(_LATIN_SURNAMES)
+    given = " ".join(rng.sample(_LATIN_GIVEN, rng.choice((1, 1, 1, 2))))
+    return surname, given, sex
+
+
+def _document_number(rng: random.Random, length: int) -> str:
+    alphabet = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
+    return rng.choice("ABCDEFGHKLMNPRTXYZ") + "".join(
+        rng.choice(alphabet) for _ in range(length - 1)
+    )
+
+
+def _td2_identity(rng: random.Random, birth: dt.date) -> SpecimenIdentity:
+    """A TD2 card (residence permit, ID card) of any state: 2 x 36, seven optional characters."""
+    surname, given, sex = _latin_person(rng)
+    country = rng.choice(_COUNTRIES)
+    nationality = country if rng.random() < 0.6 else rng.choice(_COUNTRIES)
+    issue = _date_between(
+        rng, max(_add_years(birth, 16), dt.date(2014, 1, 1)), dt.date(2025, 12, 31)
+    )
+    personal = _digits(rng, rng.choice((6, 7))) if rng.random() < 0.4 else ""
+    return SpecimenIdentity(
+        kind="td2_document", surname=surname, given_names=given, sex=sex, birth_date=birth,
+        nationality=nationality, issuing_country=country,
+        number=_document_number(rng, rng.choice((9, 9, 9, 8))), issue_date=issue,
+        expiry_date=_add_years(issue, rng.choice((2, 5, 10))) - dt.timedelta(days=1),
+        personal_number=personal, document_code=rng.choice(("I<", "ID", "IR", "AC")),
+    )  # fmt: skip
+
+
+def _visa_identity(rng: random.Random, birth: dt.date) -> SpecimenIdentity:
+    """A visa sticker: issued by one state to a national of another, valid for days to years.
+
+    ``number`` is the visa number, the one the zone carries; ``personal_number`` is whatever the
+    issuer writes in the optional data (at most 8 characters, so that MRV-B holds it too).
+    """
+    surname, given, sex = _latin_person(rng)
+    country = rng.choice(_COUNTRIES)
+    nationality = rng.choice([c for c in _COUNTRIES if c != country])
+    # Recent, and mostly still valid in 2026 (short tourist visas, long multiple-entry ones).
+    issue = _date_between(
+        rng, max(_add_years(birth, 16), dt.date(2024, 6, 1)), dt.date(2025, 12, 31)
+    )
+    valid_days = rng.choice((90, 180, 365, 730, 1826, 3652))
+    optional = _document_number(rng, rng.choice((6, 8))) if rng.random() < 0.3 else ""
+    return SpecimenIdentity(
+        kind="visa", surname=surname, given_names=given, sex=sex, birth_date=birth,
+        nationality=nationality, issuing_country=country,
+        number=_document_number(rng, rng.choice((9, 9, 8))), issue_date=issue,
+        expiry_date=issue + dt.timedelta(days=valid_days), personal_number=optional,
+        document_code=rng.choice(("V<", "V<", "VC", "VD")),
+    )  # fmt: skip

@@ -2,8 +2,9 @@
 
 Every draw varies by the seeded ``rng`` (fonts, tints, small offsets, MRZ pitch and ink) so that
 the reader is not tuned to one exact picture. Layouts follow the ICAO 9303 zones (TD3 data page
-125 x 88 mm, TD1 card 85.6 x 54 mm) and the Russian internal passport spread (two 88 x 125 mm
-pages, one above the other).
+125 x 88 mm, TD2 card 105 x 74 mm, TD1 card 85.6 x 54 mm, visa stickers MRV-A 120 x 80 mm and
+MRV-B 105 x 74 mm on a 125 x 88 mm passport page) and the Russian internal passport spread (two
+88 x 125 mm pages, one above the other).
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ def _date(value: dt.date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-def mrz_lines_for(identity: SpecimenIdentity) -> tuple[str, ...]:
-    """The exact zone the document carries: this is the ground truth the reader must return."""
+def mrz_lines_for(identity: SpecimenIdentity, visa_size: str = "A") -> tuple[str, ...]:
+    """The exact zone the document carries: this is the ground truth the reader must return.
+    ``visa_size`` picks MRV-A (2 x 44) or MRV-B (2 x 36) for a visa."""
     birth = to_yymmdd(identity.birth_date)
     expiry = to_yymmdd(identity.expiry_date) if identity.expiry_date else "<<<<<<"
     if identity.kind == "ru_internal_passport":
@@ -85,6 +87,10 @@ def mrz_lines_for(identity: SpecimenIdentity) -> tuple[str, ...]:
     }
     if identity.kind in ("kz_id_card", "td1_id_card"):
         return mrz_generate.td1(**common)
+    if identity.kind == "td2_document":
+        return mrz_generate.td2(**common)
+    if identity.kind == "visa":
+        return mrz_generate.mrv(size=visa_size, **common)
     return mrz_generate.td3(**common)
 
 
@@ -321,11 +327,101 @@ def _ru_internal_spread(
     )
 
 
+def _td2_card(identity: SpecimenIdentity, face: PortraitSource, rng: random.Random) -> FlatDocument:
+    """A TD2 card (105 x 74 mm): everything on the front, the 2 x 36 zone along its bottom."""
+    page = _Page(105, 74, rng, cyrillic=False)
+    band = (rng.randint(60, 150), rng.randint(90, 170), rng.randint(120, 210))
+    page.band(0, rng.uniform(6, 8), band)
+    assert identity.expiry_date is not None
+    title = {"IR": "RESIDENCE PERMIT", "AC": "CREW MEMBER CERTIFICATE"}.get(
+        identity.document_code, "IDENTITY CARD"
+    )
+    page.value(rng.uniform(22, 30), 1.4, f"{title}  {identity.issuing_country}", 3.0)
+    portrait_box = page.portrait(face, rng.uniform(4, 6), rng.uniform(11, 13), 27, 35)
+    x = 36.0
+    page.field(x, 9, "SURNAME / NOM", identity.surname, 2.9)
+    page.field(x, 16, "GIVEN NAMES / PRÉNOMS", identity.given_names, 2.9)
+    page.field(x, 23, "SEX", identity.sex, 2.7)
+    page.field(x + 12, 23, "NATIONALITY", identity.nationality, 2.7)
+    page.field(x + 38, 23, "DATE OF BIRTH", _date(identity.birth_date), 2.7)
+    page.field(x, 30, "DOCUMENT NO.", identity.number, 2.9)
+    page.field(x + 38, 30, "DATE OF EXPIRY", _date(identity.expiry_date), 2.7)
+    page.field(x, 37, "DATE OF ISSUE", _date(identity.issue_date), 2.7)
+    if identity.personal_number:
+        page.field(x + 38, 37, "PERSONAL NO.", identity.personal_number, 2.7)
+    page.label(x, 45, "SIGNATURE", 1.8)
+    lines = mrz_lines_for(identity)
+    pitch = rng.uniform(2.4, 2.54)
+    left = (105 - pitch * 36) / 2 + rng.uniform(-0.8, 0.8)
+    mrz_box = page.mrz(lines, left, rng.uniform(56, 58), pitch, rng.uniform(4.6, 5.2))
+    return FlatDocument(page.array(), None, lines, False, portrait_box, mrz_box)
+
+
+def _visa_page(
+    identity: SpecimenIdentity, face: PortraitSource, rng: random.Random
+) -> FlatDocument:
+    """A visa sticker on a passport's visa page; MRV-A (120 x 80 mm) or MRV-B (105 x 74 mm)."""
+    size = "A" if rng.random() < 0.5 else "B"
+    sticker_w, sticker_h, chars = (120.0, 80.0, 44) if size == "A" else (105.0, 74.0, 36)
+    page = _Page(125, 88, rng, cyrillic=False)
+    page.label(rng.uniform(55, 65), 1.2, str(rng.randrange(4, 33)), 2.6)  # the page number
+    sticker = _Page(sticker_w, sticker_h, rng, cyrillic=False)
+    assert identity.expiry_date is not None
+    sticker.band(
+        0, rng.uniform(5, 7), (rng.randint(90, 170), rng.randint(40, 110), rng.randint(90, 180))
+    )
+    sticker.value(rng.uniform(25, 35), 1.0, f"VISA  {identity.issuing_country}", 3.2)
+    sticker.draw.text((mm(sticker_w - 30), mm(8.5)), identity.number,
+                      font=fonts.load(fonts.available(fonts.LATIN_FACES)[0], mm(3.4)),
+                      fill=(170, 30, 40))  # fmt: skip
+    portrait_box = sticker.portrait(face, rng.uniform(3, 5), rng.uniform(13, 15), 27, 35)
+    x = 35.0
+    entries = rng.choice(("MULT", "1", "2"))
+    stay = (identity.expiry_date - identity.issue_date).days
+    sticker.field(x, 8, "VALID FOR", rng.choice(("SCHENGEN STATES", identity.issuing_country)), 2.5)
+    sticker.field(x, 15, "FROM", _date(identity.issue_date), 2.5)
+    sticker.field(x + 26, 15, "UNTIL", _date(identity.expiry_date), 2.5)
+    sticker.field(x, 22, "TYPE OF VISA", identity.document_code[1].replace("<", "C"), 2.5)
+    sticker.field(x + 26, 22, "NUMBER OF ENTRIES", entries, 2.5)
+    sticker.field(x, 29, "ISSUED ON", _date(identity.issue_date), 2.5)
+    sticker.field(x + 26, 29, "PASSPORT NUMBER", _passport_number_text(rng), 2.5)
+    sticker.field(x, 36, "SURNAME, NAME", f"{identity.surname}, {identity.given_names}", 2.6)
+    sticker.field(x, 43, "REMARKS", identity.personal_number, 2.5)
+    sticker.field(x + 26, 43, "DURATION OF STAY", f"{min(stay, 90)} DAYS", 2.5)
+    lines = mrz_lines_for(identity, size)
+    pitch = rng.uniform(2.4, 2.54)
+    left = (sticker_w - pitch * chars) / 2 + rng.uniform(-0.8, 0.8)
+    top = sticker_h - rng.uniform(16, 17.5)
+    mrz_box = sticker.mrz(lines, left, top, pitch, rng.uniform(4.6, 5.2))
+    # The sticker's printed edge: a thin darker frame around its own security print.
+    edge = tuple(max(0, c - 40) for c in sticker.label_colour)
+    sticker.draw.rectangle((0, 0, sticker.image.width - 1, sticker.image.height - 1),
+                           outline=edge, width=2)  # fmt: skip
+    ox = mm(rng.uniform(2, 125 - sticker_w - 2))
+    oy = mm(88 - sticker_h - rng.uniform(2, 5))
+    page.image.paste(sticker.image, (ox, oy))
+    px, py, pw, ph = portrait_box
+    zx, zy, zw, zh = mrz_box
+    return FlatDocument(page.array(), None, lines, False, (px + ox, py + oy, pw, ph),
+                        (zx + ox, zy + oy, zw, zh))  # fmt: skip
+
+
+def _passport_number_text(rng: random.Random) -> str:
+    """The holder's passport number, printed on the sticker (the zone carries the visa's own
+    number, printed in red); the specimen's identity has no passport, so one is made up."""
+    letters = "".join(rng.choice("ABCEHKMPTX") for _ in range(2))
+    return letters + "".join(rng.choice("0123456789") for _ in range(7))
+
+
 def draw_document(
     identity: SpecimenIdentity, face: PortraitSource, rng: random.Random
 ) -> FlatDocument:
     if identity.kind == "ru_internal_passport":
         return _ru_internal_spread(identity, face, rng)
+    if identity.kind == "td2_document":
+        return _td2_card(identity, face, rng)
+    if identity.kind == "visa":
+        return _visa_page(identity, face, rng)
     if identity.kind in ("kz_id_card", "td1_id_card"):
         return _td1_card(identity, face, rng)
     return _td3_page(identity, face, rng)

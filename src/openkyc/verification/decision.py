@@ -25,6 +25,9 @@ DOCUMENT_UNREADABLE = "DOCUMENT_UNREADABLE"
 DOCUMENT_EXPIRED = "DOCUMENT_EXPIRED"
 MRZ_CHECK_FAILED = "MRZ_CHECK_FAILED"
 DOCUMENT_NOT_ALLOWED = "DOCUMENT_NOT_ALLOWED"
+# A machine-readable visa is read like any document but is not accepted unless a merchant
+# lists it in allowedDocumentTypes.
+VISA = "visa"
 COUNTRY_NOT_ALLOWED = "COUNTRY_NOT_ALLOWED"
 UNDERAGE = "UNDERAGE"
 NO_FACE = "NO_FACE"
@@ -243,6 +246,7 @@ def _hard_problems(evidence: Evidence, policy: DecisionPolicy) -> list[str]:
             problems.append(COUNTRY_NOT_ALLOWED)
         if (
             policy.allowed_document_types is not None
+            and evidence.document_type != VISA
             and (evidence.document_type or "") not in policy.allowed_document_types
         ):
             problems.append(DOCUMENT_NOT_ALLOWED)
@@ -263,6 +267,9 @@ def _fixable_problems(evidence: Evidence, policy: DecisionPolicy) -> list[str]:
         problems.append(DOCUMENT_UNREADABLE)
     elif not evidence.mrz_valid:
         problems.append(MRZ_CHECK_FAILED)
+    elif evidence.document_type == VISA and VISA not in (policy.allowed_document_types or ()):
+        # A visa proves no identity; most likely the wrong passport page was photographed.
+        problems.append(DOCUMENT_NOT_ALLOWED)
     if not evidence.document_face_found or not evidence.selfie_face_found:
         problems.append(NO_FACE)
     elif _face_below_floor(evidence, policy):

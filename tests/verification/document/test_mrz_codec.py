@@ -247,3 +247,67 @@ def test_ru_internal_double_surname_keeps_its_parts() -> None:
     assert fields.surname_cyrillic == "РИМСКИЙ КОРСАКОВ"
     assert fields.given_names_cyrillic == "ПЁТР"
     assert fields.patronymic is None
+
+
+# ICAO Doc 9303 Part 7, Appendix A: the MRV-A and MRV-B specimens.
+ICAO_MRV_A = (
+    "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L8988901C4XXX4009078F96121096ZE184226B<<<<<<",
+)
+ICAO_MRV_B = (
+    "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<",
+    "L8988901C4XXX4009078F9612109<<<<<<<<",
+)
+_ERIKSSON_VISA = {
+    "document_code": "V<",
+    "issuing_country": "UTO",
+    "surname": "ERIKSSON",
+    "given_names": "ANNA MARIA",
+    "number": "L8988901C",
+    "nationality": "XXX",
+    "birth_date": "400907",
+    "sex": "F",
+    "expiry_date": "961210",
+}
+
+
+def test_visa_generator_reproduces_the_icao_specimens() -> None:
+    assert mrz_generate.mrv(size="A", optional="6ZE184226B", **_ERIKSSON_VISA) == ICAO_MRV_A
+    assert mrz_generate.mrv(size="B", **_ERIKSSON_VISA) == ICAO_MRV_B
+    for lines, name in ((ICAO_MRV_A, "MRV-A"), (ICAO_MRV_B, "MRV-B")):
+        mrz = parse(lines)
+        assert (mrz.format, mrz.valid) == (name, True)
+        # No composite, and the optional data has no check digit of its own.
+        assert [c.field for c in mrz.checks] == ["number", "birth_date", "expiry_date"]
+        fields = interpret(mrz, TODAY)
+        assert (fields.kind, fields.document_type) == ("visa", "visa")
+        assert fields.number == "L8988901C"
+    assert interpret(parse(ICAO_MRV_A), TODAY).personal_number == "6ZE184226B"
+
+
+def test_visa_generator_refuses_what_would_not_read_back_as_a_visa() -> None:
+    with pytest.raises(ValueError, match="starts with V"):
+        mrz_generate.mrv(size="A", **{**_ERIKSSON_VISA, "document_code": "P<"})
+    with pytest.raises(ValueError, match="A or B"):
+        mrz_generate.mrv(size="C", **_ERIKSSON_VISA)
+
+
+def test_visa_optional_data_and_long_names_are_cut_to_the_line() -> None:
+    lines = mrz_generate.mrv(
+        size="B",
+        optional="ABCDEFGHIJK",
+        **{**_ERIKSSON_VISA, "surname": "MARTINEZ DE LA FUENTE", "given_names": "JOSE ANTONIO"},
+    )
+    assert [len(line) for line in lines] == [36, 36]
+    assert lines[1].endswith("ABCDEFGH")
+    mrz = parse(lines)
+    assert mrz.valid
+    assert mrz.surname == "MARTINEZ DE LA FUENTE"
+
+
+def test_td2_generator_reproduces_the_icao_specimen() -> None:
+    lines = mrz_generate.td2(
+        document_code="I<", issuing_country="UTO", surname="ERIKSSON", given_names="ANNA MARIA",
+        number="D23145890", nationality="UTO", birth_date="740812", sex="F", expiry_date="120415",
+    )  # fmt: skip
+    assert lines == ICAO_TD2

@@ -84,7 +84,9 @@ def test_no_document_no_face_no_zone() -> None:
 
 
 def test_face_photo_covered(clean: RenderedDocument) -> None:
-    image = cv2.imdecode(np.frombuffer(clean.front_jpeg, np.uint8), cv2.IMREAD_COLOR)
+    image = np.asarray(
+        cv2.imdecode(np.frombuffer(clean.front_jpeg, np.uint8), cv2.IMREAD_COLOR), dtype=np.uint8
+    )
     quad = np.array(clean.truth["portrait_quad"], np.int32)
     cv2.fillConvexPoly(image, quad, (200, 200, 200))
     assert q.CAPTURE_FACE_NOT_FOUND in check_capture(image, kind="td3_passport").codes

@@ -171,3 +171,38 @@ def ru_internal(
     )
     line2 += _composite([line1, line2 + "<"], TD3)
     return line1, line2
+
+
+def mrv(
+    *,
+    size: str,
+    document_code: str,
+    issuing_country: str,
+    surname: str,
+    given_names: str,
+    number: str,
+    nationality: str,
+    birth_date: str,
+    sex: str,
+    expiry_date: str,
+    optional: str = "",
+) -> tuple[str, str]:
+    """A machine-readable visa (Part 7): ``size`` "A" (2 x 44, MRV-A) or "B" (2 x 36, MRV-B).
+
+    The second line is laid out like a passport's up to the expiry check digit; the rest is
+    optional data to the end of the line, with no check digit of its own and no composite.
+    """
+    if size not in ("A", "B"):
+        raise ValueError(f"visa size is A or B, not {size!r}")
+    if not document_code.startswith("V"):
+        # The leading V is what tells a visa from a TD3 or TD2 zone of the same shape.
+        raise ValueError(f"a visa's document code starts with V, not {document_code!r}")
+    length = 44 if size == "A" else 36
+    line1 = (
+        _pad(document_code, 2)
+        + _pad(issuing_country, 3)
+        + name_field(surname, given_names, length - 5)
+    )
+    line2 = _data_line_start(number, nationality, birth_date, sex, expiry_date)
+    line2 += _pad(optional, length - len(line2))
+    return line1, line2

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
 import numpy.typing as npt
 
 from openkyc.verification.document.images import ImageDecodeError, shrink, to_bgr, to_grey
-from openkyc.verification.document.locate import find_zones, upright_crop
-from openkyc.verification.document.outline import find_document
+from openkyc.verification.document.locate import ZoneCandidate, find_zones, upright_crop
 from openkyc.verification.document.portrait import find_portrait
 from openkyc.verification.document.results import Box
 from openkyc.verification.types import Finding, Timing
 
 from . import reasons
+from .framing import locate_document
 from .metrics import glare_share, luminance, sharpness
 from .results import QualityReport
 
@@ -30,8 +31,23 @@ SMALL_MIN_AREA = 0.1
 # Below about 6 px per character the zone is too small to read reliably.
 ZONE_MIN_PITCH = 6.0
 ZONE_MIN_SCORE = 0.03
+_MRV_B_MAX_ASPECT = 12.9
 
 _ZONE_ON_BACK = ("kz_id_card", "td1_id_card")
+
+
+def _zone_chars(kind: str | None, zone: ZoneCandidate) -> int:
+    """Characters per row: 30 on TD1 cards, 36 on TD2, 44 on passports; a visa is MRV-A (44)
+    or MRV-B (36). Without the kind 44 is the conservative guess (the smallest pitch)."""
+    if kind in _ZONE_ON_BACK:
+        return 30
+    if kind == "td2_document":
+        return 36
+    if kind == "visa":
+        # Measured on rendered visas: MRV-B zones are 11.3-12.4 times as long as high, MRV-A
+        # 13.4-15.7; between them, the 44 of the conservative guess.
+        return 36 if zone.size[0] < _MRV_B_MAX_ASPECT * zone.size[1] else 44
+    return 44
 
 
 def _zone_expected(side: str, kind: str | None) -> bool:
@@ -39,6 +55,24 @@ def _zone_expected(side: str, kind: str | None) -> bool:
         # A card's front has no zone; without the kind only a back is sure to carry one.
         return side == "back"
     return (side == "back") == (kind in _ZONE_ON_BACK)
+
+
+# Degrees: printed portraits with the head tilted this much defeat a frontal-face detector.
+_FACE_TILTS = (-15.0, 15.0)
+
+
+def _upright_angles(
+    zone: ZoneCandidate, document: tuple[tuple[float, float], tuple[float, float], float] | None
+) -> tuple[float, ...]:
+    """The zone's reading angles worth trying: the document lies above its zone (every layout
+    puts the zone at the bottom), so its centre tells which way up the page is."""
+    if document is None:
+        return (zone.angle, zone.angle + 180.0)
+    (dx, dy), (zx, zy) = document[0], zone.centre
+    theta = math.radians(zone.angle)
+    # Below the text of a zone read at ``zone.angle`` is (-sin, cos); the document is not.
+    below = (dx - zx) * -math.sin(theta) + (dy - zy) * math.cos(theta)
+    return (zone.angle,) if below < 0 else (zone.angle + 180.0,)
 
 
 def check_capture(
@@ -56,7 +90,7 @@ def check_capture(
     findings: list[Finding] = []
     metrics: dict[str, float] = {}
 
-    framing = find_document(small, scale)  # on the reduced copy: only its outline matters
+    framing = locate_document(small, scale)  # on the reduced copy: only its outline matters
     mask = framing.mask if framing is not None and framing.area_share > 0.05 else None
     document_box: Box | None = None
     if framing is not None:
@@ -67,15 +101,18 @@ def check_capture(
     full_grey = to_grey(bgr)
     # A coarser search than the reader's: enough to tell whether a zone is there.
     zones = find_zones(full_grey, work_side=800)
+    expected = _zone_expected(side, kind)
+    if expected and (not zones or zones[0].score < ZONE_MIN_SCORE):
+        # A small zone (a passport spread shot whole) can vanish at the coarse scale: look
+        # again at the reader's own before telling the customer it is not there.
+        zones = find_zones(full_grey)
     zone_score = zones[0].score if zones else 0.0
     metrics["zone_score"] = round(zone_score, 4)
-    expected = _zone_expected(side, kind)
     # A zone-like block on a side that has none (a card's front) is printed text: ignore it.
     usable = expected or kind is None
     zone = zones[0] if zones and zone_score >= ZONE_MIN_SCORE and usable else None
     if zone is not None:
-        # Characters per row: 30 on cards, 36 or 44 on passports; 44 is the conservative guess.
-        metrics["zone_pitch"] = round(zone.size[0] / (30 if kind in _ZONE_ON_BACK else 44), 2)
+        metrics["zone_pitch"] = round(zone.size[0] / _zone_chars(kind, zone), 2)
 
     if framing is not None and framing.touches >= 1 and framing.area_share < 0.97:
         findings.append(Finding(reasons.CAPTURE_CUT_OFF, {"sides": framing.touches}))
@@ -110,13 +147,25 @@ def check_capture(
     if expected and zone is None:
         findings.append(Finding(reasons.CAPTURE_MRZ_NOT_FOUND))
     if side == "front":
-        layout = "RU" if kind == "ru_internal_passport" else "TD3"
-        face = find_portrait(
-            full_grey,
-            zone=zone,
-            layout=layout,
-            document=framing.rect if framing is not None and mask is not None else None,
-        )
+        layout = {"ru_internal_passport": "RU", "td2_document": "TD2"}.get(kind or "", "TD3")
+        document = framing.rect if framing is not None and mask is not None else None
+        face = find_portrait(full_grey, zone=zone, layout=layout, document=document)
+        # The frontal-face detector misses a head tilted in its photo: on a miss, look again
+        # through windows turned a little either way (the zone or the card's outline fixes the
+        # page's orientation, so a few windows are enough; a good capture never pays for them).
+        for tilt in _FACE_TILTS if face is None else ():
+            if zone is not None:
+                for upright in _upright_angles(zone, document):
+                    face = face or find_portrait(
+                        full_grey, zone=zone, angle=upright + tilt, layout=layout
+                    )
+            elif document is not None:
+                centre, size, angle = document
+                face = find_portrait(
+                    full_grey, layout=layout, document=(centre, size, angle + tilt)
+                )
+            if face is not None:
+                break
         metrics["face_found"] = 1.0 if face is not None else 0.0
         if face is None:
             findings.append(Finding(reasons.CAPTURE_FACE_NOT_FOUND))
