@@ -239,7 +239,7 @@ def _plausible_names(mrz: MrzData) -> bool:
     return not (tail.count("<") < 3 and suspicious >= len(tail) // 2)
 
 
-def _digit_spans(lines: list[str], fmt: MrzFormat, ru: bool) -> list[tuple[int, int, int]]:
+def digit_spans(lines: list[str], fmt: MrzFormat, ru: bool) -> list[tuple[int, int, int]]:
     """(line, start, end) spans that the issuer's known number formats make digits only.
     Letters whose value differs from a digit by ten (G/6, L/1, Z/5...) are invisible to every
     check digit, so only knowing the format can catch them."""
@@ -348,7 +348,10 @@ def correct(raw_lines: Sequence[str]) -> Correction | None:
     """The zone read from ``raw_lines`` with every check digit passing, or None."""
     lines = [normalise(line) for line in raw_lines]
     lines = [line for line in lines if len(line) >= 20]
-    shapes = ((3, 30), (2, 44), (2, 36))
+    # Nearest length first: fillers can be grown, so a 36-character visa row would otherwise
+    # also fit a 44-character shape (and a visa has no composite check digit to object).
+    typical = sorted(len(line) for line in lines)[len(lines) // 2] if lines else 0
+    shapes = sorted(((3, 30), (2, 44), (2, 36)), key=lambda s: (abs(s[1] - typical), -s[0]))
     for count, length in shapes:
         if len(lines) < count:
             continue
@@ -377,7 +380,7 @@ def _correct_shape(window: list[str], count: int, length: int) -> Correction | N
         code = lines[0][:2]
     ru = code == "PN" and lines[0][2:5].replace("0", "O") in ("RUS", "RU5")
     coerced = _settle_fillers(_coerce(_settle_fillers(lines, fmt), fmt, ru), fmt)
-    spans = _digit_spans(coerced, fmt, ru)
+    spans = digit_spans(coerced, fmt, ru)
     enforced = _enforce_digits(coerced, spans)
     if enforced is None:
         return None
@@ -420,6 +423,16 @@ def _correct_shape(window: list[str], count: int, length: int) -> Correction | N
     if changed > _MAX_REPAIRS:
         return None
     return Correction(mrz=valid[0], changed=changed, before=before)
+
+
+def name_letter(char: str, ru_internal: bool) -> str:
+    """What one OCR character becomes in a name field (as the correction maps it): fillers to
+    ``<``, digits to their look-alike letters (except the digits the internal passport uses as
+    letters), unknown marks to ``?``, noise to nothing."""
+    key = normalise(char)
+    if key in _TO_LETTER and not (ru_internal and key in RU_NAME_CHARS):
+        return _TO_LETTER[key]
+    return key
 
 
 def name_row_variant(raw: str, mrz: MrzData, index: int) -> str | None:

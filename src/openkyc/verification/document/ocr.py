@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,18 @@ import numpy.typing as npt
 from openkyc.verification.types import ModelInfo
 
 BGRImage = npt.NDArray[np.uint8]
+
+_ALTERNATIVES = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Recognised:
+    text: str
+    score: float  # mean of the characters' confidences, as the engine reports it
+    confidences: tuple[float, ...]  # one per character of ``text``
+    # Per character, the likeliest characters at its surest frame with their probabilities:
+    # look-alikes that mean the same in context (O and 0 in a name) share the confidence.
+    alternatives: tuple[tuple[tuple[str, float], ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +82,7 @@ class MrzOcr:
             }
         )
         self._lock = threading.Lock()
+        self._rec: Any = None
         version = _version("rapidocr")
         self.models = (
             ModelInfo(name="rapidocr/PP-OCRv6_det_small", version=version),
@@ -93,13 +107,67 @@ class MrzOcr:
 
     def recognise(self, line_image: BGRImage) -> tuple[str, float]:
         """Recognise one already-cropped text line."""
-        with self._lock:
-            out = self._engine(line_image, use_det=False, use_cls=False, use_rec=True)
-        txts = getattr(out, "txts", None)
-        scores = getattr(out, "scores", None)
-        if not txts:
-            return "", 0.0
-        return str(txts[0]), float(scores[0]) if scores else 0.0
+        read = self.recognise_chars(line_image)
+        return read.text, read.score
+
+    def recognise_chars(self, line_image: BGRImage) -> Recognised:
+        """Recognise one already-cropped text line, with each character's confidence.
+
+        The same model and preprocessing as the engine's own recognition call; the CTC decoding
+        is done here to keep, per emitted character, the best frame probability (the engine only
+        returns their mean, in which one doubtful letter of a long row disappears).
+
+        This reaches into the engine's recogniser (checked with rapidocr 3.10); should a later
+        release move it, the engine's own call is used and every character gets the line's
+        mean score, which only makes the names' confidence test stricter."""
+        try:
+            rec = self._recogniser()
+            _, height, width = rec.rec_image_shape
+            ratio = max(width / height, line_image.shape[1] / max(1, line_image.shape[0]))
+            batch = rec.resize_norm_img(line_image, ratio)[np.newaxis].astype(np.float32)
+            with self._lock:
+                preds = np.asarray(rec.session(batch))[0]
+            alphabet = rec.postprocess_op.character
+        except (AttributeError, TypeError, ValueError):
+            with self._lock:
+                out = self._engine(line_image, use_det=False, use_cls=False, use_rec=True)
+            txts = getattr(out, "txts", None)
+            scores = getattr(out, "scores", None)
+            if not txts:
+                return Recognised("", 0.0, ())
+            text, score = str(txts[0]), float(scores[0]) if scores else 0.0
+            return Recognised(text, score, (score,) * len(text))
+        best = preds.argmax(axis=1)
+        prob = preds.max(axis=1)
+        chars: list[str] = []
+        first: list[float] = []  # the engine's score averages each character's first frame
+        frames: list[int] = []  # each character's most confident frame
+        previous = -1
+        for t, (index, p) in enumerate(zip(best.tolist(), prob.tolist(), strict=True)):
+            if index != previous and index != 0:
+                chars.append(alphabet[index])
+                first.append(p)
+                frames.append(t)
+            elif index == previous and index != 0 and p > prob[frames[-1]]:
+                frames[-1] = t
+            previous = index
+        if not chars:
+            return Recognised("", 0.0, ())
+        chosen = preds[frames]
+        # argpartition: a full sort of the ~18,700 classes per character cost more than the model.
+        top = np.argpartition(chosen, -_ALTERNATIVES, axis=1)[:, -_ALTERNATIVES:]
+        alternatives = [
+            tuple((alphabet[i], float(row[i])) for i in indices if i != 0)
+            for row, indices in zip(chosen, top.tolist(), strict=True)
+        ]
+        confidences = tuple(float(prob[t]) for t in frames)
+        return Recognised("".join(chars), float(np.mean(first)), confidences, tuple(alternatives))
+
+    def _recogniser(self) -> Any:
+        if self._rec is None:
+            load: Any = self._engine._load_rec_model
+            self._rec = load()
+        return self._rec
 
 
 @cache

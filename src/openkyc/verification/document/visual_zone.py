@@ -41,9 +41,11 @@ TESSDATA_DIRS = (
 # Kazakh first: with Russian first, Ә/Ұ/Қ come out as Э/У/К (measured).
 LANGUAGES = "kaz+rus"
 # Regions (zone widths from the zone centre: left, right, top, bottom) holding the printed names:
-# right of the photo above a TD3 zone; right of the photo on the internal passport's page.
-_REGIONS = {"TD3": (-0.28, 0.6, -0.62, -0.12), "RU": (-0.12, 0.6, -1.12, -0.52)}
-_WIDTH = 800
+# right of the photo above a TD3 zone; right of the photo on the internal passport's page. Only
+# the band of the name lines (with margins) is read: tesseract's time grows with the area, and
+# the band read half the page's area with one name in 44 fewer found, none wrong (measured).
+_REGIONS = {"TD3": (-0.28, 0.6, -0.58, -0.33), "RU": (-0.12, 0.6, -1.16, -0.78)}
+_WIDTH = 640
 _WORD = re.compile(r"[А-ЯЁӘҒҚҢӨҰҮҺІ]{2,}")
 
 

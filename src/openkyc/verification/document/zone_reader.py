@@ -10,6 +10,7 @@ reading votes character by character, and a position without a majority rejects 
 
 from __future__ import annotations
 
+import difflib
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,10 +19,21 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from .correction import Correction, correct, name_row_variant, normalise
+from .checkdigits import char_value
+from .correction import (
+    Correction,
+    correct,
+    digit_spans,
+    name_letter,
+    name_row_variant,
+    normalise,
+)
+from .deblur import deblurred_zone
 from .images import shrink, to_grey
 from .locate import ZoneCandidate, find_zones, upright_crop
-from .ocr import MrzOcr, TextLine
+from .mrz_format import Charset, format_for
+from .ocr import MrzOcr, Recognised, TextLine
+from .results import MrzData
 from .rows import split_rows
 
 BGRImage = npt.NDArray[np.uint8]
@@ -35,6 +47,14 @@ _SURE = 0.95
 # Below this many pixels per character the name row (no check digit) is misread too often.
 MIN_PITCH = 6.5
 _OTHER_WIDTHS = (880, 1320)
+# Every letter of the name row (no check digit) must be read at least this surely by one of the
+# readings that agree on it (clean letters score 0.9-1.0; a blurred M read as N scored 0.4-0.6).
+NAME_SURE = 0.85
+# Likewise for characters of document numbers and optional data against look-alikes whose value
+# differs by a multiple of ten: the one confusion their check digit cannot see.
+UNSEEN_SURE = 0.85
+# Fillers re-read past the last name letter: three make the rest of the field filler.
+_NAME_TAIL = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +67,8 @@ class ZoneReading:
     attempts: int
     name_confirmed: bool = False
     timings: dict[str, float] = field(default_factory=dict)
+    # Lowest per-letter confidence of the name row, in the surest reading that agreed with it.
+    name_confidence: float = 0.0
 
 
 @dataclass(slots=True)
@@ -55,6 +77,8 @@ class _Try:
     score: float
     correction: Correction | None
     min_score: float = 0.0
+    # Row-by-row recognitions with per-character confidences (empty for detector readings).
+    reads: list[Recognised] = field(default_factory=list)
 
 
 def merge_rows(lines: list[TextLine]) -> list[str]:
@@ -67,6 +91,117 @@ def merge_rows(lines: list[TextLine]) -> list[str]:
         else:
             rows.append([line])
     return ["".join(t.text for t in sorted(row, key=lambda t: t.left_x)) for row in rows]
+
+
+def _names_confidence(read: Recognised, mrz: MrzData, index: int) -> float:
+    """How sure a reading of the name row was of the accepted names: the lowest, over the
+    letters of the names, of the probability the recogniser gave to that letter or to a
+    look-alike that means the same there (a name's O read as 0 is still an O). Characters are
+    matched to the accepted row by alignment; a letter the reading did not see scores 0."""
+    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+    line = mrz.lines[index]
+    start = 5 if index == 0 else 0
+    end = len(line.rstrip("<"))
+    keys: list[str] = []
+    confidence: list[float] = []
+    alternatives = read.alternatives or tuple(
+        ((c, p),) for c, p in zip(read.text, read.confidences, strict=True)
+    )
+    for char, options in zip(read.text, alternatives, strict=True):
+        key = name_letter(char, ru)
+        if not key:
+            continue
+        keys.append(key)
+        confidence.append(sum(p for c, p in options if name_letter(c, ru) == key))
+    seen = [0.0] * len(line)
+    matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            seen[block.b + k] = confidence[block.a + k]
+    return min((seen[j] for j in range(start, end) if line[j] != "<"), default=0.0)
+
+
+def _unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
+    """How sure a reading of a checked row was of its document-number and optional-data
+    characters against the look-alikes no check digit can see: the lowest, over those
+    characters, of one minus the probability given to characters whose value differs from the
+    accepted one by a multiple of ten (G and 6, I and 8...). A shaken visa number's G was read
+    as 6 by two readings that agreed, each time with the G close behind."""
+    fmt = format_for(len(mrz.lines), len(mrz.lines[0]), mrz.document_code)
+    if fmt is None or not read.alternatives:
+        return 1.0
+    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+    line = mrz.lines[row]
+    # Spans the issuer's known format makes digits only: a letter there is coerced anyway.
+    forced = {
+        i for r, s0, s1 in digit_spans(list(mrz.lines), fmt, ru) if r == row for i in range(s0, s1)
+    }
+    keys: list[str] = []
+    options: list[tuple[tuple[str, float], ...]] = []
+    for char, alternatives in zip(read.text, read.alternatives, strict=True):
+        key = normalise(char)
+        if len(key) == 1:
+            keys.append(key)
+            options.append(alternatives)
+    lowest = 1.0
+    matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            j = block.b + k
+            accepted = line[j]
+            if fmt.charset_at(row, j) is not Charset.ALNUM or accepted == "<" or j in forced:
+                continue
+            value = char_value(accepted) % 10
+            unseen = 0.0
+            for char, p in options[block.a + k]:
+                other = normalise(char)
+                if (
+                    len(other) == 1
+                    and other not in (accepted, "<", "?")
+                    and char_value(other) % 10 == value
+                ):
+                    unseen += p
+            lowest = min(lowest, 1.0 - unseen)
+    return lowest
+
+
+def _checked_rows_sure(readings: list[list[Recognised]], mrz: MrzData) -> bool:
+    """Whether, for every checked row, some reading of it is sure of it (see above)."""
+    name_row = 2 if mrz.format == "TD1" else 0
+    for row in range(len(mrz.lines)):
+        if row == name_row:
+            continue
+        line = mrz.lines[row]
+        best = 0.0
+        seen = False
+        for reads in readings:
+            for read in reads:
+                ratio = difflib.SequenceMatcher(None, normalise(read.text), line).ratio()
+                if ratio < 0.7:
+                    continue
+                seen = True
+                best = max(best, _unseen_confidence(read, mrz, row))
+        if seen and best < UNSEEN_SURE:
+            return False
+    return True
+
+
+def _name_confidence(reads: list[Recognised], mrz: MrzData, index: int) -> float:
+    """How sure the recogniser was of the name row, from the row-by-row reading that gave it."""
+    accepted = mrz.lines[index]
+    return max(
+        (
+            _names_confidence(r, mrz, index)
+            for r in reads
+            if name_row_variant(r.text, mrz, index) == accepted
+        ),
+        default=0.0,
+    )
+
+
+def _score(tries: dict[bool, _Try], flip: bool) -> float:
+    attempt = tries.get(flip)
+    return attempt.score if attempt is not None else 0.0
 
 
 def _zone_like(texts: list[str]) -> bool:
@@ -82,36 +217,60 @@ class ZoneReader:
         split = split_rows(crop)
         if not 2 <= len(split) <= 4:
             return _Try([], 0.0, None)
-        reads: list[tuple[str, float]] = []
+        reads: list[Recognised] = []
         for i, r in enumerate(split):
             reads.append(
-                self._ocr.recognise(np.ascontiguousarray(crop[r.top : r.bottom, r.left : r.right]))
+                self._ocr.recognise_chars(
+                    np.ascontiguousarray(crop[r.top : r.bottom, r.left : r.right])
+                )
             )
-            first = normalise(reads[0][0])
+            first = normalise(reads[0].text)
             if i == 0 and (len(first) < 20 or "<" not in first):
                 # Every zone's first row has a filler; upside down, "<" reads as ">" or worse.
-                return _Try([reads[0][0]], reads[0][1] * 0.5, None)
-        texts = [t for t, _ in reads]
-        score = sum(s for _, s in reads) / len(reads)
-        return _Try(texts, score, correct(texts), min(s for _, s in reads))
+                return _Try([reads[0].text], reads[0].score * 0.5, None)
+        texts = [r.text for r in reads]
+        score = sum(r.score for r in reads) / len(reads)
+        return _Try(texts, score, correct(texts), min(r.score for r in reads), reads)
 
     def _name_row(
-        self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int, rows: int
-    ) -> str | None:
-        """The name row read again from a crop at another scale (only that row is recognised)."""
+        self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int, accepted: MrzData
+    ) -> Recognised | None:
+        """The name row read again from a crop at another scale. Only the row's start up to a
+        few fillers past the last name is recognised: the recogniser's cost grows with the
+        width it reads, and after three fillers the names hold nothing but fillers anyway."""
+        rows = len(accepted.lines)
         crop = upright_crop(image, zone, flip=flip, target_width=width)
         split = split_rows(crop)
         if len(split) >= rows:
             # TD1 carries the names on its third row, the others on their first.
             r = split[-1] if rows == 3 else split[-2]
-            return self._ocr.recognise(
-                np.ascontiguousarray(crop[r.top : r.bottom, r.left : r.right])
-            )[0]
-        texts = [normalise(t) for t in self._detected(image, zone, flip, width).texts]
-        texts = [t for t in texts if len(t) >= 20]
+            line = accepted.lines[2 if rows == 3 else 0]
+            used = len(line.rstrip("<")) + _NAME_TAIL
+            if used >= len(line):
+                return self._ocr.recognise_chars(
+                    np.ascontiguousarray(crop[r.top : r.bottom, r.left : r.right])
+                )
+            right = min(r.right, r.left + round((r.right - r.left) * used / len(line)))
+            read = self._ocr.recognise_chars(
+                np.ascontiguousarray(crop[r.top : r.bottom, r.left : right])
+            )
+            # The fillers not re-read are taken as fillers (the row's length is then restored
+            # by the same filler-run fitting as any reading).
+            tail = len(line) - used
+            return Recognised(
+                read.text + "<" * tail,
+                read.score,
+                read.confidences + (1.0,) * tail,
+                read.alternatives + ((("<", 1.0),),) * tail,
+            )
+        lines = [t for t in self._ocr.read_lines(crop) if len(normalise(t.text)) >= 20]
+        texts = merge_rows(lines)
         if len(texts) < rows:
             return None
-        return texts[-1] if rows == 3 else texts[-2]
+        text = texts[-1] if rows == 3 else texts[-2]
+        # The detector's lines carry one score, no per-character confidences.
+        score = min((t.score for t in lines), default=0.0)
+        return Recognised(text, score, tuple(score for _ in text))
 
     def _detected(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> _Try:
         crop = upright_crop(image, zone, flip=flip, target_width=width)
@@ -122,14 +281,10 @@ class ZoneReader:
         return _Try(texts, score, correct(texts), min(zone_scores, default=0.0))
 
     def _confirm(
-        self,
-        image: BGRImage,
-        zone: ZoneCandidate,
-        flip: bool,
-        correction: Correction,
-        min_score: float,
-    ) -> Correction | None:
-        """Accept a zone only when an independent reading agrees.
+        self, image: BGRImage, zone: ZoneCandidate, flip: bool, correction: Correction, first: _Try
+    ) -> tuple[Correction, float] | None:
+        """Accept a zone only when an independent reading agrees; returns it with the name
+        row's confidence.
 
         A zone that needed look-alike repairs, or had a row the recogniser was unsure of, is read
         again in full at another scale and must correct to exactly the same lines, and each
@@ -137,29 +292,40 @@ class ZoneReader:
         plus a wrong repair can pass a mod-10 check digit by chance, and the same recogniser tends
         to repeat its errors, so agreement alone is not enough. The name row, which no check digit
         protects, is always re-read; without agreement a third reading votes per character.
+        Agreement is not enough for the names either: on a shaken photo every reading made the
+        same M-for-N error, each time with a low confidence on that letter. So some reading that
+        agrees must also be sure of every letter of the names.
         """
         mrz = correction.mrz
-        if correction.changed > 0 or min_score < _SURE:
+        index = 2 if mrz.format == "TD1" else 0
+        accepted = mrz.lines[index]
+        sure = _name_confidence(first.reads, mrz, index)
+        if correction.changed > 0 or first.min_score < _SURE:
             repaired = correction.repaired()
             for width in _OTHER_WIDTHS:
-                other = self._rows(image, zone, flip, width).correction
-                if other is None or other.mrz.lines != mrz.lines:
+                other = self._rows(image, zone, flip, width)
+                if other.correction is None or other.correction.mrz.lines != mrz.lines:
                     continue
                 # A repair must be witnessed: the other reading saw the repaired character
                 # itself. Otherwise the repair was a guess that happened to pass.
-                if all(other.before[r][c] == mrz.lines[r][c] for r, c in repaired):
-                    return correction
+                if not all(other.correction.before[r][c] == mrz.lines[r][c] for r, c in repaired):
+                    continue
+                sure = max(sure, _name_confidence(other.reads, mrz, index))
+                if sure >= NAME_SURE and _checked_rows_sure([first.reads, other.reads], mrz):
+                    return correction, sure
             return None
-        index = 2 if mrz.format == "TD1" else 0
-        accepted = mrz.lines[index]
+        if not _checked_rows_sure([first.reads], mrz):
+            return None
         votes = [accepted]
+        sure_votes = [sure]
         for width in _OTHER_WIDTHS:
-            raw = self._name_row(image, zone, flip, width, len(mrz.lines))
-            variant = name_row_variant(raw, mrz, index) if raw is not None else None
-            if variant is not None:
+            raw = self._name_row(image, zone, flip, width, mrz)
+            variant = name_row_variant(raw.text, mrz, index) if raw is not None else None
+            if raw is not None and variant is not None:
                 votes.append(variant)
-            if len(votes) == 2 and votes[1] == accepted:
-                return correction
+                sure_votes.append(_names_confidence(raw, mrz, index))
+            if len(votes) == 2 and votes[1] == accepted and max(sure_votes) >= NAME_SURE:
+                return correction, max(sure_votes)
         if len(votes) < 3:
             return None
         voted: list[str] = []
@@ -169,11 +335,16 @@ class ZoneReader:
                 return None
             voted.append(char)
         line = "".join(voted)
+        # Only readings that agree with the outcome vouch for it.
+        sure = max((c for v, c in zip(votes, sure_votes, strict=True) if v == line), default=0.0)
+        if sure < NAME_SURE:
+            return None
         if line == accepted:
-            return correction
+            return correction, sure
         lines = list(mrz.lines)
         lines[index] = line
-        return correct(lines)
+        revoted = correct(lines)
+        return (revoted, sure) if revoted is not None else None
 
     def read(self, image: BGRImage, *, full_frame: bool = True) -> ZoneReading:
         """``full_frame=False`` skips the slow whole-frame fallback (for a side unlikely to
@@ -188,16 +359,21 @@ class ZoneReader:
         best_texts: list[str] = []
 
         def done(
-            result: Correction, texts: list[str], zone: ZoneCandidate, flip: bool, min_score: float
+            first: _Try, zone: ZoneCandidate, flip: bool, source: BGRImage = image
         ) -> ZoneReading | None:
+            result, texts = first.correction, first.texts
+            if result is None:
+                return None
             if zone.size[0] / len(result.mrz.lines[0]) < MIN_PITCH:
                 return None
-            confirmed = self._confirm(image, zone, flip, result, min_score)
+            confirmed = self._confirm(source, zone, flip, result, first)
             if confirmed is None:
                 return None
             timings["ocr"] = (time.perf_counter() - start) * 1000
             angle = zone.angle + (180.0 if flip else 0.0)
-            return ZoneReading(confirmed, tuple(texts), angle, zone, attempts, True, timings)
+            return ZoneReading(
+                confirmed[0], tuple(texts), angle, zone, attempts, True, timings, confirmed[1]
+            )
 
         for zone in zones:
             tries: dict[bool, _Try] = {}
@@ -205,16 +381,29 @@ class ZoneReader:
                 attempts += 1
                 attempt = self._rows(image, zone, flip, _WIDTH)
                 tries[flip] = attempt
-                if attempt.correction is not None:
-                    reading = done(attempt.correction, attempt.texts, zone, flip, attempt.min_score)
-                    if reading is not None:
-                        return reading
+                reading = done(attempt, zone, flip)
+                if reading is not None:
+                    return reading
                 if attempt.score > 0.85 and _zone_like(attempt.texts):
                     break  # legible this way up: the other way up is pointless
             legible = [f for f, t in tries.items() if _zone_like(t.texts)]
             flips = sorted(legible or [False, True], key=lambda f: -tries[f].score)
             if not legible and zone is not zones[0]:
                 continue
+            # Camera shake is the commonest reason a well-located zone does not read: undo it
+            # before the costlier detector and other scales.
+            stage = time.perf_counter()
+            restored = deblurred_zone(image, zone)
+            timings["deblur"] = timings.get("deblur", 0.0) + (time.perf_counter() - stage) * 1000
+            if restored is not None:
+                for flip in sorted((False, True), key=lambda f: -_score(tries, f)):
+                    attempts += 1
+                    attempt = self._rows(restored[0], zone, flip, _WIDTH)
+                    reading = done(attempt, zone, flip, restored[0])
+                    if reading is not None:
+                        return reading
+                    if attempt.score > 0.85 and _zone_like(attempt.texts):
+                        break
             flip = flips[0]
             best_texts = best_texts or tries[flip].texts
             for method, width in (
@@ -224,21 +413,16 @@ class ZoneReader:
             ):
                 attempts += 1
                 attempt = method(image, zone, flip, width)
-                if attempt.correction is not None:
-                    reading = done(attempt.correction, attempt.texts, zone, flip, attempt.min_score)
-                    if reading is not None:
-                        return reading
+                reading = done(attempt, zone, flip)
+                if reading is not None:
+                    return reading
                 if _zone_like(attempt.texts):
                     best_texts = attempt.texts
             if not legible and len(flips) > 1:
                 attempts += 1
-                attempt = self._detected(image, zone, flips[1], _WIDTH)
-                if attempt.correction is not None:
-                    reading = done(
-                        attempt.correction, attempt.texts, zone, flips[1], attempt.min_score
-                    )
-                    if reading is not None:
-                        return reading
+                reading = done(self._detected(image, zone, flips[1], _WIDTH), zone, flips[1])
+                if reading is not None:
+                    return reading
         timings["ocr"] = (time.perf_counter() - start) * 1000
         if not full_frame:
             return ZoneReading(None, tuple(best_texts), None, None, attempts, False, timings)
@@ -277,6 +461,32 @@ class ZoneReader:
                 continue
             # No zone geometry to re-read from: accept only a clean, confident first reading.
             zone_scores = [t.score for t in lines if len(normalise(t.text)) >= 20]
-            if result.changed == 0 and min(zone_scores, default=0.0) >= _SURE:
+            if (
+                result.changed == 0
+                and min(zone_scores, default=0.0) >= _SURE
+                and self._names_sure(np.asarray(rotated, np.uint8), lines, result.mrz)
+            ):
                 return result, texts, float(angle)
         return None
+
+    def _names_sure(self, image: BGRImage, lines: list[TextLine], mrz: MrzData) -> bool:
+        """Whether a detected line is the name row read with every letter sure (the whole-frame
+        reading has no zone geometry for the re-reading that normally confirms the names)."""
+        index = 2 if mrz.format == "TD1" else 0
+        for line in lines:
+            if len(normalise(line.text)) < 20:
+                continue
+            xs = [p[0] for p in line.box]
+            ys = [p[1] for p in line.box]
+            pad = 0.15 * (max(ys) - min(ys))
+            top, bottom = max(0, round(min(ys) - pad)), round(max(ys) + pad)
+            left, right = max(0, round(min(xs) - pad)), round(max(xs) + pad)
+            crop = np.ascontiguousarray(image[top:bottom, left:right])
+            if crop.size == 0:
+                continue
+            read = self._ocr.recognise_chars(crop)
+            if name_row_variant(read.text, mrz, index) != mrz.lines[index]:
+                continue
+            if _names_confidence(read, mrz, index) >= NAME_SURE:
+                return True
+        return False
