@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import random
 import statistics
@@ -36,8 +37,9 @@ from openkyc.specimens.selfies import render_selfie
 from openkyc.verification.face import calibration
 from openkyc.verification.face.embed import average
 from openkyc.verification.face.geometry import Box
-from openkyc.verification.face.images import decode_image
-from openkyc.verification.face.matcher import FaceMatcher, closest_frame
+from openkyc.verification.face.images import RGBImage, decode_image
+from openkyc.verification.face.matcher import FaceMatcher, PortraitDescriptor, closest_frame
+from openkyc.verification.face.sharpness import sharpness_ladder, sigma_from_ladder
 
 Vector = npt.NDArray[np.float32]
 
@@ -48,9 +50,30 @@ DISTORTIONS = ("clean", "blur", "dark", "small", "noise_jpeg", "glare", "rotated
 class DocSample:
     face: SourceFace
     label: str
-    embedding: Vector | None
+    embedding: PortraitDescriptor | None
     found_with_hint: bool
     found_without_hint: bool | None
+
+
+class FrameVectors:
+    """One selfie frame's chip and, per blur sigma asked for, its plain descriptor (which picks
+    the closest frame, as FaceMatcher.match does) and full one (chip and mirror averaged, which
+    gives the distance); computed on first use, since the sigma depends on the document."""
+
+    def __init__(self, matcher: FaceMatcher, chip: RGBImage) -> None:
+        self._matcher = matcher
+        self._chip = chip
+        self.ladder = sharpness_ladder(chip)
+        self._vectors: dict[float, tuple[Vector, Vector]] = {}
+
+    def vectors(self, target_sharpness: float) -> tuple[Vector, Vector]:
+        sigma = sigma_from_ladder(self.ladder, target_sharpness)
+        if sigma not in self._vectors:
+            embedder = self._matcher.embedder
+            prepared = embedder.prepare(self._chip, sigma)
+            plain, mirrored = embedder.describe([prepared, prepared[:, ::-1].copy()])
+            self._vectors[sigma] = (plain, average(plain, mirrored))
+        return self._vectors[sigma]
 
 
 def _hint(quad: list[list[float]]) -> Box:
@@ -97,7 +120,24 @@ def main() -> int:
     parser.add_argument("--frames", type=int, default=3)
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--no-hint-check", action="store_true", help="skip detection without hint")
+    parser.add_argument("--dump", help="write the genuine and impostor distances to this JSON file")
+    parser.add_argument(
+        "--pool", nargs="+", metavar="DUMP", help="only print a Platt fit pooled over --dump files"
+    )
     args = parser.parse_args()
+    if args.pool:
+        pooled: dict[str, list[float]] = {"genuine": [], "impostor": []}
+        for path in args.pool:
+            with open(path, encoding="utf-8") as handle:
+                data = json.load(handle)
+            for key in pooled:
+                pooled[key].extend(data[key])
+        midpoint, slope = _platt(pooled["genuine"], pooled["impostor"])
+        print(
+            f"Platt fit pooled over {len(args.pool)} runs ({len(pooled['genuine'])} genuine, "
+            f"{len(pooled['impostor'])} impostor): midpoint distance {midpoint:.3f}, slope {slope:.4f}"
+        )
+        return 0
 
     rng = random.Random(args.seed)
     faces = source_faces()
@@ -129,9 +169,8 @@ def main() -> int:
                 DocSample(face, f"{kind}/{distortion_name}", embedding, found is not None, without)
             )
 
-    # Per frame the plain descriptor (which picks the closest frame, as FaceMatcher.match
-    # does) and the full one (chip and mirror averaged, which gives the distance).
-    selfie_sets: list[tuple[SourceFace, list[tuple[Vector, Vector]]]] = []
+    # Per frame its chip; descriptors follow per document sharpness (FrameVectors).
+    selfie_sets: list[tuple[SourceFace, list[FrameVectors]]] = []
     selfie_ms: list[float] = []
     selfie_missing = 0
     for face in faces:
@@ -142,9 +181,9 @@ def main() -> int:
                 t = time.perf_counter()
                 selfie = matcher.analyse_selfie(image, f)
                 if selfie.face is not None:
-                    frame = matcher.frame_chip(image, selfie)
-                    mirrored = matcher.embedder.mirror_descriptor(frame.chip)
-                    vectors.append((frame.plain, average(frame.plain, mirrored)))
+                    frame = FrameVectors(matcher, matcher.frame_chip(image, selfie).chip)
+                    frame.vectors(1.0)  # the unblurred descriptors, timed with the frame
+                    vectors.append(frame)
                 else:
                     selfie_missing += 1
                 selfie_ms.append((time.perf_counter() - t) * 1000)
@@ -159,8 +198,9 @@ def main() -> int:
         for face, vectors in selfie_sets:
             if not vectors:
                 continue
-            _, full = vectors[closest_frame(doc.embedding, [plain for plain, _ in vectors])]
-            distance = float(np.linalg.norm(full - doc.embedding))
+            pairs = [frame.vectors(doc.embedding.sharpness) for frame in vectors]
+            _, full = pairs[closest_frame(doc.embedding.embedding, [plain for plain, _ in pairs])]
+            distance = float(np.linalg.norm(full - doc.embedding.embedding))
             if face.person_id == doc.face.person_id:
                 genuine.append(distance)
                 genuine_labels.append((distance, f"{doc.face.face_id} {doc.label}"))
@@ -203,6 +243,9 @@ def main() -> int:
         match_cpu_ms.append((time.process_time() - cpu) * 1000)
 
     all_impostor = impostor + photo_impostor
+    if args.dump:
+        with open(args.dump, "w", encoding="utf-8") as handle:
+            json.dump({"seed": args.seed, "genuine": genuine, "impostor": all_impostor}, handle)
     print(
         f"faces: {len(faces)} people; documents: {len(docs)}; selfie sets: {len(selfie_sets)} x {args.frames} frames"
     )

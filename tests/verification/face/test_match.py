@@ -72,7 +72,8 @@ def test_best_of_several_frames_is_used(matcher: FaceMatcher) -> None:
     closest = min(result.frame_distances, key=lambda item: item[1])
     assert result.best_frame == closest[0]
     assert result.distance is not None
-    assert abs(result.distance - closest[1]) < 0.05
+    # Averaging in the mirror image's descriptor moves the distance a little, mostly down.
+    assert closest[1] - 0.08 < result.distance < closest[1] + 0.03
 
 
 def test_missing_document_face_is_reported(matcher: FaceMatcher) -> None:

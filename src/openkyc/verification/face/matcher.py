@@ -29,6 +29,7 @@ from openkyc.verification.face.images import RGBImage
 from openkyc.verification.face.mesh import MESH_MODEL, FaceMesher
 from openkyc.verification.face.quality import analyse_selfie, observe
 from openkyc.verification.face.results import FaceMatchResult, SelfieAnalysis
+from openkyc.verification.face.sharpness import matching_sigma, sharpness
 from openkyc.verification.types import ModelInfo, Timing
 
 MODELS: tuple[ModelInfo, ...] = (HOG_MODEL, BLAZEFACE_MODEL, MESH_MODEL, EMBEDDING_MODEL)
@@ -46,12 +47,24 @@ class SelfieFace:
 
 
 @dataclass(frozen=True, slots=True)
+class PortraitDescriptor:
+    """The document portrait's full descriptor and its chip's sharpness, which the selfie
+    chips are blurred down to before they are compared (see sharpness.py)."""
+
+    embedding: Embedding
+    sharpness: float
+
+
+@dataclass(frozen=True, slots=True)
 class FrameChip:
-    """A selfie frame's aligned chip and the descriptor of the chip alone (without its mirror
-    image), which is enough to tell which frame is closest to the document."""
+    """A selfie frame's aligned colour chip, the network input made from it (blurred to the
+    portrait's sharpness by ``blur_sigma``) and the descriptor of that input alone (without its
+    mirror image), which is enough to tell which frame is closest to the document."""
 
     selfie: SelfieFace
     chip: RGBImage
+    prepared: RGBImage
+    blur_sigma: float
     plain: Embedding
 
 
@@ -80,23 +93,41 @@ class FaceMatcher:
         return self.detector.detect_document(image, portrait_box)
 
     def embed(self, image: RGBImage, face: DetectedFace) -> Embedding:
-        """The full descriptor (chip and mirror) of a selfie face."""
-        return self.embedder.embed_chip(self._chip(image, face))
+        """The full descriptor (chip and mirror, no blur) of a selfie face."""
+        return self.embedder.embed_chip(self.embedder.prepare(self._chip(image, face)))
 
     def _chip(self, image: RGBImage, face: DetectedFace) -> RGBImage:
         return self.embedder.chip_from_points(image, face.mesh.points[list(MESH_FIVE_POINTS)])
 
-    def document_embedding(self, document: RGBImage, found: DocumentFace) -> Embedding:
+    def document_embedding(self, document: RGBImage, found: DocumentFace) -> PortraitDescriptor:
         """The portrait's descriptor, cut from the document image itself rather than from the
         rotated, rescaled crop the face was found in (one resampling instead of three)."""
         points = found.face.mesh.points[list(MESH_FIVE_POINTS)]
         chip = self.embedder.chip_from_points(document, found.document_points(points))
-        return self.embedder.embed_chip(chip)
+        return PortraitDescriptor(
+            self.embedder.embed_chip(self.embedder.prepare(chip)), sharpness(chip)
+        )
 
-    def frame_chip(self, image: RGBImage, selfie: SelfieFace) -> FrameChip:
+    def frame_chip(
+        self, image: RGBImage, selfie: SelfieFace, target_sharpness: float | None = None
+    ) -> FrameChip:
+        """The frame's chip, blurred down to ``target_sharpness`` when one is given."""
         assert selfie.face is not None
         chip = self._chip(image, selfie.face)
-        return FrameChip(selfie, chip, self.embedder.describe([chip])[0])
+        sigma = 0.0 if target_sharpness is None else matching_sigma(chip, target_sharpness)
+        prepared = self.embedder.prepare(chip, sigma)
+        return FrameChip(selfie, chip, prepared, sigma, self.embedder.describe([prepared])[0])
+
+    def full_descriptor(self, frame: FrameChip) -> Embedding:
+        """The frame's plain descriptor averaged with its mirror image's."""
+        return average(frame.plain, self.embedder.mirror_descriptor(frame.prepared))
+
+    def stored_descriptor(self, frame: FrameChip, compared: Embedding | None) -> Embedding:
+        """What is kept for the duplicate search, which compares selfies with selfies: the
+        unblurred full descriptor (``compared`` is reused when it was not blurred)."""
+        if compared is not None and frame.blur_sigma == 0.0:
+            return compared
+        return self.embedder.embed_chip(self.embedder.prepare(frame.chip))
 
     def _rank_frames(self, selfies: Sequence[RGBImage]) -> list[int]:
         if len(selfies) <= _DETECTED_FRAMES:
@@ -144,28 +175,31 @@ class FaceMatcher:
         if document is not None and document_face is None:
             found.append(reasons.DOCUMENT_FACE_NOT_FOUND)
 
-        # Each usable frame costs one descriptor (its plain chip) to find the frame closest
-        # to the document; only that frame also gets its mirror image's descriptor, so the
-        # final distance uses the same chip-and-mirror descriptor on both sides.
+        # Each usable frame costs one descriptor (its plain chip, blurred to the portrait's
+        # sharpness) to find the frame closest to the document; only that frame also gets its
+        # mirror image's descriptor, so the final distance uses the same chip-and-mirror
+        # descriptor on both sides, and, when it was blurred, its unblurred one for storage.
         started = time.perf_counter()
-        chips = [self.frame_chip(selfies[s.image_index], s) for s in usable]
-        document_embedding = None
+        portrait = None
         if document is not None and document_face is not None:
-            document_embedding = self.document_embedding(document, document_face)
+            portrait = self.document_embedding(document, document_face)
+        target = None if portrait is None else portrait.sharpness
+        chips = [self.frame_chip(selfies[s.image_index], s, target) for s in usable]
         frame_distances: list[tuple[int, float]] = []
-        best: tuple[float, SelfieFace, Embedding] | None = None
+        best: tuple[float, SelfieFace] | None = None
         stored: Embedding | None = None
-        if chips and document_embedding is not None:
+        if chips and portrait is not None:
+            document_embedding = portrait.embedding
             for frame in chips:
                 distance = float(np.linalg.norm(frame.plain - document_embedding))
                 frame_distances.append((frame.selfie.image_index, round(distance, 4)))
             chosen = chips[closest_frame(document_embedding, [c.plain for c in chips])]
-            vector = average(chosen.plain, self.embedder.mirror_descriptor(chosen.chip))
-            best = (float(np.linalg.norm(vector - document_embedding)), chosen.selfie, vector)
-            stored = vector
+            vector = self.full_descriptor(chosen)
+            best = (float(np.linalg.norm(vector - document_embedding)), chosen.selfie)
+            stored = self.stored_descriptor(chosen, vector)
         elif chips:
             # Nothing to compare with: store the best-quality frame's full descriptor.
-            stored = average(chips[0].plain, self.embedder.mirror_descriptor(chips[0].chip))
+            stored = self.full_descriptor(chips[0])
         timings.append(Timing("face.embed", _ms(started)))
 
         score = None
