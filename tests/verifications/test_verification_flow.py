@@ -129,7 +129,7 @@ async def test_expired_document_is_declined_with_a_stable_reason(
         ({"minimumAge": 21}, {"birth": "2006-01-01"}, "UNDERAGE"),
         ({"allowedCountries": ["KAZ"]}, {}, "COUNTRY_NOT_ALLOWED"),
         ({"allowedDocumentTypes": ["id_card"]}, {}, "DOCUMENT_NOT_ALLOWED"),
-        ({}, {"face": 0.1}, "FACE_MISMATCH"),
+        ({}, {"face": 0.01}, "FACE_MISMATCH"),
         ({}, {"liveness": 0.01}, "LIVENESS_FAILED"),
         ({}, {"liveness_reasons": ["liveness_screen_suspected"]}, "LIVENESS_FAILED"),
     ],
