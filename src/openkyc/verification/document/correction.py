@@ -45,6 +45,8 @@ _AMBIGUOUS = {
     "8": "B", "B": "8", "5": "S", "S": "5", "2": "Z", "Z": "2", "6": "G", "G": "6",
     "<": "KCE", "K": "<", "C": "<", "E": "<",
 }  # fmt: skip
+# The letter/digit look-alikes alone (no filler), for judging how plausible another reading is.
+LOOKALIKES = {k: "".join(c for c in v if c != "<") for k, v in _AMBIGUOUS.items() if k != "<"}
 # One look-alike swap per field at most: the check digit is mod 10, so every extra swap tried
 # is another one-in-ten chance of a wrong reading that passes.
 _MAX_SWAPS = 1

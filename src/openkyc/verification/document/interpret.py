@@ -91,6 +91,10 @@ def interpret(mrz: MrzData, today: dt.date) -> Interpreted:
             department = fields.department_code
     elif issuer == "KAZ":
         personal = _kz_iin(mrz.optional)
+    elif mrz.format.startswith("MRV"):
+        # A visa's optional data has no check digit, not even a composite one: a misread there
+        # (R read as 8) would be returned as verified, so it is not reported at all.
+        personal = None
     else:
         optional = mrz.optional.replace("<", "")
         personal = optional or None

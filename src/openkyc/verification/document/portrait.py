@@ -34,6 +34,9 @@ _WIDEN, _HEIGHTEN, _FACE_TOP_SHARE = 1.6, 2.1, 0.28
 _PAGE = {
     "TD3": (-0.62, -0.1, -0.66, -0.02),
     "TD2": (-0.62, -0.1, -0.7, -0.02),
+    # Visas follow the data page of the same size: MRV-A a TD3 page, MRV-B a TD2 one.
+    "MRV-A": (-0.62, -0.1, -0.66, -0.02),
+    "MRV-B": (-0.62, -0.1, -0.7, -0.02),
     "RU": (-0.6, 0.0, -1.2, -0.38),
 }
 

@@ -11,6 +11,7 @@ reading votes character by character, and a position without a majority rejects 
 from __future__ import annotations
 
 import difflib
+import itertools
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import numpy.typing as npt
 
 from .checkdigits import char_value
 from .correction import (
+    LOOKALIKES,
     Correction,
     correct,
     digit_spans,
@@ -32,6 +34,7 @@ from .deblur import deblurred_zone
 from .images import shrink, to_grey
 from .locate import ZoneCandidate, find_zones, upright_crop
 from .mrz_format import Charset, format_for
+from .mrz_parse import MrzError, parse
 from .ocr import MrzOcr, Recognised, TextLine
 from .results import MrzData
 from .rows import split_rows
@@ -53,6 +56,12 @@ NAME_SURE = 0.85
 # Likewise for characters of document numbers and optional data against look-alikes whose value
 # differs by a multiple of ten: the one confusion their check digit cannot see.
 UNSEEN_SURE = 0.85
+# A name letter whose rival letter (or filler) gets this much probability is doubtful.
+NAME_RIVAL = 0.015
+NAME_FILLER_RIVAL = 0.05
+# Look-alike swaps (Z/2, G/6, O/0...) given at least this probability by a reading are plausible
+# readings too; if one or two of them also pass every check digit, the zone is ambiguous.
+_PLAUSIBLE = 0.005
 # Fillers re-read past the last name letter: three make the rest of the field filler.
 _NAME_TAIL = 4
 
@@ -93,6 +102,51 @@ def merge_rows(lines: list[TextLine]) -> list[str]:
     return ["".join(t.text for t in sorted(row, key=lambda t: t.left_x)) for row in rows]
 
 
+def _rival(options: tuple[tuple[str, float], ...], key: str, ru: bool) -> float:
+    """How doubtful a name letter is, on the scale of :data:`NAME_RIVAL`: the probability of
+    its likeliest rival that would change the names. In the internal passport that is any other
+    letter of the code; elsewhere a letter/filler rival ("<<" read as "CC" moves the names),
+    which counts only from ``NAME_FILLER_RIVAL`` (a rotated, blurred zone's true fillers carried
+    C at 0.02-0.04 behind them)."""
+    doubt = 0.0
+    for c, p in options:
+        other = name_letter(c, ru)
+        if other in (key, "", "?"):
+            continue
+        if ru:
+            doubt = max(doubt, p)
+        elif "<" in (key, other):
+            doubt = max(doubt, p * NAME_RIVAL / NAME_FILLER_RIVAL)
+    return doubt
+
+
+def _name_doubted(read: Recognised, mrz: MrzData, index: int) -> bool:
+    """Whether a reading that agrees with the accepted name row saw a rival (see above) close
+    enough behind one of its letters: the image itself is then ambiguous there, and a later,
+    surer-looking reading of the same image must not overrule that."""
+    if not read.alternatives or name_row_variant(read.text, mrz, index) != mrz.lines[index]:
+        return False
+    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+    line = mrz.lines[index]
+    keys: list[str] = []
+    rivals: list[float] = []
+    for char, options in zip(read.text, read.alternatives, strict=True):
+        key = name_letter(char, ru)
+        if key:
+            keys.append(key)
+            rivals.append(_rival(options, key, ru))
+    # Only the names up to their last letter count: the code and state before them are settled
+    # by the zone, and the fillers after them by the filler cleaning.
+    start, end = (5 if index == 0 else 0), len(line.rstrip("<"))
+    matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
+    return any(
+        rivals[block.a + k] >= NAME_RIVAL
+        for block in matcher.get_matching_blocks()
+        for k in range(block.size)
+        if start <= block.b + k < end
+    )
+
+
 def _names_confidence(read: Recognised, mrz: MrzData, index: int) -> float:
     """How sure a reading of the name row was of the accepted names: the lowest, over the
     letters of the names, of the probability the recogniser gave to that letter or to a
@@ -113,6 +167,11 @@ def _names_confidence(read: Recognised, mrz: MrzData, index: int) -> float:
             continue
         keys.append(key)
         confidence.append(sum(p for c, p in options if name_letter(c, ru) == key))
+        # A rival that is itself a real letter (or the filler) of the row's code, even far
+        # behind, makes the letter doubtful: in the internal passport G and Q, Z and 2 are all
+        # letters, and two readings agreed on G with Q at 0.02 behind it.
+        if _rival(options, key, ru) >= NAME_RIVAL:
+            confidence[-1] = 0.0
     seen = [0.0] * len(line)
     matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
     for block in matcher.get_matching_blocks():
@@ -165,6 +224,79 @@ def _unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
     return lowest
 
 
+def _plausible_swaps(read: Recognised, mrz: MrzData, row: int) -> dict[int, set[str]]:
+    """Per column of a checked row, the look-alikes of the accepted character (other than
+    itself) that this reading found plausible, in the positions where letters and digits are
+    both legal and the issuer's format does not settle which."""
+    fmt = format_for(len(mrz.lines), len(mrz.lines[0]), mrz.document_code)
+    if fmt is None or not read.alternatives:
+        return {}
+    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+    line = mrz.lines[row]
+    forced = {
+        i for r, s0, s1 in digit_spans(list(mrz.lines), fmt, ru) if r == row for i in range(s0, s1)
+    }
+    keys: list[str] = []
+    options: list[tuple[tuple[str, float], ...]] = []
+    for char, alternatives in zip(read.text, read.alternatives, strict=True):
+        key = normalise(char)
+        if len(key) == 1:
+            keys.append(key)
+            options.append(alternatives)
+    out: dict[int, set[str]] = {}
+    matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            j = block.b + k
+            accepted = line[j]
+            if fmt.charset_at(row, j) is not Charset.ALNUM or accepted == "<" or j in forced:
+                continue
+            swaps = {
+                normalise(c)
+                for c, p in options[block.a + k]
+                if p >= _PLAUSIBLE
+                and len(normalise(c)) == 1
+                and normalise(c) in LOOKALIKES.get(accepted, "")
+            }
+            if swaps:
+                out.setdefault(j, set()).update(swaps)
+    return out
+
+
+def _another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
+    """Whether two plausible look-alike swaps (see above) give another zone that also passes
+    every check digit. Two errors can cancel in a mod-10 check digit: a visa number's
+    ZZ was read 22 by two agreeing readings, with Z a few percent behind each time."""
+    name_row = 2 if mrz.format == "TD1" else 0
+    swaps: dict[tuple[int, int], set[str]] = {}
+    for row in range(len(mrz.lines)):
+        if row == name_row:
+            continue
+        for reads in readings:
+            for read in reads:
+                ratio = difflib.SequenceMatcher(None, normalise(read.text), mrz.lines[row]).ratio()
+                if ratio < 0.7:
+                    continue
+                for j, chars in _plausible_swaps(read, mrz, row).items():
+                    swaps.setdefault((row, j), set()).update(chars)
+
+    def passes(combo: tuple[tuple[tuple[int, int], str], ...]) -> bool:
+        lines = [list(line) for line in mrz.lines]
+        for (r, j), c in combo:
+            lines[r][j] = c
+        try:
+            return parse(["".join(line) for line in lines]).valid
+        except MrzError:
+            return False
+
+    # One swap alone passes only for look-alikes a multiple of ten apart, which
+    # _unseen_confidence already weighs; here the pairs whose errors cancel.
+    single = [
+        (pos, c) for pos, chars in swaps.items() for c in sorted(chars) if not passes(((pos, c),))
+    ]
+    return any(a[0] != b[0] and passes((a, b)) for a, b in itertools.combinations(single, 2))
+
+
 def _checked_rows_sure(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     """Whether, for every checked row, some reading of it is sure of it (see above)."""
     name_row = 2 if mrz.format == "TD1" else 0
@@ -183,7 +315,7 @@ def _checked_rows_sure(readings: list[list[Recognised]], mrz: MrzData) -> bool:
                 best = max(best, _unseen_confidence(read, mrz, row))
         if seen and best < UNSEEN_SURE:
             return False
-    return True
+    return not _another_zone_passes(readings, mrz)
 
 
 def _name_confidence(reads: list[Recognised], mrz: MrzData, index: int) -> float:
@@ -211,6 +343,9 @@ def _zone_like(texts: list[str]) -> bool:
 class ZoneReader:
     def __init__(self, ocr: MrzOcr) -> None:
         self._ocr = ocr
+        # Zones (their lines) that some reading of the current image found doubtful: another
+        # reading of the same image, however sure it looks, must not accept them.
+        self._doubtful: set[tuple[str, ...]] = set()
 
     def _rows(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> _Try:
         crop = upright_crop(image, zone, flip=flip, target_width=width)
@@ -299,6 +434,13 @@ class ZoneReader:
         mrz = correction.mrz
         index = 2 if mrz.format == "TD1" else 0
         accepted = mrz.lines[index]
+        if mrz.lines in self._doubtful:
+            return None
+        if any(_name_doubted(r, mrz, index) for r in first.reads) or not _checked_rows_sure(
+            [first.reads], mrz
+        ):
+            self._doubtful.add(mrz.lines)
+            return None
         sure = _name_confidence(first.reads, mrz, index)
         if correction.changed > 0 or first.min_score < _SURE:
             repaired = correction.repaired()
@@ -310,6 +452,11 @@ class ZoneReader:
                 # itself. Otherwise the repair was a guess that happened to pass.
                 if not all(other.correction.before[r][c] == mrz.lines[r][c] for r, c in repaired):
                     continue
+                if any(_name_doubted(r, mrz, index) for r in other.reads) or _another_zone_passes(
+                    [other.reads], mrz
+                ):
+                    self._doubtful.add(mrz.lines)
+                    return None
                 sure = max(sure, _name_confidence(other.reads, mrz, index))
                 if sure >= NAME_SURE and _checked_rows_sure([first.reads, other.reads], mrz):
                     return correction, sure
@@ -321,6 +468,9 @@ class ZoneReader:
         for width in _OTHER_WIDTHS:
             raw = self._name_row(image, zone, flip, width, mrz)
             variant = name_row_variant(raw.text, mrz, index) if raw is not None else None
+            if raw is not None and _name_doubted(raw, mrz, index):
+                self._doubtful.add(mrz.lines)
+                return None
             if raw is not None and variant is not None:
                 votes.append(variant)
                 sure_votes.append(_names_confidence(raw, mrz, index))
@@ -350,6 +500,7 @@ class ZoneReader:
         """``full_frame=False`` skips the slow whole-frame fallback (for a side unlikely to
         carry the zone)."""
         timings: dict[str, float] = {}
+        self._doubtful = set()
         start = time.perf_counter()
         grey = to_grey(image)
         zones = find_zones(grey)
@@ -457,7 +608,7 @@ class ZoneReader:
             lines = self._ocr.read_lines(np.ascontiguousarray(rotated))
             texts = merge_rows(lines)
             result = correct(texts)
-            if result is None:
+            if result is None or result.mrz.lines in self._doubtful:
                 continue
             # No zone geometry to re-read from: accept only a clean, confident first reading.
             zone_scores = [t.score for t in lines if len(normalise(t.text)) >= 20]
