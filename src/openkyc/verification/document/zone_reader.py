@@ -14,6 +14,7 @@ import difflib
 import itertools
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import cv2
@@ -180,15 +181,15 @@ def _names_confidence(read: Recognised, mrz: MrzData, index: int) -> float:
     return min((seen[j] for j in range(start, end) if line[j] != "<"), default=0.0)
 
 
-def _unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
-    """How sure a reading of a checked row was of its document-number and optional-data
-    characters against the look-alikes no check digit can see: the lowest, over those
-    characters, of one minus the probability given to characters whose value differs from the
-    accepted one by a multiple of ten (G and 6, I and 8...). A shaken visa number's G was read
-    as 6 by two readings that agreed, each time with the G close behind."""
+def _ambiguous_columns(
+    read: Recognised, mrz: MrzData, row: int
+) -> Iterator[tuple[int, str, tuple[tuple[str, float], ...]]]:
+    """The columns of a checked row where letters and digits are both legal and the issuer's
+    format does not settle which, with the accepted character and this reading's alternatives
+    (aligned on the accepted line: the reading may have dropped or added characters)."""
     fmt = format_for(len(mrz.lines), len(mrz.lines[0]), mrz.document_code)
     if fmt is None or not read.alternatives:
-        return 1.0
+        return
     ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
     line = mrz.lines[row]
     # Spans the issuer's known format makes digits only: a letter there is coerced anyway.
@@ -202,7 +203,6 @@ def _unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
         if len(key) == 1:
             keys.append(key)
             options.append(alternatives)
-    lowest = 1.0
     matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
@@ -210,17 +210,28 @@ def _unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
             accepted = line[j]
             if fmt.charset_at(row, j) is not Charset.ALNUM or accepted == "<" or j in forced:
                 continue
-            value = char_value(accepted) % 10
-            unseen = 0.0
-            for char, p in options[block.a + k]:
-                other = normalise(char)
-                if (
-                    len(other) == 1
-                    and other not in (accepted, "<", "?")
-                    and char_value(other) % 10 == value
-                ):
-                    unseen += p
-            lowest = min(lowest, 1.0 - unseen)
+            yield j, accepted, options[block.a + k]
+
+
+def _unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
+    """How sure a reading of a checked row was of its document-number and optional-data
+    characters against the look-alikes no check digit can see: the lowest, over those
+    characters, of one minus the probability given to characters whose value differs from the
+    accepted one by a multiple of ten (G and 6, I and 8...). A shaken visa number's G was read
+    as 6 by two readings that agreed, each time with the G close behind."""
+    lowest = 1.0
+    for _, accepted, alternatives in _ambiguous_columns(read, mrz, row):
+        value = char_value(accepted) % 10
+        unseen = 0.0
+        for char, p in alternatives:
+            other = normalise(char)
+            if (
+                len(other) == 1
+                and other not in (accepted, "<", "?")
+                and char_value(other) % 10 == value
+            ):
+                unseen += p
+        lowest = min(lowest, 1.0 - unseen)
     return lowest
 
 
@@ -228,38 +239,17 @@ def _plausible_swaps(read: Recognised, mrz: MrzData, row: int) -> dict[int, set[
     """Per column of a checked row, the look-alikes of the accepted character (other than
     itself) that this reading found plausible, in the positions where letters and digits are
     both legal and the issuer's format does not settle which."""
-    fmt = format_for(len(mrz.lines), len(mrz.lines[0]), mrz.document_code)
-    if fmt is None or not read.alternatives:
-        return {}
-    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
-    line = mrz.lines[row]
-    forced = {
-        i for r, s0, s1 in digit_spans(list(mrz.lines), fmt, ru) if r == row for i in range(s0, s1)
-    }
-    keys: list[str] = []
-    options: list[tuple[tuple[str, float], ...]] = []
-    for char, alternatives in zip(read.text, read.alternatives, strict=True):
-        key = normalise(char)
-        if len(key) == 1:
-            keys.append(key)
-            options.append(alternatives)
     out: dict[int, set[str]] = {}
-    matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            j = block.b + k
-            accepted = line[j]
-            if fmt.charset_at(row, j) is not Charset.ALNUM or accepted == "<" or j in forced:
-                continue
-            swaps = {
-                normalise(c)
-                for c, p in options[block.a + k]
-                if p >= _PLAUSIBLE
-                and len(normalise(c)) == 1
-                and normalise(c) in LOOKALIKES.get(accepted, "")
-            }
-            if swaps:
-                out.setdefault(j, set()).update(swaps)
+    for j, accepted, alternatives in _ambiguous_columns(read, mrz, row):
+        swaps = {
+            normalise(c)
+            for c, p in alternatives
+            if p >= _PLAUSIBLE
+            and len(normalise(c)) == 1
+            and normalise(c) in LOOKALIKES.get(accepted, "")
+        }
+        if swaps:
+            out.setdefault(j, set()).update(swaps)
     return out
 
 
