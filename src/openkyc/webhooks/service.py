@@ -104,6 +104,22 @@ def new_event_id() -> str:
     return f"evt_{int(utcnow().timestamp() * 1000)}_{secrets.token_hex(6)}"
 
 
+def _pending_delivery(
+    event: WebhookEvent, endpoint_id: uuid.UUID, moment: datetime
+) -> WebhookDelivery:
+    """A first delivery of ``event`` to one endpoint, due at once."""
+    return WebhookDelivery(
+        event_id=event.id,
+        endpoint_id=endpoint_id,
+        session_id=event.session_id,
+        sequence=event.sequence,
+        status=DeliveryStatus.PENDING.value,
+        attempts=0,
+        next_attempt_at=moment,
+        enqueued_at=moment,
+    )
+
+
 # The keys of a session payload that hold personal data (see sessions.presenters).
 _PERSONAL_KEYS = ("customerEmail", "customerPhone", "verification")
 
@@ -265,25 +281,12 @@ class WebhookService:
                 event=event,
                 session_id=kyc_session.id,
                 sequence=sequence,
-                payload_ciphertext=self.keyring.encrypt(
-                    json.dumps(payload, ensure_ascii=False).encode(), payload_aad(event_id)
-                ),
+                payload_ciphertext=self._seal_payload(event_id, payload),
                 created_at=moment,
             )
         )
         for endpoint in endpoints:
-            delivery = await self.deliveries.add(
-                WebhookDelivery(
-                    event_id=event_id,
-                    endpoint_id=endpoint.id,
-                    session_id=kyc_session.id,
-                    sequence=sequence,
-                    status=DeliveryStatus.PENDING.value,
-                    attempts=0,
-                    next_attempt_at=moment,
-                    enqueued_at=moment,
-                )
-            )
+            delivery = await self.deliveries.add(_pending_delivery(record, endpoint.id, moment))
             enqueue_after_commit(self.db, DELIVER_WEBHOOK, delivery.id)
         return record
 
@@ -292,15 +295,23 @@ class WebhookService:
         a later resend carries the status and ids, but no names, contacts or document data."""
         events = await self.events.for_session(session_id)
         for event in events:
-            aad = payload_aad(event.id)
-            payload = json.loads(self.keyring.decrypt(event.payload_ciphertext, aad))
+            payload = self._open_payload(event)
             data = payload.get("data")
             if isinstance(data, dict):
                 data.update({key: None for key in _PERSONAL_KEYS if key in data})
-            event.payload_ciphertext = self.keyring.encrypt(
-                json.dumps(payload, ensure_ascii=False).encode(), aad
-            )
+            event.payload_ciphertext = self._seal_payload(event.id, payload)
         return len(events)
+
+    def _seal_payload(self, event_id: str, payload: dict[str, Any]) -> bytes:
+        return self.keyring.encrypt(
+            json.dumps(payload, ensure_ascii=False).encode(), payload_aad(event_id)
+        )
+
+    def _open_payload(self, event: WebhookEvent) -> dict[str, Any]:
+        payload: dict[str, Any] = json.loads(
+            self.keyring.decrypt(event.payload_ciphertext, payload_aad(event.id))
+        )
+        return payload
 
     async def record_test_event(
         self, endpoint: WebhookEndpoint, kyc_session: KycSession
@@ -317,7 +328,7 @@ class WebhookService:
             "test": True,
         }
         sequence = await self.events.next_sequence(kyc_session.id)
-        await self.events.add(
+        record = await self.events.add(
             WebhookEvent(
                 id=event_id,
                 merchant_id=endpoint.merchant_id,
@@ -325,24 +336,11 @@ class WebhookService:
                 event="kyc.completed",
                 session_id=kyc_session.id,
                 sequence=sequence,
-                payload_ciphertext=self.keyring.encrypt(
-                    json.dumps(payload, ensure_ascii=False).encode(), payload_aad(event_id)
-                ),
+                payload_ciphertext=self._seal_payload(event_id, payload),
                 created_at=moment,
             )
         )
-        return await self.deliveries.add(
-            WebhookDelivery(
-                event_id=event_id,
-                endpoint_id=endpoint.id,
-                session_id=kyc_session.id,
-                sequence=sequence,
-                status=DeliveryStatus.PENDING.value,
-                attempts=0,
-                next_attempt_at=moment,
-                enqueued_at=moment,
-            )
-        )
+        return await self.deliveries.add(_pending_delivery(record, endpoint.id, moment))
 
     # --- deliveries as the merchant sees them --------------------------------------------
 
@@ -397,7 +395,7 @@ class WebhookService:
         event = await self.events.get_by_id(delivery.event_id)
         if endpoint is None or event is None:  # pragma: no cover - cascades
             return None
-        payload = json.loads(self.keyring.decrypt(event.payload_ciphertext, payload_aad(event.id)))
+        payload = self._open_payload(event)
         data = payload.get("data") or {}
         if isinstance(data, dict) and "verificationUrl" in data:
             data["verificationUrl"] = f"{public_url.rstrip('/')}/verify/{event.session_id}"
