@@ -32,6 +32,7 @@ APPROVE = {
     "liveness_reasons": [],
     "sleep": 0.0,
     "embedding_seed": 1,
+    "embedding_model": "scripted-face@1",
 }
 
 
@@ -48,6 +49,7 @@ class ScriptedResult:
     reasons: tuple[str, ...]
     face_embedding: bytes | None
     timings: tuple[Timing, ...]
+    face_embedding_model: str | None
 
 
 def _face(x: int) -> FaceObservation:
@@ -131,4 +133,5 @@ class ScriptedPipeline:
             reasons=(),
             face_embedding=_embedding(int(spec["embedding_seed"])),
             timings=(Timing("total", 24.0),),
+            face_embedding_model=spec["embedding_model"],
         )

@@ -247,6 +247,33 @@ async def test_the_same_face_behind_another_document_is_a_duplicate_identity(
     assert stored[0].embedding_ciphertext.startswith(b"v1.")
 
 
+async def test_faces_from_another_embedder_are_never_compared(
+    state: AppState, merchant: MerchantInfo
+) -> None:
+    """Vectors of two embedders live in different spaces: after a model upgrade the same face
+    behind another document is not matched against the old vectors (nor are rows stored before
+    the embedder was recorded), so nobody is declined on a meaningless distance."""
+    _, decided = await _verified(state, merchant, 7, "1111111111")
+    assert decided.status == "APPROVED"
+    async with unit_of_work(state.sessionmaker) as db:
+        (row,) = (await db.scalars(select(FaceEmbedding))).all()
+        assert row.model == "scripted-face@1"
+
+    session_id = await new_session(state, merchant.id)
+    await capture(
+        state, session_id, embedding_seed=7, number="2222222222", embedding_model="scripted-face@2"
+    )
+    await submit(state, session_id)
+    await drain(state)
+    assert (await load_session(state, session_id)).status == "APPROVED"
+
+    async with unit_of_work(state.sessionmaker) as db:
+        for row in (await db.scalars(select(FaceEmbedding))).all():
+            row.model = None  # as stored before migration 0005
+    _, third = await _verified(state, merchant, 7, "3333333333")
+    assert third.status == "APPROVED"
+
+
 async def test_the_same_person_returning_with_the_same_document_is_not_a_duplicate(
     state: AppState, merchant: MerchantInfo
 ) -> None:

@@ -47,6 +47,8 @@ OUTCOMES = (
 )
 
 FAKE_MODEL = ModelInfo(name="fake-pipeline", version="1")
+# Fake vectors come from the selfie bytes, not a face: never comparable with real ones.
+FAKE_EMBEDDING_SPACE = "fake-pipeline@1"
 _DOCUMENT_CODE = document_reasons.DOCUMENT_MRZ_UNVERIFIED
 _QUALITY_CODE = quality_reasons.CAPTURE_BLURRED
 
@@ -108,6 +110,7 @@ class FakePipeline:
             checks=checks,
             reasons=tuple(dict.fromkeys(found)),
             face_embedding=face.selfie_embedding,
+            face_embedding_model=FAKE_EMBEDDING_SPACE,
             timings=(
                 Timing("document", 1.0),
                 Timing("quality", 1.0),

@@ -79,6 +79,9 @@ class VerificationResult:
     reasons: tuple[str, ...]  # stable codes of everything that went wrong, no duplicates
     face_embedding: bytes | None  # selfie embedding (128 float32, little-endian)
     timings: tuple[Timing, ...]
+    # Which embedder made ``face_embedding``: vectors from different models or preprocessing
+    # live in different spaces, and a stored one is only ever compared with its own kind.
+    face_embedding_model: str | None = None
 
     def check(self, name: str) -> CheckResult | None:
         return next((c for c in self.checks if c.name == name), None)
@@ -191,7 +194,13 @@ class DefaultPipeline:
             reasons=tuple(dict.fromkeys(found)),
             face_embedding=face.selfie_embedding if face is not None else None,
             timings=tuple(timings),
+            face_embedding_model=embedding_space(EMBEDDING_MODEL),
         )
+
+
+def embedding_space(model: ModelInfo) -> str:
+    """The stored name of the space an embedder's vectors live in."""
+    return f"{model.name}@{model.version}"
 
 
 def _elapsed(started: float) -> float:

@@ -29,12 +29,23 @@ class CheckRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class FaceVector:
+    """A selfie embedding and the space it lives in (the embedder that made it): only vectors
+    of the same space are ever compared."""
+
+    vector: bytes
+    space: str
+
+
+@dataclass(frozen=True, slots=True)
 class Extracted:
     evidence: Evidence
     checks: tuple[CheckRecord, ...]
     # The Love&Pay ``verification`` object before ``verifiedAt``; full document number.
     identity: dict[str, Any]
-    face_embedding: bytes | None
+    # None also when the pipeline did not say which embedder made the vector: it could not be
+    # compared safely with stored ones, so it is neither searched nor stored.
+    face: FaceVector | None
     timings: dict[str, float]
     pipeline: str
 
@@ -87,8 +98,7 @@ def extract(result: Any, *, today: date) -> Extracted:
         evidence=evidence,
         checks=_checks(result, document, face, liveness),
         identity=_identity(document, face, liveness),
-        face_embedding=getattr(result, "face_embedding", None)
-        or getattr(face, "selfie_embedding", None),
+        face=_face_vector(result, face),
         timings=_timings(result),
         pipeline=type(result).__module__.rsplit(".", 1)[-1],
     )
@@ -217,6 +227,14 @@ def _codes(items: Any) -> tuple[str, ...]:
         if isinstance(code, str):
             codes.append(code)
     return tuple(codes)
+
+
+def _face_vector(result: Any, face: Any) -> FaceVector | None:
+    vector = getattr(result, "face_embedding", None) or getattr(face, "selfie_embedding", None)
+    space = getattr(result, "face_embedding_model", None)
+    if not isinstance(vector, bytes) or not vector or not isinstance(space, str) or not space:
+        return None
+    return FaceVector(vector, space)
 
 
 def _first_model(part: Any) -> tuple[str | None, str | None]:

@@ -111,6 +111,9 @@ class FaceEmbedding(IdMixin, CreatedAtMixin, Base):
     # HMAC of country + document number: compares identities without storing the number.
     identity_digest: Mapped[str] = mapped_column(String(64))
     embedding_ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
+    # The embedder's space (model, preprocessing, version). NULL for rows stored before it was
+    # recorded: their space is unknown, so they are never compared.
+    model: Mapped[str | None] = mapped_column(String(200))
 
 
 def candidate_aad(run_id: uuid.UUID) -> bytes:

@@ -148,11 +148,13 @@ class EmbeddingRepository(Repository[FaceEmbedding]):
     model = FaceEmbedding
 
     async def for_tenant(
-        self, merchant_id: uuid.UUID, mode: str, *, excluding: uuid.UUID
+        self, merchant_id: uuid.UUID, mode: str, *, model: str, excluding: uuid.UUID
     ) -> Sequence[FaceEmbedding]:
+        """The tenant's stored faces made by ``model`` (other spaces cannot be compared)."""
         statement = select(FaceEmbedding).where(
             FaceEmbedding.merchant_id == merchant_id,
             FaceEmbedding.mode == mode,
+            FaceEmbedding.model == model,
             FaceEmbedding.session_id != excluding,
         )
         return (await self.session.scalars(statement)).all()

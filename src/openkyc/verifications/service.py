@@ -45,7 +45,7 @@ from openkyc.verifications.errors import (
     RunNotFound,
     SessionClosed,
 )
-from openkyc.verifications.evidence import Extracted
+from openkyc.verifications.evidence import Extracted, FaceVector
 from openkyc.verifications.models import (
     FaceEmbedding,
     RunOutcome,
@@ -282,7 +282,7 @@ class VerificationService:
             kyc_session,
             result,
             candidate,
-            extracted.face_embedding if extracted is not None else None,
+            extracted.face if extracted is not None else None,
             actor_type="system",
             actor_id=None,
         )
@@ -343,14 +343,16 @@ class VerificationService:
         if kyc_session is None:  # pragma: no cover
             raise RunNotFound()
         candidate: dict[str, Any] = {}
-        embedding: bytes | None = None
+        embedding: FaceVector | None = None
         if run.candidate_ciphertext is not None:
             sealed = json.loads(
                 self.state.keyring.decrypt(run.candidate_ciphertext, candidate_aad(run.id))
             )
             candidate = sealed.get("identity", {})
-            if sealed.get("embedding"):
-                embedding = base64.b64decode(sealed["embedding"])
+            if sealed.get("embedding") and sealed.get("embedding_model"):
+                embedding = FaceVector(
+                    base64.b64decode(sealed["embedding"]), sealed["embedding_model"]
+                )
         decline_reasons = tuple(reasons) or tuple(run.reasons) or (rules.FACE_MISMATCH,)
         result = (
             Decision(rules.APPROVE, ()) if approve else Decision(rules.DECLINE, decline_reasons)
@@ -379,7 +381,7 @@ class VerificationService:
         kyc_session: KycSession,
         result: Decision,
         candidate: dict[str, Any],
-        embedding: bytes | None,
+        embedding: FaceVector | None,
         *,
         actor_type: str,
         actor_id: str | None,
@@ -414,7 +416,8 @@ class VerificationService:
         else:
             sealed = {
                 "identity": candidate,
-                "embedding": base64.b64encode(embedding).decode() if embedding else None,
+                "embedding": base64.b64encode(embedding.vector).decode() if embedding else None,
+                "embedding_model": embedding.space if embedding else None,
             }
             run.candidate_ciphertext = self.state.keyring.encrypt(
                 json.dumps(sealed, ensure_ascii=False).encode(), candidate_aad(run.id)
@@ -438,14 +441,15 @@ class VerificationService:
     async def _is_duplicate(
         self, kyc_session: KycSession, extracted: Extracted, policy: DecisionPolicy
     ) -> bool:
-        if not policy.reject_duplicates or not extracted.face_embedding:
+        probe = extracted.face
+        if not policy.reject_duplicates or probe is None:
             return False
         try:
             from openkyc.verification.face.duplicates import DuplicateCandidate, find_duplicates
         except ImportError:  # pragma: no cover - the face stage ships with the pipeline
             return False
         stored = await self.embeddings.for_tenant(
-            kyc_session.merchant_id, kyc_session.mode, excluding=kyc_session.id
+            kyc_session.merchant_id, kyc_session.mode, model=probe.space, excluding=kyc_session.id
         )
         keyring = self.state.keyring
         known_keys = self.state.settings.master_keys()[1]
@@ -472,11 +476,11 @@ class VerificationService:
             )
         if not candidates:
             return False
-        hits = find_duplicates(extracted.face_embedding, candidates, identity=_SAME)
+        hits = find_duplicates(probe.vector, candidates, identity=_SAME)
         return any(hit.different_identity for hit in hits)
 
     async def _remember_face(
-        self, kyc_session: KycSession, identity: dict[str, Any], embedding: bytes
+        self, kyc_session: KycSession, identity: dict[str, Any], embedding: FaceVector
     ) -> None:
         await self.embeddings.delete_for_session(kyc_session.id)
         await self.embeddings.add(
@@ -486,8 +490,9 @@ class VerificationService:
                 mode=kyc_session.mode,
                 identity_digest=self._identity_digest(identity),
                 embedding_ciphertext=self.state.keyring.encrypt(
-                    embedding, embedding_aad(kyc_session.id)
+                    embedding.vector, embedding_aad(kyc_session.id)
                 ),
+                model=embedding.space,
             )
         )
 

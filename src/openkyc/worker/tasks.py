@@ -83,7 +83,7 @@ def _nothing_captured(today: date) -> Extracted:
         ),
         checks=(),
         identity={},
-        face_embedding=None,
+        face=None,
         timings={},
         pipeline="none",
     )
