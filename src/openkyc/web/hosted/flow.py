@@ -16,7 +16,6 @@ import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from openkyc.config import Settings
 from openkyc.errors import OpenKycError, RateLimited
@@ -30,7 +29,6 @@ from openkyc.flows.service import Consent
 from openkyc.media.errors import UploadLimitReached, UploadRejected
 from openkyc.media.models import MediaKind
 from openkyc.media.sanitise import SanitisedImage, sanitise_image
-from openkyc.media.service import MediaService
 from openkyc.sessions.errors import SessionNotFound
 from openkyc.sessions.models import SessionStatus
 from openkyc.web.hosted import rendering
@@ -52,6 +50,7 @@ from openkyc.web.hosted.verifications import (
 )
 from openkyc.web.hosted.visit import (
     Visit,
+    act,
     authorise,
     client_ip,
     error_page,
@@ -88,76 +87,72 @@ async def verification_page(request: Request, session_id: str) -> Response:
 
 @router.post("/verify/{session_id}/takeover")
 async def take_over(request: Request, session_id: str) -> Response:
-    try:
-        async with open_visit(request, session_id, post=True) as visit:
-            form = await visit.form()
-            csrf = form.get("csrf")
-            check_csrf(
-                request, request.cookies.get(PRE_COOKIE), csrf if isinstance(csrf, str) else None
-            )
-            flow = await visit.flows.locked(visit.kyc_session.id)
-            if flow is None:
-                raise FlowStepConflict()
-            if visit.status.is_terminal and visit.status is not SessionStatus.EXPIRED:
-                raise FlowClosed()
-            visit.cookies.append((PAGE_COOKIE, await visit.flows.take_over(flow)))
-        return finish(visit, redirect(visit.page_url))
-    except (OpenKycError, StarletteHTTPException) as exc:
-        return failure(request, session_id, exc)
+    async def action(visit: Visit) -> Response:
+        form = await visit.form()
+        csrf = form.get("csrf")
+        check_csrf(
+            request, request.cookies.get(PRE_COOKIE), csrf if isinstance(csrf, str) else None
+        )
+        flow = await visit.flows.locked(visit.kyc_session.id)
+        if flow is None:
+            raise FlowStepConflict()
+        if visit.status.is_terminal and visit.status is not SessionStatus.EXPIRED:
+            raise FlowClosed()
+        visit.cookies.append((PAGE_COOKIE, await visit.flows.take_over(flow)))
+        return redirect(visit.page_url)
+
+    return await act(request, session_id, action)
 
 
 @router.post("/verify/{session_id}/consent")
 async def give_consent(request: Request, session_id: str) -> Response:
-    try:
-        async with open_visit(request, session_id, post=True) as visit:
-            form = await visit.form()
-            flow = await authorise(visit, form)
-            if form.get("agree") != "yes":
-                return finish(visit, redirect(f"{visit.page_url}?error=consent_required"))
-            paragraphs = rendering.consent_paragraphs(visit.t, visit.merchant.name)
-            settings = visit.state.settings
-            await visit.flows.give_consent(
-                flow,
-                Consent(
-                    version=settings.consent_version,
-                    text_hash=rendering.consent_hash(
-                        settings.consent_version, visit.t.language, paragraphs
-                    ),
-                    ip=client_ip(request),
-                    user_agent=request.headers.get("user-agent"),
+    async def action(visit: Visit) -> Response:
+        form = await visit.form()
+        flow = await authorise(visit, form)
+        if form.get("agree") != "yes":
+            return redirect(f"{visit.page_url}?error=consent_required")
+        paragraphs = rendering.consent_paragraphs(visit.t, visit.merchant.name)
+        settings = visit.state.settings
+        await visit.flows.give_consent(
+            flow,
+            Consent(
+                version=settings.consent_version,
+                text_hash=rendering.consent_hash(
+                    settings.consent_version, visit.t.language, paragraphs
                 ),
-            )
-        return finish(visit, redirect(visit.page_url))
-    except (OpenKycError, StarletteHTTPException) as exc:
-        return failure(request, session_id, exc)
+                ip=client_ip(request),
+                user_agent=request.headers.get("user-agent"),
+            ),
+        )
+        return redirect(visit.page_url)
+
+    return await act(request, session_id, action)
 
 
 @router.post("/verify/{session_id}/document")
 async def choose_document(request: Request, session_id: str) -> Response:
-    try:
-        async with open_visit(request, session_id, post=True) as visit:
-            form = await visit.form()
-            flow = await authorise(visit, form)
-            kind = form.get("kind")
-            await visit.flows.choose_document(
-                flow, kind if isinstance(kind, str) else "", visit.merchant.policy or {}
-            )
-        return finish(visit, redirect(visit.page_url))
-    except (OpenKycError, StarletteHTTPException) as exc:
-        return failure(request, session_id, exc)
+    async def action(visit: Visit) -> Response:
+        form = await visit.form()
+        flow = await authorise(visit, form)
+        kind = form.get("kind")
+        await visit.flows.choose_document(
+            flow, kind if isinstance(kind, str) else "", visit.merchant.policy or {}
+        )
+        return redirect(visit.page_url)
+
+    return await act(request, session_id, action)
 
 
 @router.post("/verify/{session_id}/back")
 async def go_back(request: Request, session_id: str) -> Response:
-    try:
-        async with open_visit(request, session_id, post=True) as visit:
-            form = await visit.form()
-            flow = await authorise(visit, form)
-            target = form.get("to")
-            await visit.flows.go_back(flow, target if isinstance(target, str) else "")
-        return finish(visit, redirect(visit.page_url))
-    except (OpenKycError, StarletteHTTPException) as exc:
-        return failure(request, session_id, exc)
+    async def action(visit: Visit) -> Response:
+        form = await visit.form()
+        flow = await authorise(visit, form)
+        target = form.get("to")
+        await visit.flows.go_back(flow, target if isinstance(target, str) else "")
+        return redirect(visit.page_url)
+
+    return await act(request, session_id, action)
 
 
 async def _clean_upload(value: object, settings: Settings) -> SanitisedImage:
@@ -190,41 +185,33 @@ def _accepted(visit: Visit, accepted: bool, findings: list[str]) -> Response:
 
 @router.post("/verify/{session_id}/capture/{side}")
 async def capture_document(request: Request, session_id: str, side: str) -> Response:
-    media: MediaService | None = None
-    try:
-        if side not in ("front", "back"):
-            raise SessionNotFound()
-        async with open_visit(request, session_id, post=True) as visit:
-            settings = visit.state.settings
-            form = await visit.form(max_files=1, max_fields=8)
-            flow = await authorise(visit, form)
-            expected = FlowStep.CAPTURE_FRONT if side == "front" else FlowStep.CAPTURE_BACK
-            if flow.step != expected.value:
-                raise FlowStepConflict()
-            if not visit.flows.count_upload(flow, 1, limit=settings.upload_max_per_session):
-                raise UploadLimitReached()
-            clean = await _clean_upload(form.get("image"), settings)
-            verdict = await check_document_capture(clean.data, side=side, kind=flow.document_kind)
-            # After three refusals the photo goes through anyway: the instant check must never
-            # trap a customer whose document it misjudges; the full pipeline still decides.
-            if not verdict.acceptable and flow.capture_checks < 2:
-                await visit.flows.capture_rejected(flow, verdict.findings)
-                response = _accepted(visit, False, list(verdict.findings))
-            else:
-                media = MediaService(visit.db, visit.state)
-                kind = MediaKind.DOCUMENT_FRONT if side == "front" else MediaKind.DOCUMENT_BACK
-                await media.store(
-                    visit.kyc_session.id, kind.value, clean.data, attempt=flow.attempt
-                )
-                await visit.flows.capture_accepted(flow, side, verdict.findings)
-                response = _accepted(visit, True, [])
-        return finish(visit, response)
-    except BaseException as exc:
-        if media is not None:
-            await media.discard_uncommitted()
-        if isinstance(exc, OpenKycError | StarletteHTTPException):
-            return failure(request, session_id, exc)
-        raise
+    if side not in ("front", "back"):
+        return failure(request, session_id, SessionNotFound())
+
+    async def action(visit: Visit) -> Response:
+        settings = visit.state.settings
+        form = await visit.form(max_files=1, max_fields=8)
+        flow = await authorise(visit, form)
+        expected = FlowStep.CAPTURE_FRONT if side == "front" else FlowStep.CAPTURE_BACK
+        if flow.step != expected.value:
+            raise FlowStepConflict()
+        if not visit.flows.count_upload(flow, 1, limit=settings.upload_max_per_session):
+            raise UploadLimitReached()
+        clean = await _clean_upload(form.get("image"), settings)
+        verdict = await check_document_capture(clean.data, side=side, kind=flow.document_kind)
+        # After three refusals the photo goes through anyway: the instant check must never
+        # trap a customer whose document it misjudges; the full pipeline still decides.
+        if not verdict.acceptable and flow.capture_checks < 2:
+            await visit.flows.capture_rejected(flow, verdict.findings)
+            return _accepted(visit, False, list(verdict.findings))
+        kind = MediaKind.DOCUMENT_FRONT if side == "front" else MediaKind.DOCUMENT_BACK
+        await visit.media_service().store(
+            visit.kyc_session.id, kind.value, clean.data, attempt=flow.attempt
+        )
+        await visit.flows.capture_accepted(flow, side, verdict.findings)
+        return _accepted(visit, True, [])
+
+    return await act(request, session_id, action)
 
 
 def _frame_times(raw: object, count: int) -> list[int | None]:
@@ -241,146 +228,134 @@ def _frame_times(raw: object, count: int) -> list[int | None]:
 
 @router.post("/verify/{session_id}/selfie")
 async def capture_selfie(request: Request, session_id: str) -> Response:
-    media: MediaService | None = None
-    try:
-        async with open_visit(request, session_id, post=True) as visit:
-            settings = visit.state.settings
-            form = await visit.form(max_files=settings.selfie_max_frames, max_fields=8)
-            flow = await authorise(visit, form)
-            if flow.step != FlowStep.SELFIE.value:
-                raise FlowStepConflict()
-            uploads = form.getlist("frames")
-            if not uploads:
-                raise UploadRejected("upload_missing")
-            if not visit.flows.count_upload(
-                flow, len(uploads), limit=settings.upload_max_per_session
-            ):
-                raise UploadLimitReached()
-            frames = [await _clean_upload(upload, settings) for upload in uploads]
-            times = _frame_times(form.get("times"), len(frames))
-            media = MediaService(visit.db, visit.state)
-            for index, (frame, at) in enumerate(zip(frames, times, strict=True)):
-                await media.store(
-                    visit.kyc_session.id,
-                    MediaKind.SELFIE_FRAME.value,
-                    frame.data,
-                    attempt=flow.attempt,
-                    index=index,
-                    frame_time_ms=at,
-                )
-            await visit.flows.selfie_accepted(flow, len(frames))
-            response = _accepted(visit, True, [])
-        return finish(visit, response)
-    except BaseException as exc:
-        if media is not None:
-            await media.discard_uncommitted()
-        if isinstance(exc, OpenKycError | StarletteHTTPException):
-            return failure(request, session_id, exc)
-        raise
+    async def action(visit: Visit) -> Response:
+        settings = visit.state.settings
+        form = await visit.form(max_files=settings.selfie_max_frames, max_fields=8)
+        flow = await authorise(visit, form)
+        if flow.step != FlowStep.SELFIE.value:
+            raise FlowStepConflict()
+        uploads = form.getlist("frames")
+        if not uploads:
+            raise UploadRejected("upload_missing")
+        if not visit.flows.count_upload(flow, len(uploads), limit=settings.upload_max_per_session):
+            raise UploadLimitReached()
+        frames = [await _clean_upload(upload, settings) for upload in uploads]
+        times = _frame_times(form.get("times"), len(frames))
+        media = visit.media_service()
+        for index, (frame, at) in enumerate(zip(frames, times, strict=True)):
+            await media.store(
+                visit.kyc_session.id,
+                MediaKind.SELFIE_FRAME.value,
+                frame.data,
+                attempt=flow.attempt,
+                index=index,
+                frame_time_ms=at,
+            )
+        await visit.flows.selfie_accepted(flow, len(frames))
+        return _accepted(visit, True, [])
+
+    return await act(request, session_id, action)
 
 
 @router.post("/verify/{session_id}/submit")
 async def submit(request: Request, session_id: str) -> Response:
-    try:
-        async with open_visit(request, session_id, post=True) as visit:
-            form = await visit.form()
-            flow = await authorise(visit, form)
-            if flow.step != FlowStep.REVIEW.value:
-                raise FlowStepConflict()
-            forced = form.get("sandbox_outcome")
-            sandbox_outcome = (
-                forced
-                if visit.kyc_session.mode == "test"
-                and isinstance(forced, str)
-                and forced in SANDBOX_OUTCOMES
-                else None
-            )
-            await verification_gateway(visit.db, visit.state).submit(
-                visit.kyc_session, actor_type="customer", sandbox_outcome=sandbox_outcome
-            )
-            await visit.flows.submitted(flow)
-        return finish(visit, redirect(visit.page_url))
-    except (OpenKycError, StarletteHTTPException) as exc:
-        return failure(request, session_id, exc)
+    async def action(visit: Visit) -> Response:
+        form = await visit.form()
+        flow = await authorise(visit, form)
+        if flow.step != FlowStep.REVIEW.value:
+            raise FlowStepConflict()
+        forced = form.get("sandbox_outcome")
+        sandbox_outcome = (
+            forced
+            if visit.kyc_session.mode == "test"
+            and isinstance(forced, str)
+            and forced in SANDBOX_OUTCOMES
+            else None
+        )
+        await verification_gateway(visit.db, visit.state).submit(
+            visit.kyc_session, actor_type="customer", sandbox_outcome=sandbox_outcome
+        )
+        await visit.flows.submitted(flow)
+        return redirect(visit.page_url)
+
+    return await act(request, session_id, action)
 
 
 @router.post("/verify/{session_id}/retake")
 async def retake(request: Request, session_id: str) -> Response:
-    try:
-        async with open_visit(request, session_id, post=True) as visit:
-            form = await visit.form()
-            flow = await authorise(visit, form)
-            outcome = await verification_gateway(visit.db, visit.state).latest_outcome(
-                visit.kyc_session.id
-            )
-            if (
-                outcome is None
-                or outcome.state != RETAKE
-                or outcome.attempts_used >= outcome.attempts_allowed
-            ):
-                raise FlowStepConflict()
-            hints = tuple(getattr(outcome, "hints", ()) or ())
-            await visit.flows.start_retake(flow, hints or outcome.reasons)
-        return finish(visit, redirect(visit.page_url))
-    except (OpenKycError, StarletteHTTPException) as exc:
-        return failure(request, session_id, exc)
+    async def action(visit: Visit) -> Response:
+        form = await visit.form()
+        flow = await authorise(visit, form)
+        outcome = await verification_gateway(visit.db, visit.state).latest_outcome(
+            visit.kyc_session.id
+        )
+        if (
+            outcome is None
+            or outcome.state != RETAKE
+            or outcome.attempts_used >= outcome.attempts_allowed
+        ):
+            raise FlowStepConflict()
+        hints = tuple(getattr(outcome, "hints", ()) or ())
+        await visit.flows.start_retake(flow, hints or outcome.reasons)
+        return redirect(visit.page_url)
+
+    return await act(request, session_id, action)
 
 
 @router.get("/verify/{session_id}/status")
 async def flow_status(request: Request, session_id: str) -> Response:
     """Progress for the processing page and for a desktop following its phone."""
-    try:
-        async with open_visit(request, session_id, post=False) as visit:
-            flow = await visit.flows.get(visit.kyc_session.id)
-            token = request.cookies.get(PAGE_COOKIE)
-            if flow is None or not visit.flows.token_matches(flow, token):
-                raise FlowAccessDenied()
-            state = "open"
-            if visit.status is SessionStatus.EXPIRED:
-                state = "expired"
-            elif visit.status is SessionStatus.APPROVED:
-                state = APPROVED
-            elif visit.status is SessionStatus.DECLINED:
-                state = DECLINED
-            elif flow.step == FlowStep.PROCESSING.value:
-                outcome = await verification_gateway(visit.db, visit.state).latest_outcome(
-                    visit.kyc_session.id
-                )
-                state = outcome.state if outcome is not None else PENDING
-            body = {
-                "success": True,
-                "step": flow.step,
-                "status": visit.status.value,
-                "state": state,
-                "final": state in (APPROVED, DECLINED, RETAKE, REVIEW, "expired"),
-                "phoneConnected": flow.handoff_device_token_hash is not None,
-            }
+
+    async def action(visit: Visit) -> Response:
+        flow = await visit.flows.get(visit.kyc_session.id)
+        token = request.cookies.get(PAGE_COOKIE)
+        if flow is None or not visit.flows.token_matches(flow, token):
+            raise FlowAccessDenied()
+        state = "open"
+        if visit.status is SessionStatus.EXPIRED:
+            state = "expired"
+        elif visit.status is SessionStatus.APPROVED:
+            state = APPROVED
+        elif visit.status is SessionStatus.DECLINED:
+            state = DECLINED
+        elif flow.step == FlowStep.PROCESSING.value:
+            outcome = await verification_gateway(visit.db, visit.state).latest_outcome(
+                visit.kyc_session.id
+            )
+            state = outcome.state if outcome is not None else PENDING
+        body = {
+            "success": True,
+            "step": flow.step,
+            "status": visit.status.value,
+            "state": state,
+            "final": state in (APPROVED, DECLINED, RETAKE, REVIEW, "expired"),
+            "phoneConnected": flow.handoff_device_token_hash is not None,
+        }
         return apply_headers(JSONResponse(body))
-    except (OpenKycError, StarletteHTTPException) as exc:
-        return failure(request, session_id, exc, as_json=True)
+
+    return await act(request, session_id, action, post=False, as_json=True)
 
 
 @router.post("/verify/{session_id}/handoff")
 async def start_handoff(request: Request, session_id: str) -> Response:
-    try:
-        async with open_visit(request, session_id, post=True) as visit:
-            form = await visit.form()
-            flow = await authorise(visit, form)
-            if flow.step in SUBMITTED_STEPS:
-                raise FlowStepConflict()
-            token = await visit.flows.create_handoff(
-                flow, timedelta(minutes=visit.state.settings.handoff_ttl_minutes)
-            )
-            base = visit.state.settings.public_url.rstrip("/")
-            url = f"{base}{visit.page_url}/h/{token}"
-            qr = segno.make(url, error="m")
-            svg = qr.svg_inline(scale=5, dark="#111", light="#fff", omitsize=False)
-            context = base_context(visit, "handoff")
-            context.update(qr_svg=svg, handoff_url=url, progress=None)
-            response = rendering.render(visit.t, "hosted/handoff.html", context)
-        return finish(visit, response)
-    except (OpenKycError, StarletteHTTPException) as exc:
-        return failure(request, session_id, exc)
+    async def action(visit: Visit) -> Response:
+        form = await visit.form()
+        flow = await authorise(visit, form)
+        if flow.step in SUBMITTED_STEPS:
+            raise FlowStepConflict()
+        token = await visit.flows.create_handoff(
+            flow, timedelta(minutes=visit.state.settings.handoff_ttl_minutes)
+        )
+        base = visit.state.settings.public_url.rstrip("/")
+        url = f"{base}{visit.page_url}/h/{token}"
+        qr = segno.make(url, error="m")
+        svg = qr.svg_inline(scale=5, dark="#111", light="#fff", omitsize=False)
+        context = base_context(visit, "handoff")
+        context.update(qr_svg=svg, handoff_url=url, progress=None)
+        response = rendering.render(visit.t, "hosted/handoff.html", context)
+        return response
+
+    return await act(request, session_id, action)
 
 
 @router.get("/verify/{session_id}/h/{token}")

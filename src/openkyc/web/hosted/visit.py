@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -28,6 +28,7 @@ from openkyc.flows.errors import (
 )
 from openkyc.flows.models import HostedFlow
 from openkyc.flows.service import FlowService
+from openkyc.media.service import MediaService
 from openkyc.merchants.models import Merchant
 from openkyc.merchants.repository import MerchantRepository
 from openkyc.sessions.errors import SessionNotFound
@@ -68,12 +69,19 @@ class Visit:
     flow: HostedFlow | None = None
     cookies: list[tuple[str, str]] = field(default_factory=list)
     forms: list[FormData] = field(default_factory=list)
+    media: MediaService | None = None
 
     async def form(self, *, max_files: int = 0, max_fields: int = 16) -> FormData:
         """The request's form; uploads are spooled to temporary files closed with the visit."""
         form = await self.request.form(max_files=max_files, max_fields=max_fields)
         self.forms.append(form)
         return form
+
+    def media_service(self) -> MediaService:
+        """The visit's media service: objects it stored are discarded if the visit fails."""
+        if self.media is None:
+            self.media = MediaService(self.db, self.state)
+        return self.media
 
     @property
     def session_id(self) -> str:
@@ -151,6 +159,28 @@ async def open_visit(request: Request, raw_id: str, *, post: bool) -> AsyncItera
         finally:
             for form in visit.forms:
                 await form.close()
+
+
+Action = Callable[[Visit], Awaitable[Response]]
+
+
+async def act(
+    request: Request, raw_id: str, action: Action, *, post: bool = True, as_json: bool | None = None
+) -> Response:
+    """Run ``action`` in the visit's unit of work, which commits when it returns; a refusal
+    answers with :func:`failure`, and objects the action stored are discarded, since the rows
+    that would have named them were rolled back."""
+    visit: Visit | None = None
+    try:
+        async with open_visit(request, raw_id, post=post) as visit:
+            response = await action(visit)
+        return finish(visit, response)
+    except BaseException as exc:
+        if visit is not None and visit.media is not None:
+            await visit.media.discard_uncommitted()
+        if isinstance(exc, OpenKycError | StarletteHTTPException):
+            return failure(request, raw_id, exc, as_json=as_json)
+        raise
 
 
 async def authorise(visit: Visit, form: FormData | None) -> HostedFlow:
