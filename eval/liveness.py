@@ -10,7 +10,8 @@ moved as the challenge asks; the portrait on a phone screen (moiré, glare, gamu
 same way; one static selfie injected as every frame; a genuine-looking recording made for a
 different challenge (replay). Prints APCER per attack type, BPCER, the score distributions,
 what caught each attack (active vs passive evidence), and BPCER under capture variations the
-renderer was not tuned on (half frame rate, low resolution + strong JPEG).
+renderer was not tuned on (half frame rate, low resolution + strong JPEG), and APCER when
+the attacker sends half the frames or claims they were captured twice as far apart.
 """
 
 from __future__ import annotations
@@ -53,9 +54,20 @@ def _low_quality(frames: list[bytes], times: list[int]) -> Frames:
     return out, times
 
 
+def _claimed_slow(frames: list[bytes], times: list[int]) -> Frames:
+    return frames, [2 * t for t in times]
+
+
 VARIANTS: dict[str, Callable[[list[bytes], list[int]], Frames]] = {
     "half frame rate (12 frames)": _half_rate,
     "2/3 resolution + JPEG q55": _low_quality,
+}
+# An attacker chooses how many frames to send and which capture times to claim: every attack
+# is also sent at half the frame rate, and with all its frames claimed twice as far apart
+# (each frame then stands for more time in the movement evidence).
+ATTACK_VARIANTS: dict[str, Callable[[list[bytes], list[int]], Frames]] = {
+    "half frame rate": _half_rate,
+    "times claimed 2x apart": _claimed_slow,
 }
 
 
@@ -86,6 +98,7 @@ def main() -> int:
     failures: dict[str, list[str]] = defaultdict(list)
     check_ms: list[float] = []
     variant_results: dict[str, list[bool | None]] = defaultdict(list)
+    attack_variants: dict[tuple[str, str], list[bool | None]] = defaultdict(list)
 
     for face in faces:
         for s in range(args.genuine_seeds):
@@ -115,6 +128,12 @@ def main() -> int:
                 results[attack].append(result)
                 if result.passed is not False:
                     failures[attack].append(f"{face.face_id}#{s} score {result.score}")
+                for name, variant in ATTACK_VARIANTS.items():
+                    v_frames, v_times = variant(frames, times)
+                    v_result = checker.check(v_frames, v_times, challenge)
+                    attack_variants[(attack, name)].append(v_result.passed)
+                    if v_result.passed is not False:
+                        failures[f"{attack} ({name})"].append(f"{face.face_id}#{s}")
 
     genuine = results["genuine"]
     bpcer = sum(r.passed is not True for r in genuine) / len(genuine)
@@ -179,6 +198,11 @@ def main() -> int:
             print(
                 f"  {name:<28} {100 * sum(p is not True for p in passed) / len(passed):5.1f}% of {len(passed)}"
             )
+    print()
+    print("APCER when the attacker sends fewer frames or claims slower capture:")
+    for (attack, name), passed in attack_variants.items():
+        apcer = 100 * sum(p is not False for p in passed) / len(passed)
+        print(f"  {attack:<10} {name:<24} {apcer:5.1f}% of {len(passed)}")
     print()
     print(
         f"latency of LivenessChecker.check: median {statistics.median(check_ms):.0f} ms, p90 {np.percentile(check_ms, 90):.0f} ms "

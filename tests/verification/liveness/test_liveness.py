@@ -166,3 +166,59 @@ def test_a_cut_in_the_recording_is_reported(checker: LivenessChecker) -> None:
     assert result.passed is False
     assert reasons.FRAMES_DISCONTINUOUS in result.reasons
     assert result.continuity.jumps >= 1
+
+
+@cache
+def _slow_burst(
+    face_id: str, attack: str | None, frames: int = 12
+) -> tuple[tuple[bytes, ...], tuple[int, ...]]:
+    """The hosted page's script on a phone that delivers only ``frames`` frames in the burst's
+    time (12: ~625 ms apart instead of ~313)."""
+    burst, times = render_selfie_frames(
+        face_by_id(face_id), CHALLENGE, seed=5, attack=attack, max_frames=frames
+    )
+    return tuple(burst), tuple(times)
+
+
+@pytest.mark.parametrize("face_id", ["astronaut", "debate_1"])
+def test_a_genuine_burst_from_a_slow_phone_passes(checker: LivenessChecker, face_id: str) -> None:
+    frames, times = _slow_burst(face_id, None)
+    assert len(frames) == 12
+    result = checker.check(frames, times, CHALLENGE)
+    assert result.passed is True
+    assert result.challenge is not None
+    assert result.challenge.observed == CHALLENGE.steps
+    assert result.reasons == ()
+
+
+@pytest.mark.parametrize("attack", ["injection", "print", "screen", "replay"])
+def test_attacks_sent_as_a_short_burst_still_fail(checker: LivenessChecker, attack: str) -> None:
+    frames, times = _slow_burst("astronaut", attack)
+    result = checker.check(frames, times, CHALLENGE)
+    assert result.passed is False
+    if attack == "injection":
+        assert reasons.FRAMES_IDENTICAL in result.reasons
+
+
+def test_attacks_claiming_slower_capture_still_fail(checker: LivenessChecker) -> None:
+    for attack in ("injection", "print", "screen", "replay"):
+        frames, times = _burst("debate_1", attack)
+        result = checker.check(frames, tuple(2 * t for t in times), CHALLENGE)
+        assert result.passed is False, attack
+
+
+def test_frames_too_far_apart_fail_with_a_reason_the_customer_can_act_on(
+    checker: LivenessChecker,
+) -> None:
+    frames, times = _slow_burst("astronaut", None, frames=8)
+    result = checker.check(frames, times, CHALLENGE)
+    assert result.passed is False
+    assert reasons.TOO_FEW_FRAMES in result.reasons
+    assert reasons.CHALLENGE_NOT_FOLLOWED not in result.reasons
+
+
+def test_too_few_frames_are_not_assessed_and_say_so(checker: LivenessChecker) -> None:
+    frames, times = _burst("astronaut", None)
+    result = checker.check(frames[:5], times[:5], CHALLENGE)
+    assert result.passed is None
+    assert reasons.TOO_FEW_FRAMES in result.reasons

@@ -12,9 +12,12 @@ import numpy.typing as npt
 from openkyc.specimens.faces import face_by_id
 from openkyc.verification.face.mesh import FaceMesher, measure
 from openkyc.verification.liveness.challenge import LOOK_DOWN, LOOK_UP, TURN_LEFT, TURN_RIGHT
+from openkyc.verification.liveness.continuity import too_sparse
 from openkyc.verification.liveness.depth import MIN_PROTRUSION, measure_depth
 from openkyc.verification.liveness.motion import (
+    NOMINAL_INTERVAL_MS,
     PoseTrack,
+    frame_durations,
     observed_movements,
     pose_track,
     verify_challenge,
@@ -161,3 +164,54 @@ def test_a_face_lost_while_turning_out_of_the_meshs_reach_counts_as_that_turn() 
     # The same gap next to frames that are not turned that far is only a missing face.
     frontal = [None if y is None else measure(_posed(points, y, 0.0)) for y in yaws]
     assert observed_movements(pose_track(frontal)) == (TURN_LEFT,)
+
+
+def _timed(yaw: list[float], pitch: list[float], interval_ms: float) -> PoseTrack:
+    times = [i * interval_ms for i in range(len(yaw))]
+    return PoseTrack(tuple(yaw), tuple(pitch), frame_ms=frame_durations(times, len(yaw)))
+
+
+# A slow phone's burst (~626 ms apart): every movement is seen in one frame, off its peak.
+_SPARSE_YAW = [0.0, 0.0, 0.0, 0.0, 10.2, 0.0, 0.0, 0.0, -18.2, 0.0, 0.0, 0.0]
+_SPARSE_PITCH = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -7.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+
+
+def test_how_long_a_frame_stands_for_decides_whether_one_frame_is_a_movement() -> None:
+    asked = (TURN_LEFT, LOOK_DOWN, TURN_RIGHT)
+    slow = _timed(_SPARSE_YAW, _SPARSE_PITCH, 626.0)
+    assert verify_challenge(slow, asked).passed
+    # The same readings ~313 ms apart are spikes shorter than any head movement.
+    fast = _timed(_SPARSE_YAW, _SPARSE_PITCH, 313.0)
+    assert not verify_challenge(fast, asked).passed
+    assert not verify_challenge(_track(_SPARSE_YAW, _SPARSE_PITCH), asked).passed
+
+
+def test_a_nod_straddled_by_two_sparse_frames_counts_by_the_time_it_lasted() -> None:
+    yaw = [0.0, 0.0, 0.0, 0.0, 14.2, 0.0, -21.9, 0.0, 0.0, 0.0, 0.0, 0.0]
+    pitch = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, -3.1, -3.5, 0.0, 0.0]
+    asked = (TURN_LEFT, TURN_RIGHT, LOOK_DOWN)
+    assert verify_challenge(_timed(yaw, pitch, 626.0), asked).passed
+    assert not verify_challenge(_timed(yaw, pitch, 313.0), asked).passed
+    # Two frames are not every movement: the other nod is still not seen.
+    assert not verify_challenge(_timed(yaw, pitch, 626.0), (TURN_LEFT, TURN_RIGHT, LOOK_UP)).passed
+
+
+def test_claimed_gaps_never_make_a_frame_stand_for_more_than_a_slow_camera_gives() -> None:
+    assert frame_durations([0, 1500, 3000, 4500], 4) == (650.0,) * 4
+    assert frame_durations([0, 300, 600], 3) == (300.0, 300.0, 300.0)
+    # Missing, mismatched or non-increasing times: the hosted page's pace.
+    assert frame_durations(None, 3) == (NOMINAL_INTERVAL_MS,) * 3
+    assert frame_durations([0, 0, 300], 3) == (NOMINAL_INTERVAL_MS,) * 3
+    assert frame_durations([0, 300], 3) == (NOMINAL_INTERVAL_MS,) * 3
+    # Stretched times do not turn a small flat wobble into a challenge.
+    yaw = [0.0, 7.0, 0.0, -7.0, 0.0, 0.0, 0.0]
+    wobble = _timed(yaw, [0.0, 0.0, 0.0, 0.0, 0.0, 4.0, 0.0], 1500.0)
+    assert observed_movements(wobble) == ()
+
+
+def test_frames_too_far_apart_to_see_every_movement_are_told_apart() -> None:
+    assert not too_sparse(None)
+    assert not too_sparse([0, 313, 626, 939])
+    assert not too_sparse([0, 626, 1252, 1878])
+    assert not too_sparse([0, 700, 1400, 2060])
+    assert too_sparse([0, 1000, 2000, 3000])

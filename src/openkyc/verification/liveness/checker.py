@@ -12,12 +12,12 @@ from openkyc.verification.face.images import ImageDecodeError, RGBImage, decode_
 from openkyc.verification.face.mesh import MESH_MODEL, FaceMesher, MeshFace
 from openkyc.verification.liveness import reasons
 from openkyc.verification.liveness.challenge import Challenge
-from openkyc.verification.liveness.continuity import MIN_FRAMES, check_continuity
+from openkyc.verification.liveness.continuity import MIN_FRAMES, check_continuity, too_sparse
 from openkyc.verification.liveness.depth import measure_depth
 from openkyc.verification.liveness.motion import pose_track, verify_challenge
 from openkyc.verification.liveness.pad_model import PresentationAttackModel
 from openkyc.verification.liveness.passive import frame_cues, summarise
-from openkyc.verification.liveness.results import LivenessResult
+from openkyc.verification.liveness.results import ChallengeOutcome, DepthOutcome, LivenessResult
 from openkyc.verification.liveness.scoring import THRESHOLD, evidence_factors, liveness_score
 from openkyc.verification.types import ModelInfo, Timing
 
@@ -116,18 +116,11 @@ class LivenessChecker:
         elif len(kept) < MIN_FRAMES:
             found.append(reasons.TOO_FEW_FRAMES)
         else:
-            track = pose_track(meshes)
-            challenge_outcome = verify_challenge(track, challenge.steps)
-            depth = measure_depth(meshes, track.yaw)
-            if not challenge_outcome.observed:
-                found.append(reasons.NO_HEAD_MOVEMENT)
-            elif not challenge_outcome.passed:
-                found.append(reasons.CHALLENGE_NOT_FOLLOWED)
-            if depth.frames_used > 0 and not depth.passed:
-                found.append(reasons.FLAT_FACE)
-            elif depth.frames_used == 0 and challenge_outcome.observed:
-                # No frame turned far enough to measure depth: ask for a wider turn.
-                found.append(reasons.NO_HEAD_MOVEMENT)
+            live_times = times if continuity.timing_ok else None
+            challenge_outcome, depth, active_reasons = _active_evidence(
+                meshes, live_times, challenge
+            )
+            found.extend(active_reasons)
         timings.append(Timing("liveness.active", _ms(started)))
 
         started = time.perf_counter()
@@ -168,6 +161,31 @@ class LivenessChecker:
             timings=tuple(timings),
             evidence=factors,
         )
+
+
+def _active_evidence(
+    meshes: Sequence[MeshFace | None], times_ms: Sequence[int] | None, challenge: Challenge
+) -> tuple[ChallengeOutcome, DepthOutcome, list[str]]:
+    """The challenge and depth evidence; ``times_ms`` only where a live camera could have
+    produced them, since they weigh the movements."""
+    track = pose_track(meshes, times_ms)
+    outcome = verify_challenge(track, challenge.steps)
+    depth = measure_depth(meshes, track.yaw)
+    found: list[str] = []
+    if not outcome.passed and too_sparse(times_ms):
+        # The movements may well have happened between two frames: ask for a new recording,
+        # not for different movements.
+        found.append(reasons.TOO_FEW_FRAMES)
+    elif not outcome.observed:
+        found.append(reasons.NO_HEAD_MOVEMENT)
+    elif not outcome.passed:
+        found.append(reasons.CHALLENGE_NOT_FOLLOWED)
+    if depth.frames_used > 0 and not depth.passed:
+        found.append(reasons.FLAT_FACE)
+    elif depth.frames_used == 0 and outcome.observed and reasons.TOO_FEW_FRAMES not in found:
+        # No frame turned far enough to measure depth: ask for a wider turn.
+        found.append(reasons.NO_HEAD_MOVEMENT)
+    return outcome, depth, found
 
 
 def _distance(face: MeshFace, anchor: MeshFace) -> float:

@@ -35,8 +35,28 @@ PITCH_THRESHOLD = 5.0
 # ... and is "strong" (must be part of the challenge) beyond these.
 STRONG_YAW = 9.5
 STRONG_PITCH = 6.0
-# A movement seen in a single frame must go this much further than "strong" to count.
-_SINGLE_FRAME_FACTOR = 1.25
+# A movement seen for less than _BRIEF_MS must go this much further than "strong" to count: a
+# real head movement lasts about a second, so a spike shorter than that is more likely noise.
+# Time, not frames: at the hosted page's pace (~313 ms) that is a movement seen in one frame,
+# but a slow phone delivering a frame every ~626 ms sees every movement in one or two frames.
+_BRIEF_FACTOR = 1.25
+_BRIEF_MS = 500.0
+# A sparse burst samples a movement away from its peak (two frames straddling a nod may both
+# read a third of it), but the time it spends turned is still seen: a movement is also strong
+# when its angle integrated over the time its frames stand for reaches these (degree-seconds).
+# Simulated genuine movements (seeds 5 and 123, 24 / 12 frames a burst; the movement's best
+# run): turns at least 3.8 / 5.1, median ~12.5; nods at least 2.7 / 2.0, median ~8. Unasked
+# "nods" in genuine bursts reached 3.1 (they are tolerated unless clear, see CLEAR_PITCH).
+# Flat attacks reach these easily in one movement (a tilted screen up to 11); what stops them
+# is the order of all three movements (see eval/liveness.py).
+STRONG_YAW_AREA = 5.0
+STRONG_PITCH_AREA = 3.0
+# One frame never stands for more than this time: a longer gap shows nothing, and a client
+# claiming slow frames must not make each of them count for more.
+_MAX_FRAME_MS = 650.0
+# Without capture times (or with times that fail the timing check), frames are taken to come
+# at the hosted page's pace for the default challenge: 5 segments of 1.5 s, 24 frames.
+NOMINAL_INTERVAL_MS = 313.0
 # A movement that was not asked for fails the challenge only beyond these.
 CLEAR_YAW = 15.0
 CLEAR_PITCH = 11.0
@@ -63,6 +83,21 @@ class PoseTrack:
     # Per frame: +1 / -1 where the face was lost turned out of the mesh's reach to the
     # subject's left / right, else 0. Empty when nothing was lost that way.
     beyond_reach: tuple[int, ...] = ()
+    # Per frame: the time it stands for (ms), half the gap to each neighbour, at most
+    # _MAX_FRAME_MS. Empty: frames at NOMINAL_INTERVAL_MS.
+    frame_ms: tuple[float, ...] = ()
+
+
+def frame_durations(times_ms: Sequence[float] | None, frames: int) -> tuple[float, ...]:
+    """The time each frame stands for; nominal when the times are missing or not increasing."""
+    if times_ms is None or len(times_ms) != frames or frames < 2:
+        return (NOMINAL_INTERVAL_MS,) * frames
+    gaps = np.diff(np.asarray(times_ms, dtype=np.float64))
+    if np.any(gaps <= 0):
+        return (NOMINAL_INTERVAL_MS,) * frames
+    before = np.concatenate(([gaps[0]], gaps))
+    after = np.concatenate((gaps, [gaps[-1]]))
+    return tuple(np.minimum((before + after) / 2.0, _MAX_FRAME_MS).tolist())
 
 
 def _normalised(points: FloatArray) -> FloatArray:
@@ -119,12 +154,15 @@ def _beyond_reach(meshes: Sequence[MeshFace | None], yaw: FloatArray) -> tuple[i
     return tuple(flags) if any(flags) else ()
 
 
-def pose_track(meshes: Sequence[MeshFace | None]) -> PoseTrack:
+def pose_track(
+    meshes: Sequence[MeshFace | None], times_ms: Sequence[float] | None = None
+) -> PoseTrack:
+    durations = frame_durations(times_ms, len(meshes))
     yaw = np.full(len(meshes), np.nan)
     pitch = np.full(len(meshes), np.nan)
     seen = [i for i, mesh in enumerate(meshes) if mesh is not None]
     if not seen:
-        return PoseTrack(tuple(yaw.tolist()), tuple(pitch.tolist()))
+        return PoseTrack(tuple(yaw.tolist()), tuple(pitch.tolist()), frame_ms=durations)
     faces = [mesh for mesh in meshes if mesh is not None]
     shapes = [_normalised(face.points) for face in faces]
     neutral = _neutral_shape(shapes, faces)
@@ -133,7 +171,10 @@ def pose_track(meshes: Sequence[MeshFace | None]) -> PoseTrack:
     yaw -= np.nanmedian(yaw)
     pitch -= np.nanmedian(pitch)
     return PoseTrack(
-        tuple(yaw.tolist()), tuple(pitch.tolist()), beyond_reach=_beyond_reach(meshes, yaw)
+        tuple(yaw.tolist()),
+        tuple(pitch.tolist()),
+        beyond_reach=_beyond_reach(meshes, yaw),
+        frame_ms=durations,
     )
 
 
@@ -141,7 +182,7 @@ def _state(yaw: float, pitch: float, reach: int) -> tuple[str | None, float]:
     """The movement a single frame may be part of and how far it went (degrees)."""
     if reach:
         # Out of the mesh's reach: a turn just strong enough on its own (not "clear").
-        return (TURN_LEFT if reach > 0 else TURN_RIGHT), STRONG_YAW * _SINGLE_FRAME_FACTOR
+        return (TURN_LEFT if reach > 0 else TURN_RIGHT), STRONG_YAW * _BRIEF_FACTOR
     if np.isnan(yaw) or np.isnan(pitch):
         return None, 0.0
     # Yaw first: it is the axis the mesh measures best, and a turned head drags the mesh's
@@ -158,31 +199,40 @@ class Movement:
     name: str
     peak: float  # degrees from neutral
     frames: int
+    ms: float = NOMINAL_INTERVAL_MS  # the time its frames stand for
+    area: float = 0.0  # degree-seconds: the angle integrated over that time
 
 
 def _counts(movement: Movement) -> bool:
-    return movement.peak >= (YAW_THRESHOLD if _is_turn(movement.name) else PITCH_THRESHOLD)
+    threshold = YAW_THRESHOLD if _is_turn(movement.name) else PITCH_THRESHOLD
+    return movement.peak >= threshold or _strong(movement)
 
 
 def movements(track: PoseTrack) -> list[Movement]:
     """Runs of frames showing the same movement, with their peak angle; a run that never
     passes the movement's threshold is no movement."""
     found: list[Movement] = []
-    current: str | None = None
-    peak = 0.0
-    length = 0
+    current: Movement | None = None
     reach = track.beyond_reach or (0,) * len(track.yaw)
-    for yaw, pitch, out in zip(track.yaw, track.pitch, reach, strict=True):
+    durations = track.frame_ms or (NOMINAL_INTERVAL_MS,) * len(track.yaw)
+    for yaw, pitch, out, ms in zip(track.yaw, track.pitch, reach, durations, strict=True):
         state, magnitude = _state(yaw, pitch, out)
-        if state == current:
-            peak = max(peak, magnitude)
-            length += 1
+        if current is not None and state == current.name:
+            current = Movement(
+                state,
+                max(current.peak, magnitude),
+                current.frames + 1,
+                current.ms + ms,
+                current.area + magnitude * ms / 1000.0,
+            )
             continue
         if current is not None:
-            found.append(Movement(current, peak, length))
-        current, peak, length = state, magnitude, 1
+            found.append(current)
+        current = (
+            None if state is None else Movement(state, magnitude, 1, ms, magnitude * ms / 1000.0)
+        )
     if current is not None:
-        found.append(Movement(current, peak, length))
+        found.append(current)
     return [movement for movement in found if _counts(movement)]
 
 
@@ -191,10 +241,13 @@ def _is_turn(name: str) -> bool:
 
 
 def _strong(movement: Movement) -> bool:
-    needed = STRONG_YAW if _is_turn(movement.name) else STRONG_PITCH
-    if movement.frames == 1:
-        needed *= _SINGLE_FRAME_FACTOR
-    return movement.peak >= needed
+    turn = _is_turn(movement.name)
+    needed = STRONG_YAW if turn else STRONG_PITCH
+    if movement.ms < _BRIEF_MS:
+        needed *= _BRIEF_FACTOR
+    return movement.peak >= needed or movement.area >= (
+        STRONG_YAW_AREA if turn else STRONG_PITCH_AREA
+    )
 
 
 def _clear(movement: Movement) -> bool:
