@@ -29,9 +29,9 @@ register(
     ),
     ReasonText(
         code=TOO_FEW_FRAMES,
-        en="The video of your head movements was too short. Please try again.",
-        ru="Видео с движениями головы получилось слишком коротким. Попробуйте ещё раз.",
-        kk="Бас қозғалысының бейнесі тым қысқа болды. Қайталап көріңіз.",
+        en="Too few pictures of your head movements came through. Please try again and move slowly.",
+        ru="Получено слишком мало кадров с движениями головы. Попробуйте ещё раз и двигайтесь медленнее.",
+        kk="Бас қозғалысының кадрлары тым аз келді. Қайталап көріңіз, баяуырақ қозғалыңыз.",
         fixable=True,
     ),
     ReasonText(
