@@ -34,7 +34,7 @@ from openkyc.specimens.documents import (
 )
 from openkyc.specimens.faces import SourceFace, source_faces
 from openkyc.specimens.selfies import render_selfie
-from openkyc.verification.face import calibration
+from openkyc.verification.face import calibration, glare
 from openkyc.verification.face.embed import average
 from openkyc.verification.face.geometry import Box
 from openkyc.verification.face.images import RGBImage, decode_image
@@ -53,6 +53,7 @@ class DocSample:
     embedding: PortraitDescriptor | None
     found_with_hint: bool
     found_without_hint: bool | None
+    glare: float  # glare.portrait_glare, as FaceMatcher.match measures it
 
 
 class FrameVectors:
@@ -165,8 +166,16 @@ def main() -> int:
             without = None
             if not args.no_hint_check:
                 without = matcher.document_face(image, None) is not None
+            chip_glare = 0.0 if embedding is None else embedding.glare
             docs.append(
-                DocSample(face, f"{kind}/{distortion_name}", embedding, found is not None, without)
+                DocSample(
+                    face,
+                    f"{kind}/{distortion_name}",
+                    embedding,
+                    found is not None,
+                    without,
+                    glare.portrait_glare(chip_glare, image, hint),
+                )
             )
 
     # Per frame its chip; descriptors follow per document sharpness (FrameVectors).
@@ -192,8 +201,14 @@ def main() -> int:
     genuine: list[float] = []
     impostor: list[float] = []
     genuine_labels: list[tuple[float, str]] = []
+    # Pairs FaceMatcher.match sends back for a retake (glared portrait, no match), by class.
+    retakes = {"genuine": 0, "impostor": 0}
     for doc in docs:
         if doc.embedding is None:
+            # A portrait hidden by glare is a retake, as in FaceMatcher.match.
+            if glare.asks_retake("not_compared", doc.glare):
+                retakes["genuine"] += args.selfie_sets
+                retakes["impostor"] += args.selfie_sets * (len(faces) - 1)
             continue
         for face, vectors in selfie_sets:
             if not vectors:
@@ -201,6 +216,9 @@ def main() -> int:
             pairs = [frame.vectors(doc.embedding.sharpness) for frame in vectors]
             _, full = pairs[closest_frame(doc.embedding.embedding, [plain for plain, _ in pairs])]
             distance = float(np.linalg.norm(full - doc.embedding.embedding))
+            decision = calibration.decide(calibration.score_from_distance(distance))
+            if glare.asks_retake(decision, doc.glare):
+                retakes["genuine" if face.person_id == doc.face.person_id else "impostor"] += 1
             if face.person_id == doc.face.person_id:
                 genuine.append(distance)
                 genuine_labels.append((distance, f"{doc.face.face_id} {doc.label}"))
@@ -245,7 +263,15 @@ def main() -> int:
     all_impostor = impostor + photo_impostor
     if args.dump:
         with open(args.dump, "w", encoding="utf-8") as handle:
-            json.dump({"seed": args.seed, "genuine": genuine, "impostor": all_impostor}, handle)
+            json.dump(
+                {
+                    "seed": args.seed,
+                    "genuine": genuine,
+                    "impostor": all_impostor,
+                    "retakes": retakes,
+                },
+                handle,
+            )
     print(
         f"faces: {len(faces)} people; documents: {len(docs)}; selfie sets: {len(selfie_sets)} x {args.frames} frames"
     )
@@ -290,6 +316,7 @@ def main() -> int:
     review_i = sum(
         calibration.REVIEW_THRESHOLD <= s < calibration.MATCH_THRESHOLD for s in i_scores
     )
+    glared = [f"{d.face.face_id} {d.label} {d.glare:.2f}" for d in docs if d.glare > 0.0]
     print(f"at the default threshold (score >= {calibration.MATCH_THRESHOLD}):")
     print(
         f"  genuine accepted: {accept}/{len(g_scores)} = {100 * accept / max(len(g_scores), 1):.2f}%  (FRR {100 - 100 * accept / max(len(g_scores), 1):.2f}%), to review: {review_g}"
@@ -297,6 +324,12 @@ def main() -> int:
     print(
         f"  impostor accepted: {far}/{len(i_scores)} = {100 * far / max(len(i_scores), 1):.3f}% (FAR), to review: {review_i}"
     )
+    print(
+        f"  sent back for a retake, document_portrait_glare (never accepted; the compared "
+        f"ones are also in the review and mismatch counts above): genuine {retakes['genuine']}, "
+        f"impostor {retakes['impostor']} (glare share >= {glare.RETAKE_SHARE})"
+    )
+    print("  portraits with glare (share):", ", ".join(glared) or "none")
     print()
     print("ROC points (distance threshold: FAR, FRR)")
     for threshold in (0.35, 0.40, 0.42, 0.45, 0.48, 0.50, 0.52, 0.55, 0.60):

@@ -92,6 +92,8 @@ def test_eighteen_today_is_old_enough() -> None:
             "LIVENESS_FAILED",
         ),
         ({"face_score": 0.01, "selfie_findings": ("selfie_too_dark",)}, "POOR_QUALITY"),
+        # A glared portrait that did not match is photographed again, not declined as someone else.
+        ({"face_score": 0.001, "selfie_findings": ("document_portrait_glare",)}, "POOR_QUALITY"),
         ({"fixable_findings": ("selfie_too_dark",)}, "POOR_QUALITY"),
     ],
 )

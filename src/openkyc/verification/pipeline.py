@@ -314,6 +314,8 @@ def _face_checks(face: FaceMatchResult | None, ms: float) -> list[CheckResult]:
                 "review_threshold": face.review_threshold,
                 "best_frame": face.best_frame,
                 "document_face_found": face.document_face is not None,
+                # Share of the portrait washed out by glare: why a non-match became a retake.
+                "document_glare": face.document_glare,
             },
         ),
     ]

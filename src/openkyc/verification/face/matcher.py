@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from openkyc.verification.face import calibration, reasons
+from openkyc.verification.face import calibration, glare, reasons
 from openkyc.verification.face.detect import (
     BLAZEFACE_MODEL,
     HOG_MODEL,
@@ -48,11 +48,13 @@ class SelfieFace:
 
 @dataclass(frozen=True, slots=True)
 class PortraitDescriptor:
-    """The document portrait's full descriptor and its chip's sharpness, which the selfie
-    chips are blurred down to before they are compared (see sharpness.py)."""
+    """The document portrait's full descriptor, its chip's sharpness, which the selfie chips
+    are blurred down to before they are compared (see sharpness.py), and the saturated share
+    of its chip (see glare.py)."""
 
     embedding: Embedding
     sharpness: float
+    glare: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +107,9 @@ class FaceMatcher:
         points = found.face.mesh.points[list(MESH_FIVE_POINTS)]
         chip = self.embedder.chip_from_points(document, found.document_points(points))
         return PortraitDescriptor(
-            self.embedder.embed_chip(self.embedder.prepare(chip)), sharpness(chip)
+            self.embedder.embed_chip(self.embedder.prepare(chip)),
+            sharpness(chip),
+            glare.saturated_share(chip),
         )
 
     def frame_chip(
@@ -214,6 +218,12 @@ class FaceMatcher:
                 found.append(reasons.FACE_MISMATCH)
             elif decision == "review":
                 found.append(reasons.FACE_MATCH_REVIEW)
+        document_glare = None
+        if document is not None:
+            chip_share = 0.0 if portrait is None else portrait.glare
+            document_glare = glare.portrait_glare(chip_share, document, portrait_box)
+            if glare.asks_retake(decision, document_glare):
+                decision, found = "retake", _glare_reasons(found)
         return FaceMatchResult(
             decision=decision,
             score=None if score is None else round(score, 4),
@@ -229,11 +239,19 @@ class FaceMatcher:
             models=MODELS,
             timings=tuple(timings),
             selfie_embedding=None if stored is None else embedding_to_bytes(stored),
+            document_glare=None if document_glare is None else round(document_glare, 4),
         )
 
     def close(self) -> None:
         self.detector.close()
         self.mesher.close()
+
+
+def _glare_reasons(found: list[str]) -> list[str]:
+    """A glared portrait cannot be judged: its mismatch, review or not-found finding is replaced
+    by the glare, which the customer can fix; selfie findings stay."""
+    replaced = {reasons.FACE_MISMATCH, reasons.FACE_MATCH_REVIEW, reasons.DOCUMENT_FACE_NOT_FOUND}
+    return [code for code in found if code not in replaced] + [reasons.DOCUMENT_PORTRAIT_GLARE]
 
 
 def _ms(started: float) -> float:

@@ -14,6 +14,7 @@ SELFIE_EYES_CLOSED = "selfie_eyes_closed"
 SELFIE_TOO_DARK = "selfie_too_dark"
 SELFIE_BLURRY = "selfie_blurry"
 DOCUMENT_FACE_NOT_FOUND = "document_face_not_found"
+DOCUMENT_PORTRAIT_GLARE = "document_portrait_glare"
 FACE_MISMATCH = "face_mismatch"
 FACE_MATCH_REVIEW = "face_match_review"
 FACE_DUPLICATE_IDENTITY = "face_duplicate_identity"
@@ -89,6 +90,16 @@ register(
         "document.",
         ru="Не удалось найти фотографию на документе. Сфотографируйте документ целиком и чётко.",
         kk="Құжаттағы фотосурет табылмады. Құжатты толықтай әрі анық суретке түсіріңіз.",
+        fixable=True,
+    ),
+    ReasonText(
+        code=DOCUMENT_PORTRAIT_GLARE,
+        en="Glare covers the photo on your document. Tilt the document or move away from the "
+        "light and take the photo again.",
+        ru="Фотографию в документе закрывает блик. Наклоните документ или отойдите от источника "
+        "света и сфотографируйте ещё раз.",
+        kk="Құжаттағы фотосуретті жарқыл жауып тұр. Құжатты еңкейтіңіз немесе жарықтан "
+        "алыстап, қайта суретке түсіріңіз.",
         fixable=True,
     ),
     ReasonText(

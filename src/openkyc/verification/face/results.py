@@ -43,7 +43,9 @@ class FaceMatchResult:
     ``score`` is ``faceMatchScore``: a calibrated value in [0, 1] derived from ``distance``
     (see :mod:`openkyc.verification.face.calibration` and docs/face-and-liveness.md).
     ``decision`` is "match" (score >= threshold), "review" (inside the review band),
-    "mismatch", or "not_compared" when either face is missing.
+    "mismatch", "retake" when the document portrait did not match and glare covers too much of
+    it to judge (reason ``document_portrait_glare``; ``score`` and ``distance`` are kept), or
+    "not_compared" when either face is missing.
     """
 
     decision: str
@@ -62,9 +64,11 @@ class FaceMatchResult:
     models: tuple[ModelInfo, ...]
     timings: tuple[Timing, ...]
     selfie_embedding: bytes | None  # float32 little-endian, for the caller's duplicate search
+    # Saturated share of the document portrait (glare.py); None without a document.
+    document_glare: float | None = None
 
     @property
     def matched(self) -> bool | None:
-        if self.decision == "not_compared":
+        if self.decision in ("not_compared", "retake"):
             return None
         return self.decision == "match"
