@@ -117,6 +117,18 @@ def _row(name: str, items: list[dict[str, Any]]) -> None:
     )
 
 
+def stages(stage_ms: dict[str, list[float]]) -> None:
+    """Where the time goes: each stage's median and p95 over the documents that ran it (a
+    fallback stage runs on few), and its share of the summed total."""
+    print("\nper stage (wall ms, over the documents that ran it; ocr.* lie inside the zone stages)")
+    total = sum(stage_ms.get("total", [])) or 1.0
+    print(f"  {'stage':28} {'ran':>5} {'p50':>7} {'p95':>7} {'share':>7}")
+    for name, values in sorted(stage_ms.items(), key=lambda kv: -sum(kv[1])):
+        p50, p95 = _percentiles(values)
+        share = pct(round(1000 * sum(values)), round(1000 * total)) if name != "total" else ""
+        print(f"  {name:28} {len(values):>5} {p50:>7.0f} {p95:>7.0f} {share:>7}")
+
+
 def _percentiles(values: list[float]) -> tuple[float, float]:
     if not values:
         return 0.0, 0.0
@@ -151,6 +163,7 @@ def main() -> int:
     by_clean: dict[str, list[dict[str, Any]]] = defaultdict(list)
     field_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     visual_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    stage_ms: dict[str, list[float]] = defaultdict(list)
     for i in range(args.n):
         kind = args.kinds[i % len(args.kinds)]
         dname = args.distortions[(i // len(args.kinds)) % len(args.distortions)]
@@ -166,6 +179,8 @@ def main() -> int:
         ms = 1000 * (time.perf_counter() - t0)
         # CPU time of this process: what one core spends, independent of other load on the box.
         cpu_ms = 1000 * (time.process_time() - c0)
+        for timing in result.timings:
+            stage_ms[timing.stage].append(timing.ms)
         truth_lines = tuple(doc.truth["mrz_lines"])
         exact = result.valid and result.mrz_lines == truth_lines
         expected = expected_fields(doc.truth)
@@ -235,6 +250,7 @@ def main() -> int:
             print(
                 f"  {k:22} reported {pct(reported, n)}  right {pct(right, n)}  wrong {reported - right}"
             )
+    stages(stage_ms)
     if importlib.util.find_spec("passporteye") is None:
         print("\nPassportEye: not installed, side-by-side comparison skipped")
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -15,7 +16,7 @@ from . import reasons
 from .images import ImageDecodeError, shrink, to_bgr, to_grey
 from .interpret import interpret
 from .mrz_parse import MrzError, parse
-from .ocr import MrzOcr, shared_ocr
+from .ocr import MrzOcr, OcrSpent, shared_ocr
 from .outline import find_document
 from .portrait import find_portrait
 from .results import DocumentResult, MrzData, VisualField
@@ -57,10 +58,12 @@ class DocumentReader:
         today = today or dt.date.today()
         started = time.perf_counter()
         timings: list[Timing] = []
+        spent = dataclasses.replace(self._ocr.spent)
         try:
             sides = [("front", to_bgr(front))]
             if back is not None:
                 sides.append(("back", to_bgr(back)))
+            timings.append(Timing("decode", _ms_since(started)))
         except ImageDecodeError:
             return DocumentResult(
                 found=False,
@@ -85,6 +88,7 @@ class DocumentReader:
         assert side is not None
         front_image = sides[0][1]
         if reading.correction is None:
+            timings.extend(self._model_timings(spent))
             return self._not_verified(reading, timings, started)
         mrz = reading.correction.mrz
         fields = interpret(mrz, today)
@@ -109,7 +113,7 @@ class DocumentReader:
             layout=layout,
             document=outline,
         )
-        timings.append(Timing("portrait", round((time.perf_counter() - stage) * 1000, 2)))
+        timings.append(Timing("portrait", _ms_since(stage)))
         visual_fields: tuple[VisualField, ...] = ()
         surname_cyr, given_cyr = fields.surname_cyrillic, fields.given_names_cyrillic
         reads_cyrillic = (
@@ -126,14 +130,15 @@ class DocumentReader:
             check = self._visual.confirm_names(
                 to_grey(front_image), mrz, reading.zone, angle, ru_internal=ru
             )
-            timings.append(Timing("visual_zone", round((time.perf_counter() - stage) * 1000, 2)))
+            timings.append(Timing("visual_zone", _ms_since(stage)))
             visual_fields = check.fields
             for vf in check.fields:
                 if not ru and vf.name == "surname":
                     surname_cyr = vf.text
                 elif not ru and vf.name == "given_names":
                     given_cyr = vf.text
-        timings.append(Timing("total", round((time.perf_counter() - started) * 1000, 2)))
+        timings.extend(self._model_timings(spent))
+        timings.append(Timing("total", _ms_since(started)))
         return DocumentResult(
             found=True,
             valid=True,
@@ -164,11 +169,20 @@ class DocumentReader:
             name_confirmed=reading.name_confirmed,
         )
 
+    def _model_timings(self, before: OcrSpent) -> list[Timing]:
+        """The OCR models' share of the stages above (which include them): the recogniser is
+        most of a document's time; the text detector runs only in fallbacks."""
+        now = self._ocr.spent
+        timings = [Timing("ocr.recognise", round(now.recognise_ms - before.recognise_ms, 2))]
+        if now.detect_ms > before.detect_ms:
+            timings.append(Timing("ocr.detector", round(now.detect_ms - before.detect_ms, 2)))
+        return timings
+
     def _not_verified(
         self, reading: ZoneReading, timings: list[Timing], started: float
     ) -> DocumentResult:
         """A zone that was seen but failed its check digits is reported, never its fields."""
-        timings.append(Timing("total", round((time.perf_counter() - started) * 1000, 2)))
+        timings.append(Timing("total", _ms_since(started)))
         best: MrzData | None = None
         for size in (3, 2):
             rows = [r for r in reading.raw_lines if len(r) >= 20][-size:]
@@ -188,6 +202,10 @@ class DocumentReader:
             models=self.models,
             timings=tuple(timings),
         )
+
+
+def _ms_since(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
 
 
 _default_reader: DocumentReader | None = None

@@ -1,0 +1,77 @@
+"""What the speed levers of the reader must keep: the recogniser's narrower input, the located
+zone's guessed text direction, and the per-stage timings that show where the time goes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+
+import numpy as np
+import pytest
+
+from openkyc.specimens.documents import Distortion, random_identity, render_document
+from openkyc.specimens.faces import source_faces
+from openkyc.verification.document import DocumentReader, ocr
+from openkyc.verification.document.images import to_bgr, to_grey
+from openkyc.verification.document.locate import find_zones
+
+
+def test_model_input_is_squeezed_along_the_text_only() -> None:
+    row = np.full((40, 1000, 3), 255, dtype=np.uint8)
+    batch = ocr._model_input(row, (3, 48, 320))
+    assert batch.shape[:3] == (1, 3, 48)
+    # The row scaled to height 48 would be 1200 wide; the model reads it squeezed.
+    assert batch.shape[3] == round(1200 * ocr.SQUEEZE)
+    assert batch.dtype == np.float32
+    assert float(batch.max()) == pytest.approx(1.0)
+
+
+def test_short_crops_are_padded_to_the_models_minimum_width() -> None:
+    row = np.zeros((48, 40, 3), dtype=np.uint8)
+    batch = ocr._model_input(row, (3, 48, 320))
+    assert batch.shape == (1, 3, 48, 320)
+    # Padding is zero (mid grey after normalisation), the text black (-1).
+    assert float(batch[0, 0, 0, 0]) == pytest.approx(-1.0)
+    assert float(batch[0, 0, 0, -1]) == 0.0
+
+
+def _text_direction(kind: str, seed: int, rotation: float) -> float:
+    """The cosine between the located zone's angle and the true direction of its text."""
+    rng = random.Random(seed)
+    identity = random_identity(kind, rng)
+    distortion = Distortion(name="test", rotation_deg=rotation, fill=0.8)
+    doc = render_document(kind, identity, source_faces()[0], distortion, seed)
+    image = doc.front_jpeg if doc.truth["mrz_side"] == "front" else doc.back_jpeg
+    assert image is not None
+    zones = find_zones(to_grey(to_bgr(image)))
+    assert zones
+    quad = np.asarray(doc.truth["mrz_quad"], dtype=np.float64)
+    along = quad[1] - quad[0]
+    theta = math.radians(zones[0].angle)
+    return (math.cos(theta) * along[0] + math.sin(theta) * along[1]) / float(np.hypot(*along))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("rotation", [0.0, 90.0, 180.0, -100.0, 170.0])
+@pytest.mark.parametrize(
+    ("kind", "seed"), [("td3_passport", 31), ("kz_id_card", 32), ("ru_internal_passport", 33)]
+)
+def test_located_zone_reads_upright_at_any_rotation(kind: str, seed: int, rotation: float) -> None:
+    # The zone's angle turns its text to read left to right, not upside down.
+    assert _text_direction(kind, seed, rotation) > 0.9
+
+
+@pytest.mark.slow
+def test_timings_name_the_stages_and_the_models_share() -> None:
+    rng = random.Random(34)
+    identity = random_identity("td3_passport", rng)
+    doc = render_document(
+        "td3_passport", identity, source_faces()[1], Distortion(name="test", fill=0.85), 34
+    )
+    result = DocumentReader(visual_zone=False).read(doc.front_jpeg, today=dt.date(2026, 1, 15))
+    assert result.valid
+    ms = {t.stage: t.ms for t in result.timings}
+    assert {"decode", "front.locate", "front.ocr", "ocr.recognise", "total"} <= set(ms)
+    # The recogniser runs inside the zone-reading stage: never more than it, never nothing.
+    assert 0 < ms["ocr.recognise"] <= ms["front.ocr"] <= ms["total"]
