@@ -26,6 +26,7 @@ from .correction import (
     LOOKALIKES,
     Correction,
     correct,
+    correct_by_runner_ups,
     digit_spans,
     name_letter,
     name_row_variant,
@@ -63,6 +64,12 @@ NAME_FILLER_RIVAL = 0.05
 # Look-alike swaps (Z/2, G/6, O/0...) given at least this probability by a reading are plausible
 # readings too; if one or two of them also pass every check digit, the zone is ambiguous.
 _PLAUSIBLE = 0.005
+# A repaired character of a checked row counts as seen by a reading that ranked it at least this
+# likely relative to its own choice there (a blurred Z read as 2 with Z at odds 0.2-1.0).
+WITNESS_ODDS = 0.1
+# Readings of the name row that must agree before a doubt between a filler and a letter is
+# settled by their average (see ZoneReader._filler_doubts_lifted).
+_FILLER_READINGS = 3
 # Fillers re-read past the last name letter: three make the rest of the field filler.
 _NAME_TAIL = 4
 
@@ -125,27 +132,48 @@ def _name_doubted(read: Recognised, mrz: MrzData, index: int) -> bool:
     """Whether a reading that agrees with the accepted name row saw a rival (see above) close
     enough behind one of its letters: the image itself is then ambiguous there, and a later,
     surer-looking reading of the same image must not overrule that."""
+    return bool(_doubted_columns(read, mrz, index))
+
+
+def _is_ru(mrz: MrzData) -> bool:
+    return mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+
+
+def _aligned_names(
+    read: Recognised, mrz: MrzData, index: int
+) -> Iterator[tuple[int, str, tuple[tuple[str, float], ...]]]:
+    """The columns of the names (up to their last letter) that a reading agreeing with the
+    accepted name row saw, with its character's key and alternatives there. The code and state
+    before the names are settled by the zone, and the fillers after them by the filler
+    cleaning."""
     if not read.alternatives or name_row_variant(read.text, mrz, index) != mrz.lines[index]:
-        return False
-    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+        return
+    ru = _is_ru(mrz)
     line = mrz.lines[index]
     keys: list[str] = []
-    rivals: list[float] = []
-    for char, options in zip(read.text, read.alternatives, strict=True):
+    options: list[tuple[tuple[str, float], ...]] = []
+    for char, alternatives in zip(read.text, read.alternatives, strict=True):
         key = name_letter(char, ru)
         if key:
             keys.append(key)
-            rivals.append(_rival(options, key, ru))
-    # Only the names up to their last letter count: the code and state before them are settled
-    # by the zone, and the fillers after them by the filler cleaning.
+            options.append(alternatives)
     start, end = (5 if index == 0 else 0), len(line.rstrip("<"))
     matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
-    return any(
-        rivals[block.a + k] >= NAME_RIVAL
-        for block in matcher.get_matching_blocks()
-        for k in range(block.size)
-        if start <= block.b + k < end
-    )
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            if start <= block.b + k < end:
+                yield block.b + k, keys[block.a + k], options[block.a + k]
+
+
+def _doubted_columns(read: Recognised, mrz: MrzData, index: int) -> set[int]:
+    """The columns of the names where a reading agreeing with the accepted row saw a rival
+    (see :func:`_rival`) at least ``NAME_RIVAL`` behind."""
+    ru = _is_ru(mrz)
+    return {
+        column
+        for column, key, options in _aligned_names(read, mrz, index)
+        if _rival(options, key, ru) >= NAME_RIVAL
+    }
 
 
 def _names_confidence(read: Recognised, mrz: MrzData, index: int) -> float:
@@ -287,6 +315,31 @@ def _another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool
     return any(a[0] != b[0] and passes((a, b)) for a, b in itertools.combinations(single, 2))
 
 
+def _runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: int) -> bool:
+    """Whether a reading ranked the accepted character of a checked row at least
+    ``WITNESS_ODDS`` as likely as the character it chose there (its runner-up, in effect)."""
+    line = mrz.lines[row]
+    for read in reads:
+        keys: list[str] = []
+        options: list[tuple[tuple[str, float], ...]] = []
+        for char, alternatives in zip(read.text, read.alternatives, strict=True):
+            if len(normalise(char)) == 1:
+                keys.append(normalise(char))
+                options.append(alternatives)
+        matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
+        if matcher.ratio() < 0.7:
+            continue
+        for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+            # Equal stretches, and replaced stretches of the same length, align one to one.
+            if tag in ("equal", "replace") and a1 - a0 == b1 - b0 and b0 <= column < b1:
+                weights: dict[str, float] = {}
+                for char, p in options[a0 + column - b0]:
+                    weights[normalise(char)] = weights.get(normalise(char), 0.0) + p
+                if weights.get(line[column], 0.0) >= WITNESS_ODDS * max(weights.values()):
+                    return True
+    return False
+
+
 def _checked_rows_sure(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     """Whether, for every checked row, some reading of it is sure of it (see above)."""
     name_row = 2 if mrz.format == "TD1" else 0
@@ -321,6 +374,10 @@ def _name_confidence(reads: list[Recognised], mrz: MrzData, index: int) -> float
     )
 
 
+def _checked_rows(lines: tuple[str, ...], name_row: int) -> tuple[str, ...]:
+    return lines[:name_row] + lines[name_row + 1 :]
+
+
 def _score(tries: dict[bool, _Try], flip: bool) -> float:
     attempt = tries.get(flip)
     return attempt.score if attempt is not None else 0.0
@@ -336,6 +393,12 @@ class ZoneReader:
         # Zones (their lines) that some reading of the current image found doubtful: another
         # reading of the same image, however sure it looks, must not accept them.
         self._doubtful: set[tuple[str, ...]] = set()
+        # Every zone of the current image that passed its check digits and came to confirmation.
+        self._seen: set[tuple[str, ...]] = set()
+        # Readings of the name row met while confirming a zone, and the columns where one of
+        # them doubted a filler against a letter.
+        self._name_reads: list[Recognised] = []
+        self._filler_doubts: set[int] = set()
 
     def _rows(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> _Try:
         crop = upright_crop(image, zone, flip=flip, target_width=width)
@@ -355,7 +418,11 @@ class ZoneReader:
                 return _Try([reads[0].text], reads[0].score * 0.5, None)
         texts = [r.text for r in reads]
         score = sum(r.score for r in reads) / len(reads)
-        return _Try(texts, score, correct(texts), min(r.score for r in reads), reads)
+        correction = correct(texts)
+        if correction is None and _zone_like(texts) and all(r.alternatives for r in reads):
+            # Only a zone that failed its check digits pays for this search.
+            correction = correct_by_runner_ups(texts, [r.alternatives for r in reads])
+        return _Try(texts, score, correction, min(r.score for r in reads), reads)
 
     def _name_row(
         self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int, accepted: MrzData
@@ -397,6 +464,39 @@ class ZoneReader:
         score = min((t.score for t in lines), default=0.0)
         return Recognised(text, score, tuple(score for _ in text))
 
+    def _filler_doubts_lifted(
+        self, image: BGRImage, zone: ZoneCandidate, flip: bool, mrz: MrzData
+    ) -> bool:
+        """Whether more readings settle the columns where a reading doubted a filler against a
+        letter: the name row is read again at both other scales, both must agree with the
+        accepted row, and over every agreeing reading of the name row (at least
+        ``_FILLER_READINGS``) each doubted column must be read as accepted, with the rival's
+        probability below ``NAME_FILLER_RIVAL`` on average. A blurred chevron drew C or S at
+        0.05-0.10 in one reading and under 0.01 at other scales. Costs two recognitions, only on
+        zones that would otherwise be rejected."""
+        index = 2 if mrz.format == "TD1" else 0
+        reads = list(self._name_reads)
+        for width in _OTHER_WIDTHS:
+            read = self._name_row(image, zone, flip, width, mrz)
+            if read is None or name_row_variant(read.text, mrz, index) != mrz.lines[index]:
+                return False
+            reads.append(read)
+            self._filler_doubts |= _doubted_columns(read, mrz, index)
+        rivals: dict[int, list[float]] = {c: [] for c in self._filler_doubts}
+        agreeing = 0
+        for read in reads:
+            seen = {c: _rival(o, k, False) for c, k, o in _aligned_names(read, mrz, index)}
+            if not seen:
+                continue  # another row, or a reading that disagrees with the names
+            agreeing += 1
+            for column, values in rivals.items():
+                if column not in seen:
+                    return False
+                values.append(seen[column])
+        return agreeing >= _FILLER_READINGS and all(
+            sum(v) / len(v) < NAME_RIVAL for v in rivals.values()
+        )
+
     def _detected(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> _Try:
         crop = upright_crop(image, zone, flip=flip, target_width=width)
         lines = self._ocr.read_lines(crop)
@@ -406,6 +506,47 @@ class ZoneReader:
         return _Try(texts, score, correct(texts), min(zone_scores, default=0.0))
 
     def _confirm(
+        self, image: BGRImage, zone: ZoneCandidate, flip: bool, correction: Correction, first: _Try
+    ) -> tuple[Correction, float] | None:
+        """:meth:`_confirm_zone`, then, outside the internal passport, the doubts between a
+        filler and a letter it met are settled by more readings (:meth:`_filler_doubts_lifted`)
+        or reject the zone for the rest of the image."""
+        self._name_reads = []
+        self._filler_doubts = set()
+        confirmed = self._confirm_zone(image, zone, flip, correction, first)
+        if confirmed is None or not self._filler_doubts:
+            return confirmed
+        # The doubts were about the names as first accepted; a vote that changed them is
+        # not what the readings doubted, and is not settled here.
+        unchanged = confirmed[0].mrz.lines == correction.mrz.lines
+        if unchanged and self._filler_doubts_lifted(image, zone, flip, correction.mrz):
+            return confirmed
+        self._doubtful.add(correction.mrz.lines)
+        return None
+
+    def _contradicts(self, correction: Correction) -> bool:
+        """Whether another reading of this image gave other checked rows that also passed every
+        check digit: the image is then ambiguous (a G read as 6, which no check digit sees,
+        passed one way in one reading and the other way in the next)."""
+        index = 2 if correction.mrz.format == "TD1" else 0
+        rows = _checked_rows(correction.mrz.lines, index)
+        return any(_checked_rows(seen, index) != rows for seen in self._seen)
+
+    def _name_doubts(self, reads: list[Recognised], mrz: MrzData) -> bool:
+        """Whether these readings doubt the accepted names beyond what more readings could
+        settle. Doubts between a filler and a letter (the only doubts outside the internal
+        passport) are kept for :meth:`_filler_doubts_lifted`; in the internal passport a rival
+        is another letter of the code (G/Q), which the recogniser repeats surely at every scale
+        (``...SKIG`` for ``...SKIQ``), so it rejects at once."""
+        index = 2 if mrz.format == "TD1" else 0
+        doubted = set().union(*(_doubted_columns(r, mrz, index) for r in reads))
+        if doubted and _is_ru(mrz):
+            return True
+        self._name_reads.extend(reads)
+        self._filler_doubts |= doubted
+        return False
+
+    def _confirm_zone(
         self, image: BGRImage, zone: ZoneCandidate, flip: bool, correction: Correction, first: _Try
     ) -> tuple[Correction, float] | None:
         """Accept a zone only when an independent reading agrees; returns it with the name
@@ -426,9 +567,11 @@ class ZoneReader:
         accepted = mrz.lines[index]
         if mrz.lines in self._doubtful:
             return None
-        if any(_name_doubted(r, mrz, index) for r in first.reads) or not _checked_rows_sure(
-            [first.reads], mrz
-        ):
+        if self._contradicts(correction):
+            self._doubtful.add(mrz.lines)
+            return None
+        self._seen.add(mrz.lines)
+        if self._name_doubts(first.reads, mrz) or not _checked_rows_sure([first.reads], mrz):
             self._doubtful.add(mrz.lines)
             return None
         sure = _name_confidence(first.reads, mrz, index)
@@ -439,12 +582,15 @@ class ZoneReader:
                 if other.correction is None or other.correction.mrz.lines != mrz.lines:
                     continue
                 # A repair must be witnessed: the other reading saw the repaired character
-                # itself. Otherwise the repair was a guess that happened to pass.
-                if not all(other.correction.before[r][c] == mrz.lines[r][c] for r, c in repaired):
-                    continue
-                if any(_name_doubted(r, mrz, index) for r in other.reads) or _another_zone_passes(
-                    [other.reads], mrz
+                # itself, or ranked it close behind what it saw. Otherwise the repair was a
+                # guess that happened to pass.
+                if not all(
+                    other.correction.before[r][c] == mrz.lines[r][c]
+                    or _runner_up_witness(other.reads, mrz, r, c)
+                    for r, c in repaired
                 ):
+                    continue
+                if self._name_doubts(other.reads, mrz) or _another_zone_passes([other.reads], mrz):
                     self._doubtful.add(mrz.lines)
                     return None
                 sure = max(sure, _name_confidence(other.reads, mrz, index))
@@ -458,7 +604,7 @@ class ZoneReader:
         for width in _OTHER_WIDTHS:
             raw = self._name_row(image, zone, flip, width, mrz)
             variant = name_row_variant(raw.text, mrz, index) if raw is not None else None
-            if raw is not None and _name_doubted(raw, mrz, index):
+            if raw is not None and self._name_doubts([raw], mrz):
                 self._doubtful.add(mrz.lines)
                 return None
             if raw is not None and variant is not None:
@@ -491,6 +637,7 @@ class ZoneReader:
         carry the zone)."""
         timings: dict[str, float] = {}
         self._doubtful = set()
+        self._seen = set()
         start = time.perf_counter()
         grey = to_grey(image)
         zones = find_zones(grey)
@@ -598,7 +745,7 @@ class ZoneReader:
             lines = self._ocr.read_lines(np.ascontiguousarray(rotated))
             texts = merge_rows(lines)
             result = correct(texts)
-            if result is None or result.mrz.lines in self._doubtful:
+            if result is None or result.mrz.lines in self._doubtful or self._contradicts(result):
                 continue
             # No zone geometry to re-read from: accept only a clean, confident first reading.
             zone_scores = [t.score for t in lines if len(normalise(t.text)) >= 20]
