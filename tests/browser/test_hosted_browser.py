@@ -27,6 +27,8 @@ from tests.web.conftest import jpeg, specimen
 pytestmark = pytest.mark.browser
 # Chromium runs the page this many times slower: a cheap phone.
 SLOW_PHONE = 15
+# Slow enough that the phone records well under one frame per planned interval.
+VERY_SLOW_PHONE = 60
 
 
 async def create_session(server: LiveServer, merchant: MerchantInfo, **fields: Any) -> str:
@@ -319,3 +321,38 @@ async def test_a_slow_phone_still_records_the_selfie_at_an_even_pace(
     # 5 segments of 1.5 s over 24 frames: one every ~313 ms.
     assert len(times) >= 22, gaps
     assert max(gaps) <= 2 * 313, gaps
+
+
+async def test_a_phone_too_slow_for_the_pace_holds_each_instruction_for_three_frames(
+    browser: Browser, server: LiveServer, merchant: MerchantInfo, state: AppState
+) -> None:
+    """When the phone cannot keep the ~313 ms pace, every instruction stays up until it has
+    three frames: a movement caught in one or two frames is what the liveness check most often
+    misses on slow phones. Five instructions (get ready, three movements, get ready) therefore
+    give at least 15 frames however slow the phone."""
+    url = await create_session(server, merchant, language="en")
+    page = await new_page(browser, PHONE)
+    t = Translator("en")
+    await page.goto(url)
+    await page.check("#agree")
+    await click(page, t.gettext("Start"))
+    await page.check("#doc-ru_internal_passport")
+    await click(page, t.gettext("Continue"))
+    await capture_document(page, t, "very-slow-capture")
+    await page.wait_for_selector("body[data-page=selfie] .shutter:not([disabled])")
+    cdp = await page.context.new_cdp_session(page)
+    await cdp.send("Emulation.setCPUThrottlingRate", {"rate": VERY_SLOW_PHONE})
+    await click(page, t.gettext("Start the selfie"))
+    await page.wait_for_selector("body[data-page=review]", timeout=120_000)
+    async with unit_of_work(state.sessionmaker) as db:
+        times = sorted(
+            (
+                await db.scalars(
+                    select(MediaObject.frame_time_ms).where(
+                        MediaObject.kind == MediaKind.SELFIE_FRAME.value
+                    )
+                )
+            ).all()
+        )
+    gaps = [later - earlier for earlier, later in pairwise(times)]
+    assert len(times) >= 15, gaps

@@ -129,21 +129,26 @@
 
     function selfie() {
       /* One instruction per segment, frames at a steady pace throughout, so the server sees
-         every movement as it happens (and no gap longer than the liveness check allows). */
+         every movement as it happens (and no gap longer than the liveness check allows). A
+         phone too slow for the pace holds each instruction until it has recorded a few frames
+         of it: a movement seen in one or two frames is too often missed by the check. */
       var steps = ["get_ready"].concat((root.getAttribute("data-steps") || "").split(",").filter(Boolean), ["get_ready"]);
       var maxFrames = parseInt(root.getAttribute("data-max-frames"), 10) || 24;
-      var segment = 1500, total = steps.length * segment;
+      var segment = 1500, minPerStep = 3, total = steps.length * segment;
       var interval = Math.max(200, Math.ceil(total / maxFrames));
       var instruction = root.querySelector(".instruction");
       var pending = [], times = [], started = performance.now();
+      var step = 0, stepStarted = started, inStep = 0;
       shutter.disabled = true;
       instruction.textContent = t(steps[0]);
       var recorded = new Promise(function (resolve) {
         function tick() {
-          var elapsed = performance.now() - started;
-          if (elapsed >= total || pending.length >= maxFrames) { resolve(); return; }
-          instruction.textContent = t(steps[Math.min(steps.length - 1, Math.floor(elapsed / segment))]);
-          times.push(Math.round(elapsed));
+          var now = performance.now();
+          if (now - stepStarted >= segment && inStep >= minPerStep) { step += 1; stepStarted = now; inStep = 0; }
+          if (step >= steps.length || pending.length >= maxFrames) { resolve(); return; }
+          instruction.textContent = t(steps[step]);
+          inStep += 1;
+          times.push(Math.round(now - started));
           /* grab() draws the frame now and encodes it in the background: a slow phone still
              samples the movement at an even pace instead of one frame per JPEG encoding. */
           pending.push(grab(video, 720));
