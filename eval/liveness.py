@@ -62,6 +62,13 @@ VARIANTS: dict[str, Callable[[list[bytes], list[int]], Frames]] = {
     "half frame rate (12 frames)": _half_rate,
     "2/3 resolution + JPEG q55": _low_quality,
 }
+# A phone that records a frame only every ~626 ms, with the hosted page holding each of the five
+# instructions until it has three frames (flow.js): 15 frames over 5 segments of ~1.9 s,
+# rendered anew (the person has the longer segments to move in), not thinned out.
+# (max_frames, segment_ms) per variant.
+RERENDERED: dict[str, tuple[int, int]] = {
+    "slow phone, page holds 3 frames an instruction (15 frames)": (15, 1878),
+}
 # An attacker chooses how many frames to send and which capture times to claim: every attack
 # is also sent at half the frame rate, and with all its frames claimed twice as far apart
 # (each frame then stands for more time in the movement evidence).
@@ -117,6 +124,11 @@ def main() -> int:
             if not args.no_variants and s == 0:
                 for name, variant in VARIANTS.items():
                     v_frames, v_times = variant(frames, times)
+                    variant_results[name].append(checker.check(v_frames, v_times, challenge).passed)
+                for name, (most, segment) in RERENDERED.items():
+                    v_frames, v_times = render_selfie_frames(
+                        face, challenge, seed, max_frames=most, segment_ms=segment
+                    )
                     variant_results[name].append(checker.check(v_frames, v_times, challenge).passed)
         for attack in ATTACKS:
             for s in range(args.attack_seeds):
