@@ -16,9 +16,10 @@ class FlowRepository(Repository[HostedFlow]):
         return (await self.session.scalars(statement)).first()
 
     async def get_for_update(self, session_id: uuid.UUID) -> HostedFlow | None:
-        # Row lock on PostgreSQL so two tabs cannot both advance the same flow.
-        statement = select(HostedFlow).where(HostedFlow.session_id == session_id).with_for_update()
-        return (await self.session.scalars(statement)).first()
+        # Two tabs cannot both advance the same flow.
+        return await self._first_locked(
+            session_id, select(HostedFlow).where(HostedFlow.session_id == session_id)
+        )
 
     async def challenge_of(self, session_id: uuid.UUID) -> str | None:
         statement = select(HostedFlow.challenge_json).where(HostedFlow.session_id == session_id)

@@ -26,9 +26,9 @@ class SessionRepository(Repository[KycSession]):
         return (await self.session.scalars(statement)).first()
 
     async def get_for_update(self, session_id: uuid.UUID) -> KycSession | None:
-        # Row lock on PostgreSQL; SQLite serialises writers anyway and ignores FOR UPDATE.
-        statement = select(KycSession).where(KycSession.id == session_id).with_for_update()
-        return (await self.session.scalars(statement)).first()
+        return await self._first_locked(
+            session_id, select(KycSession).where(KycSession.id == session_id)
+        )
 
     async def list_for_tenant(
         self,

@@ -130,7 +130,10 @@ class VerificationService:
         if sandbox_outcome is not None and sandbox_outcome not in SANDBOX_OUTCOMES:
             raise ValidationFailed({"sandboxOutcome": "must be approve, decline or retake"})
         # The row lock serialises a double click and a second device submitting at once.
-        await self.db.refresh(kyc_session, with_for_update=True)
+        locked = await self.sessions.get_for_update(kyc_session.id)
+        if locked is None:
+            raise SessionClosed()
+        kyc_session = locked
         status = effective_status(kyc_session, utcnow())
         if status.is_terminal:
             raise SessionClosed()

@@ -43,13 +43,9 @@ class EndpointRepository(Repository[WebhookEndpoint]):
         return (await self.session.scalars(statement)).all()
 
     async def get_for_update(self, endpoint_id: uuid.UUID) -> WebhookEndpoint | None:
-        statement = (
-            select(WebhookEndpoint)
-            .where(WebhookEndpoint.id == endpoint_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+        return await self._first_locked(
+            endpoint_id, select(WebhookEndpoint).where(WebhookEndpoint.id == endpoint_id)
         )
-        return (await self.session.scalars(statement)).first()
 
     async def delete(self, endpoint: WebhookEndpoint) -> None:
         await self.session.delete(endpoint)
