@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # Room for every retake: (selfie burst + document photos) x (retakes + 1), and redos.
     upload_max_per_session: int = Field(default=200, ge=4)
     selfie_max_frames: int = Field(default=24, ge=1, le=40)
+    # Check a selfie burst's head movements at upload, and ask once, with a fresh challenge,
+    # for a new recording when they were missed (docs/face-and-liveness.md, "Instant check").
+    selfie_instant_check: bool = True
     hosted_rate_limit_session: str = "60/minute"
     hosted_rate_limit_ip: str = "300/minute"
     handoff_ttl_minutes: int = Field(default=15, ge=1)

@@ -52,6 +52,9 @@ class HostedFlow(Base):
     attempt: Mapped[int] = mapped_column(default=1)
     capture_checks: Mapped[int] = mapped_column(default=0)
     selfie_uploads: Mapped[int] = mapped_column(default=0)
+    # The attempt whose one instant selfie refusal is spent: a refusal issues a fresh
+    # challenge, so unlimited refusals would let a replay wait for the order it holds.
+    selfie_refused_attempt: Mapped[int | None] = mapped_column(default=None)
     uploads_total: Mapped[int] = mapped_column(default=0)
     # The reason codes of the last rejected capture, shown again after a reload.
     last_findings: Mapped[list[Any] | None] = mapped_column(JSON, default=None)

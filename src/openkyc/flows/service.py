@@ -182,6 +182,21 @@ class FlowService:
             flow.challenge_json = issue_challenge(rng or random.SystemRandom()).to_json()
         return flow.challenge_json
 
+    @staticmethod
+    def may_refuse_selfie(flow: HostedFlow) -> bool:
+        return flow.selfie_refused_attempt != flow.attempt
+
+    async def selfie_refused(self, flow: HostedFlow, findings: Sequence[str]) -> str:
+        """The instant check missed the head movements: the next recording gets a fresh
+        challenge (returned), so that a refusal is never a second try at the same order."""
+        self._require(flow, FlowStep.SELFIE)
+        flow.selfie_refused_attempt = flow.attempt
+        flow.last_findings = list(findings)
+        flow.challenge_json = None
+        fresh = self.challenge(flow)
+        await self._save(flow, "flow.selfie_refused", {"findings": list(findings)})
+        return fresh
+
     async def selfie_accepted(self, flow: HostedFlow, frames: int) -> None:
         self._require(flow, FlowStep.SELFIE)
         flow.selfie_uploads += 1

@@ -21,6 +21,7 @@ from openkyc.verification.liveness.challenge import (
     Challenge,
 )
 from openkyc.verification.liveness.checker import LivenessChecker
+from openkyc.verification.liveness.retry import MISSED_MOVEMENT, worth_another_recording
 
 CHALLENGE = Challenge(steps=(TURN_LEFT, LOOK_UP, TURN_RIGHT))
 
@@ -222,3 +223,45 @@ def test_too_few_frames_are_not_assessed_and_say_so(checker: LivenessChecker) ->
     result = checker.check(frames[:5], times[:5], CHALLENGE)
     assert result.passed is None
     assert reasons.TOO_FEW_FRAMES in result.reasons
+
+
+@pytest.mark.parametrize(
+    ("face_id", "attack", "steps", "worth"),
+    [
+        # A person who did the movements in another order: record again, with a new challenge.
+        ("astronaut", None, (TURN_RIGHT, LOOK_UP, TURN_LEFT), True),
+        # Attacks are never sent back, even when they also missed the challenge.
+        ("astronaut", "injection", CHALLENGE.steps, False),
+        ("astronaut", "screen", CHALLENGE.steps, False),
+        # A burst that passed has nothing to redo.
+        ("astronaut", None, CHALLENGE.steps, False),
+    ],
+)
+def test_only_missed_movements_are_worth_another_recording(
+    checker: LivenessChecker,
+    face_id: str,
+    attack: str | None,
+    steps: tuple[str, ...],
+    worth: bool,
+) -> None:
+    frames, times = _burst(face_id, attack, steps)
+    assert worth_another_recording(checker.check(frames, times, CHALLENGE)) is worth
+
+
+def test_impossible_timing_or_no_face_is_not_sent_back(checker: LivenessChecker) -> None:
+    frames, times = _burst("astronaut", None, (TURN_RIGHT, LOOK_UP, TURN_LEFT))
+    missed = checker.check(frames, tuple(0 for _ in times), CHALLENGE)
+    assert reasons.TIMING_INCONSISTENT in missed.reasons
+    assert not worth_another_recording(missed)
+    # Noise, no face: only "face lost" and "no head movement", both movement findings, yet
+    # the selfie checks explain a missing face better than a new challenge would.
+    rng = np.random.default_rng(1)
+    noise = []
+    for _ in range(10):
+        buffer = io.BytesIO()
+        pixels = rng.integers(90, 110, size=(480, 360, 3), dtype=np.uint8)
+        Image.fromarray(pixels).save(buffer, format="JPEG", quality=85)
+        noise.append(buffer.getvalue())
+    empty = checker.check(noise, tuple(range(0, 1000, 100)), CHALLENGE)
+    assert set(empty.reasons) <= MISSED_MOVEMENT
+    assert not worth_another_recording(empty)

@@ -32,7 +32,7 @@ from openkyc.media.sanitise import SanitisedImage, sanitise_image
 from openkyc.sessions.errors import SessionNotFound
 from openkyc.sessions.models import SessionStatus
 from openkyc.web.hosted import rendering
-from openkyc.web.hosted.capture_check import check_document_capture
+from openkyc.web.hosted.capture_check import check_document_capture, check_selfie_burst
 from openkyc.web.hosted.pages import SANDBOX_OUTCOMES, SUBMITTED_STEPS, base_context, page_for
 from openkyc.web.hosted.security import (
     PAGE_COOKIE,
@@ -169,9 +169,11 @@ async def _clean_upload(value: object, settings: Settings) -> SanitisedImage:
     )
 
 
-def _accepted(visit: Visit, accepted: bool, findings: list[str]) -> Response:
+def _accepted(
+    visit: Visit, accepted: bool, findings: list[str], *, steps: list[str] | None = None
+) -> Response:
     if wants_json(visit.request):
-        body = {
+        body: dict[str, object] = {
             "success": True,
             "accepted": accepted,
             "findings": [{"code": code, "message": visit.t.reason(code)} for code in findings]
@@ -179,6 +181,9 @@ def _accepted(visit: Visit, accepted: bool, findings: list[str]) -> Response:
             else [],
             "next": visit.page_url,
         }
+        if steps is not None:
+            # The fresh challenge, so that the page records again without a reload.
+            body["steps"] = steps
         return apply_headers(JSONResponse(body))
     return redirect(visit.page_url)
 
@@ -241,6 +246,21 @@ async def capture_selfie(request: Request, session_id: str) -> Response:
             raise UploadLimitReached()
         frames = [await _clean_upload(upload, settings) for upload in uploads]
         times = _frame_times(form.get("times"), len(frames))
+        # The fake pipeline promises no models at all (tests of the page, the sandbox).
+        instant = settings.selfie_instant_check and settings.pipeline != "fake"
+        if instant and visit.flows.may_refuse_selfie(flow):
+            verdict = await check_selfie_burst(
+                [frame.data for frame in frames],
+                times,
+                challenge_json=visit.flows.challenge(flow),
+            )
+            if not verdict.acceptable:
+                from openkyc.verification.liveness.challenge import Challenge
+
+                fresh = Challenge.from_json(
+                    await visit.flows.selfie_refused(flow, verdict.findings)
+                )
+                return _accepted(visit, False, list(verdict.findings), steps=list(fresh.steps))
         media = visit.media_service()
         for index, (frame, at) in enumerate(zip(frames, times, strict=True)):
             await media.store(

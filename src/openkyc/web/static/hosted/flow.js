@@ -166,6 +166,8 @@
         form.append("times", times.join(","));
         return send(action, form);
       }).then(function (answer) {
+        /* Movements missed: the server issued a fresh challenge for the next recording. */
+        if (answer.steps) { root.setAttribute("data-steps", answer.steps.join(",")); }
         if (!handleAnswer(answer, stop)) { instruction.textContent = ""; status.textContent = ""; shutter.disabled = false; }
       }).catch(function () {
         showProblems([t("network_error")]);
