@@ -6,40 +6,87 @@ try; the detector, other scales and whole-frame OCR are fallbacks for hard image
 The name row has no check digit, so a valid zone is accepted only when an independent second
 reading of the name row (another scale, so other resampling) agrees with it; if not, a third
 reading votes character by character, and a position without a majority rejects the zone.
+
+The doubts that reject a zone whatever the agreement are tested in ``name_doubts.py`` (the name
+row) and ``row_doubts.py`` (the checked rows); internal-passport name-letter rivals may be settled
+by the printed Cyrillic names (``printed_rivals.py``).
 """
 
 from __future__ import annotations
 
-import difflib
-import itertools
+import dataclasses
 import time
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Literal
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
-from .checkdigits import char_value
 from .correction import (
-    LOOKALIKES,
     Correction,
     correct,
     correct_by_runner_ups,
-    digit_spans,
-    name_letter,
     name_row_variant,
     normalise,
 )
-from .deblur import deblurred_zone
+from .deblur import deblurred_zone, wiener
 from .images import shrink, to_grey
 from .locate import ZoneCandidate, find_zones, upright_crop
-from .mrz_format import Charset, format_for
 from .mrz_parse import MrzError, parse
+from .name_doubts import (
+    NAME_FILLER_RIVAL,
+    NAME_RIVAL,
+    NAME_SURE,
+    Settled,
+    _aligned_names,
+    _doubted_columns,
+    _is_ru,
+    _name_confidence,
+    _name_doubted,
+    _names_confidence,
+    _rival,
+    _rival_letters,
+    _same_names,
+)
 from .ocr import MrzOcr, Recognised, TextLine
+from .printed_rivals import settle
 from .results import MrzData
+from .row_doubts import (
+    UNSEEN_SURE,
+    WITNESS_ODDS,
+    _another_zone_passes,
+    _checked_rows,
+    _checked_rows_sure,
+    _prefers_rival,
+    _runner_up_witness,
+    _same_zone,
+    _unseen_confidence,
+    _unseen_rivals,
+)
 from .rows import split_rows
+from .visual_zone import PrintedWords, shared_visual_zone
+
+# The doubt tests live in name_doubts.py and row_doubts.py; these names stay importable here.
+__all__ = [
+    "MIN_PITCH",
+    "NAME_FILLER_RIVAL",
+    "NAME_RIVAL",
+    "NAME_SURE",
+    "UNSEEN_SURE",
+    "WITNESS_ODDS",
+    "ZoneReader",
+    "ZoneReading",
+    "_another_zone_passes",
+    "_name_doubted",
+    "_names_confidence",
+    "_prefers_rival",
+    "_runner_up_witness",
+    "_unseen_confidence",
+    "_unseen_rivals",
+    "merge_rows",
+]
 
 BGRImage = npt.NDArray[np.uint8]
 
@@ -52,24 +99,12 @@ _SURE = 0.95
 # Below this many pixels per character the name row (no check digit) is misread too often.
 MIN_PITCH = 6.5
 _OTHER_WIDTHS = (880, 1320)
-# Every letter of the name row (no check digit) must be read at least this surely by one of the
-# readings that agree on it (clean letters score 0.9-1.0; a blurred M read as N scored 0.4-0.6).
-NAME_SURE = 0.85
-# Likewise for characters of document numbers and optional data against look-alikes whose value
-# differs by a multiple of ten: the one confusion their check digit cannot see.
-UNSEEN_SURE = 0.85
-# A name letter whose rival letter (or filler) gets this much probability is doubtful.
-NAME_RIVAL = 0.015
-NAME_FILLER_RIVAL = 0.05
-# Look-alike swaps (Z/2, G/6, O/0...) given at least this probability by a reading are plausible
-# readings too; if one or two of them also pass every check digit, the zone is ambiguous.
-_PLAUSIBLE = 0.005
-# A repaired character of a checked row counts as seen by a reading that ranked it at least this
-# likely relative to its own choice there (a blurred Z read as 2 with Z at odds 0.2-1.0).
-WITNESS_ODDS = 0.1
 # Readings of the name row that must agree before a doubt between a filler and a letter is
 # settled by their average (see ZoneReader._filler_doubts_lifted).
 _FILLER_READINGS = 3
+# Rounds of settling internal-passport name rivals with the printed names (each round may
+# meet new rivals in the re-readings it pays for).
+_SETTLE_ROUNDS = 3
 # Fillers re-read past the last name letter: three make the rest of the field filler.
 _NAME_TAIL = 4
 
@@ -110,330 +145,6 @@ def merge_rows(lines: list[TextLine]) -> list[str]:
     return ["".join(t.text for t in sorted(row, key=lambda t: t.left_x)) for row in rows]
 
 
-def _rival(options: tuple[tuple[str, float], ...], key: str, ru: bool) -> float:
-    """How doubtful a name letter is, on the scale of :data:`NAME_RIVAL`: the probability of
-    its likeliest rival that would change the names. In the internal passport that is any other
-    letter of the code; elsewhere a letter/filler rival ("<<" read as "CC" moves the names),
-    which counts only from ``NAME_FILLER_RIVAL`` (a rotated, blurred zone's true fillers carried
-    C at 0.02-0.04 behind them)."""
-    doubt = 0.0
-    for c, p in options:
-        other = name_letter(c, ru)
-        if other in (key, "", "?"):
-            continue
-        if ru:
-            doubt = max(doubt, p)
-        elif "<" in (key, other):
-            doubt = max(doubt, p * NAME_RIVAL / NAME_FILLER_RIVAL)
-    return doubt
-
-
-def _name_doubted(read: Recognised, mrz: MrzData, index: int) -> bool:
-    """Whether a reading that agrees with the accepted name row saw a rival (see above) close
-    enough behind one of its letters: the image itself is then ambiguous there, and a later,
-    surer-looking reading of the same image must not overrule that."""
-    return bool(_doubted_columns(read, mrz, index))
-
-
-def _is_ru(mrz: MrzData) -> bool:
-    return mrz.document_code == "PN" and mrz.issuing_country == "RUS"
-
-
-def _aligned_names(
-    read: Recognised, mrz: MrzData, index: int
-) -> Iterator[tuple[int, str, tuple[tuple[str, float], ...]]]:
-    """The columns of the names (up to their last letter) that a reading agreeing with the
-    accepted name row saw, with its character's key and alternatives there. The code and state
-    before the names are settled by the zone, and the fillers after them by the filler
-    cleaning."""
-    if not read.alternatives or name_row_variant(read.text, mrz, index) != mrz.lines[index]:
-        return
-    ru = _is_ru(mrz)
-    line = mrz.lines[index]
-    keys: list[str] = []
-    options: list[tuple[tuple[str, float], ...]] = []
-    for char, alternatives in zip(read.text, read.alternatives, strict=True):
-        key = name_letter(char, ru)
-        if key:
-            keys.append(key)
-            options.append(alternatives)
-    start, end = (5 if index == 0 else 0), len(line.rstrip("<"))
-    matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            if start <= block.b + k < end:
-                yield block.b + k, keys[block.a + k], options[block.a + k]
-
-
-def _doubted_columns(read: Recognised, mrz: MrzData, index: int) -> set[int]:
-    """The columns of the names where a reading agreeing with the accepted row saw a rival
-    (see :func:`_rival`) at least ``NAME_RIVAL`` behind."""
-    ru = _is_ru(mrz)
-    return {
-        column
-        for column, key, options in _aligned_names(read, mrz, index)
-        if _rival(options, key, ru) >= NAME_RIVAL
-    }
-
-
-def _names_confidence(read: Recognised, mrz: MrzData, index: int) -> float:
-    """How sure a reading of the name row was of the accepted names: the lowest, over the
-    letters of the names, of the probability the recogniser gave to that letter or to a
-    look-alike that means the same there (a name's O read as 0 is still an O). Characters are
-    matched to the accepted row by alignment; a letter the reading did not see scores 0."""
-    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
-    line = mrz.lines[index]
-    start = 5 if index == 0 else 0
-    end = len(line.rstrip("<"))
-    keys: list[str] = []
-    confidence: list[float] = []
-    alternatives = read.alternatives or tuple(
-        ((c, p),) for c, p in zip(read.text, read.confidences, strict=True)
-    )
-    for char, options in zip(read.text, alternatives, strict=True):
-        key = name_letter(char, ru)
-        if not key:
-            continue
-        keys.append(key)
-        confidence.append(sum(p for c, p in options if name_letter(c, ru) == key))
-        # A rival that is itself a real letter (or the filler) of the row's code, even far
-        # behind, makes the letter doubtful: in the internal passport G and Q, Z and 2 are all
-        # letters, and two readings agreed on G with Q at 0.02 behind it.
-        if _rival(options, key, ru) >= NAME_RIVAL:
-            confidence[-1] = 0.0
-    seen = [0.0] * len(line)
-    matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            seen[block.b + k] = confidence[block.a + k]
-    return min((seen[j] for j in range(start, end) if line[j] != "<"), default=0.0)
-
-
-def _ambiguous_columns(
-    read: Recognised, mrz: MrzData, row: int
-) -> Iterator[tuple[int, str, tuple[tuple[str, float], ...]]]:
-    """The columns of a checked row where letters and digits are both legal and the issuer's
-    format does not settle which, with the accepted character and this reading's alternatives
-    (aligned on the accepted line: the reading may have dropped or added characters)."""
-    fmt = format_for(len(mrz.lines), len(mrz.lines[0]), mrz.document_code)
-    if fmt is None or not read.alternatives:
-        return
-    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
-    line = mrz.lines[row]
-    # Spans the issuer's known format makes digits only: a letter there is coerced anyway.
-    forced = {
-        i for r, s0, s1 in digit_spans(list(mrz.lines), fmt, ru) if r == row for i in range(s0, s1)
-    }
-    keys: list[str] = []
-    options: list[tuple[tuple[str, float], ...]] = []
-    for char, alternatives in zip(read.text, read.alternatives, strict=True):
-        key = normalise(char)
-        if len(key) == 1:
-            keys.append(key)
-            options.append(alternatives)
-    matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
-    for block in matcher.get_matching_blocks():
-        for k in range(block.size):
-            j = block.b + k
-            accepted = line[j]
-            if fmt.charset_at(row, j) is not Charset.ALNUM or accepted == "<" or j in forced:
-                continue
-            yield j, accepted, options[block.a + k]
-
-
-# Look-alikes whose values differ by a multiple of ten (only G and 6 among ours): a check
-# digit cannot tell them apart.
-_UNSEEN_PAIRS = frozenset(
-    c
-    for c, others in LOOKALIKES.items()
-    for d in others
-    if d not in (c, "<") and char_value(d) % 10 == char_value(c) % 10
-)
-
-
-def _unseen_rivals(reads: list[Recognised], mrz: MrzData) -> set[tuple[int, int, str]]:
-    """(row, column, rival) where a reading of a checked row gave a plausible probability to the
-    look-alike of the accepted character that no check digit can see (G for 6, 6 for G)."""
-    name_row = 2 if mrz.format == "TD1" else 0
-    found: set[tuple[int, int, str]] = set()
-    for row, line in enumerate(mrz.lines):
-        if row == name_row:
-            continue
-        for read in reads:
-            if difflib.SequenceMatcher(None, normalise(read.text), line).ratio() < 0.7:
-                continue
-            for j, accepted, alternatives in _ambiguous_columns(read, mrz, row):
-                if accepted not in _UNSEEN_PAIRS:
-                    continue
-                for char, p in alternatives:
-                    rival = normalise(char)
-                    if rival != accepted and rival in _UNSEEN_PAIRS and p >= _PLAUSIBLE:
-                        found.add((row, j, rival))
-    return found
-
-
-def _prefers_rival(
-    reads: list[Recognised], mrz: MrzData, rivals: set[tuple[int, int, str]]
-) -> bool:
-    """Whether another view's reading saw one of ``rivals`` where the accepted line has its
-    look-alike (aligned on the accepted line, substitutions included)."""
-    for row, line in enumerate(mrz.lines):
-        wanted = {(j, rival) for r, j, rival in rivals if r == row}
-        if not wanted:
-            continue
-        for read in reads:
-            keys = [key for key in (normalise(c) for c in read.text) if len(key) == 1]
-            text = "".join(keys)
-            if difflib.SequenceMatcher(None, text, line).ratio() < 0.7:
-                continue
-            matcher = difflib.SequenceMatcher(None, text, line, autojunk=False)
-            for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-                if (
-                    tag in ("equal", "replace")
-                    and a1 - a0 == b1 - b0
-                    and any((b0 + k, text[a0 + k]) in wanted for k in range(a1 - a0))
-                ):
-                    return True
-    return False
-
-
-def _unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
-    """How sure a reading of a checked row was of its document-number and optional-data
-    characters against the look-alikes no check digit can see: the lowest, over those
-    characters, of one minus the probability given to characters whose value differs from the
-    accepted one by a multiple of ten (G and 6, I and 8...). A shaken visa number's G was read
-    as 6 by two readings that agreed, each time with the G close behind."""
-    lowest = 1.0
-    for _, accepted, alternatives in _ambiguous_columns(read, mrz, row):
-        value = char_value(accepted) % 10
-        unseen = 0.0
-        for char, p in alternatives:
-            other = normalise(char)
-            if (
-                len(other) == 1
-                and other not in (accepted, "<", "?")
-                and char_value(other) % 10 == value
-            ):
-                unseen += p
-        lowest = min(lowest, 1.0 - unseen)
-    return lowest
-
-
-def _plausible_swaps(read: Recognised, mrz: MrzData, row: int) -> dict[int, set[str]]:
-    """Per column of a checked row, the look-alikes of the accepted character (other than
-    itself) that this reading found plausible, in the positions where letters and digits are
-    both legal and the issuer's format does not settle which."""
-    out: dict[int, set[str]] = {}
-    for j, accepted, alternatives in _ambiguous_columns(read, mrz, row):
-        swaps = {
-            normalise(c)
-            for c, p in alternatives
-            if p >= _PLAUSIBLE
-            and len(normalise(c)) == 1
-            and normalise(c) in LOOKALIKES.get(accepted, "")
-        }
-        if swaps:
-            out.setdefault(j, set()).update(swaps)
-    return out
-
-
-def _another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
-    """Whether two plausible look-alike swaps (see above) give another zone that also passes
-    every check digit. Two errors can cancel in a mod-10 check digit: a visa number's
-    ZZ was read 22 by two agreeing readings, with Z a few percent behind each time."""
-    name_row = 2 if mrz.format == "TD1" else 0
-    swaps: dict[tuple[int, int], set[str]] = {}
-    for row in range(len(mrz.lines)):
-        if row == name_row:
-            continue
-        for reads in readings:
-            for read in reads:
-                ratio = difflib.SequenceMatcher(None, normalise(read.text), mrz.lines[row]).ratio()
-                if ratio < 0.7:
-                    continue
-                for j, chars in _plausible_swaps(read, mrz, row).items():
-                    swaps.setdefault((row, j), set()).update(chars)
-
-    def passes(combo: tuple[tuple[tuple[int, int], str], ...]) -> bool:
-        lines = [list(line) for line in mrz.lines]
-        for (r, j), c in combo:
-            lines[r][j] = c
-        try:
-            return parse(["".join(line) for line in lines]).valid
-        except MrzError:
-            return False
-
-    # One swap alone passes only for look-alikes a multiple of ten apart, which
-    # _unseen_confidence already weighs; here the pairs whose errors cancel.
-    single = [
-        (pos, c) for pos, chars in swaps.items() for c in sorted(chars) if not passes(((pos, c),))
-    ]
-    return any(a[0] != b[0] and passes((a, b)) for a, b in itertools.combinations(single, 2))
-
-
-def _runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: int) -> bool:
-    """Whether a reading ranked the accepted character of a checked row at least
-    ``WITNESS_ODDS`` as likely as the character it chose there (its runner-up, in effect)."""
-    line = mrz.lines[row]
-    for read in reads:
-        keys: list[str] = []
-        options: list[tuple[tuple[str, float], ...]] = []
-        for char, alternatives in zip(read.text, read.alternatives, strict=True):
-            if len(normalise(char)) == 1:
-                keys.append(normalise(char))
-                options.append(alternatives)
-        matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
-        if matcher.ratio() < 0.7:
-            continue
-        for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-            # Equal stretches, and replaced stretches of the same length, align one to one.
-            if tag in ("equal", "replace") and a1 - a0 == b1 - b0 and b0 <= column < b1:
-                weights: dict[str, float] = {}
-                for char, p in options[a0 + column - b0]:
-                    weights[normalise(char)] = weights.get(normalise(char), 0.0) + p
-                if weights.get(line[column], 0.0) >= WITNESS_ODDS * max(weights.values()):
-                    return True
-    return False
-
-
-def _checked_rows_sure(readings: list[list[Recognised]], mrz: MrzData) -> bool:
-    """Whether, for every checked row, some reading of it is sure of it (see above)."""
-    name_row = 2 if mrz.format == "TD1" else 0
-    for row in range(len(mrz.lines)):
-        if row == name_row:
-            continue
-        line = mrz.lines[row]
-        best = 0.0
-        seen = False
-        for reads in readings:
-            for read in reads:
-                ratio = difflib.SequenceMatcher(None, normalise(read.text), line).ratio()
-                if ratio < 0.7:
-                    continue
-                seen = True
-                best = max(best, _unseen_confidence(read, mrz, row))
-        if seen and best < UNSEEN_SURE:
-            return False
-    return not _another_zone_passes(readings, mrz)
-
-
-def _name_confidence(reads: list[Recognised], mrz: MrzData, index: int) -> float:
-    """How sure the recogniser was of the name row, from the row-by-row reading that gave it."""
-    accepted = mrz.lines[index]
-    return max(
-        (
-            _names_confidence(r, mrz, index)
-            for r in reads
-            if name_row_variant(r.text, mrz, index) == accepted
-        ),
-        default=0.0,
-    )
-
-
-def _checked_rows(lines: tuple[str, ...], name_row: int) -> tuple[str, ...]:
-    return lines[:name_row] + lines[name_row + 1 :]
-
-
 def _score(tries: dict[bool, _Try], flip: bool) -> float:
     attempt = tries.get(flip)
     return attempt.score if attempt is not None else 0.0
@@ -444,8 +155,21 @@ def _zone_like(texts: list[str]) -> bool:
 
 
 class ZoneReader:
-    def __init__(self, ocr: MrzOcr) -> None:
+    def __init__(
+        self, ocr: MrzOcr, printed: PrintedWords | Literal["shared"] | None = "shared"
+    ) -> None:
+        """``printed`` reads the printed names (see :mod:`.printed_rivals`); by default the
+        process-wide tesseract reader, loaded on first need; None turns that off."""
         self._ocr = ocr
+        self._printed = printed
+        # Internal-passport name columns the printed names settled, while a zone is re-confirmed
+        # with them, and the rival letters the readings of the current zone saw.
+        self._settled: Settled = {}
+        self._ru_rivals: dict[int, set[str]] = {}
+        # The photo being read, as taken.
+        self._photo: BGRImage | None = None
+        # Printed words read from it, by (zone centre, flip, view).
+        self._words: dict[tuple[tuple[float, float], bool, str], list[str]] = {}
         # Zones (their lines) that some reading of the current image found doubtful: another
         # reading of the same image, however sure it looks, must not accept them.
         self._doubtful: set[tuple[str, ...]] = set()
@@ -566,10 +290,15 @@ class ZoneReader:
     ) -> tuple[Correction, float] | None:
         """:meth:`_confirm_zone`, then, outside the internal passport, the doubts between a
         filler and a letter it met are settled by more readings (:meth:`_filler_doubts_lifted`)
-        or reject the zone for the rest of the image."""
+        or reject the zone for the rest of the image; in the internal passport, name-letter
+        rivals may be settled by the printed names (:meth:`_settle_ru_rivals`)."""
         self._name_reads = []
         self._filler_doubts = set()
+        self._ru_rivals = {}
+        doubted_before = correction.mrz.lines in self._doubtful
         confirmed = self._confirm_zone(image, zone, flip, correction, first)
+        if confirmed is None and self._ru_rivals and not doubted_before:
+            return self._settle_ru_rivals(image, zone, flip, correction, first)
         if confirmed is None or not self._filler_doubts:
             return confirmed
         # The doubts were about the names as first accepted; a vote that changed them is
@@ -579,6 +308,111 @@ class ZoneReader:
             return confirmed
         self._doubtful.add(correction.mrz.lines)
         return None
+
+    def _settle_ru_rivals(
+        self, image: BGRImage, zone: ZoneCandidate, flip: bool, correction: Correction, first: _Try
+    ) -> tuple[Correction, float] | None:
+        """An internal passport rejected for its name-letter rivals alone: when exactly one
+        variant of the names is printed on the page (:func:`.printed_rivals.settle`), the zone is
+        confirmed again with the doubted columns taking either letter of their pair, and, if it
+        passes every other test, accepted with the printed variant. Re-readings at other scales
+        can doubt more columns (they were not read before the first doubt rejected the zone):
+        those are settled the same way, a few rounds at most. Tesseract (~80 ms) runs only on
+        such photos."""
+        mrz = correction.mrz
+        rivals: dict[int, set[str]] = {}
+        for _ in range(_SETTLE_ROUNDS):
+            before = {c: set(v) for c, v in rivals.items()}
+            for column, letters in self._ru_rivals.items():
+                rivals.setdefault(column, set()).update(letters)
+            if rivals == before:
+                break  # nothing new to settle
+            line = self._settled_line(image, zone, flip, mrz, rivals)
+            if line is None:
+                break
+            self._doubtful.discard(mrz.lines)
+            self._name_reads = []
+            self._filler_doubts = set()
+            self._ru_rivals = {}
+            self._settled = {
+                c: frozenset({mrz.lines[0][c], *letters}) for c, letters in rivals.items()
+            }
+            try:
+                confirmed = self._confirm_zone(image, zone, flip, correction, first)
+            finally:
+                self._settled = {}
+            if confirmed is not None and confirmed[0].mrz.lines == mrz.lines:
+                try:
+                    settled = parse([line, *mrz.lines[1:]])
+                except MrzError:
+                    break
+                if not settled.valid:
+                    break
+                return dataclasses.replace(correction, mrz=settled), confirmed[1]
+            if confirmed is not None:
+                break  # a vote changed the names: not what the printed words settled
+        self._doubtful.add(mrz.lines)
+        return None
+
+    def _settled_line(
+        self,
+        image: BGRImage,
+        zone: ZoneCandidate,
+        flip: bool,
+        mrz: MrzData,
+        rivals: dict[int, set[str]],
+    ) -> str | None:
+        """The single variant of the name row printed on the page. Tesseract's words depend on
+        the crop (the band of the names lost the foot of a patronymic on one layout; a taller band
+        turned an exact ...СКИЙ into ...СКИИ on another), so the words of both bands are pooled:
+        a misreading can then only add a second matching variant, which rejects."""
+        words: list[str] = []
+        for view in ("band", "tall", "deblurred"):
+            if view == "deblurred" and words and settle(mrz.lines[0], rivals, words) is not None:
+                break
+            found = self._view_words(image, zone, flip, mrz, view)
+            if found is None:
+                break
+            words += found
+        return settle(mrz.lines[0], rivals, words)
+
+    def _view_words(
+        self, image: BGRImage, zone: ZoneCandidate, flip: bool, mrz: MrzData, view: str
+    ) -> list[str] | None:
+        """The printed words of one view of the page (cached per image), or None when the view
+        does not exist (no shake to undo)."""
+        key = (zone.centre, flip, view)
+        if key not in self._words:
+            # The photo as taken: ``image`` may have the zone (only) deconvolved.
+            photo = self._photo if self._photo is not None else image
+            grey = to_grey(photo)
+            if view == "deblurred":
+                # A shaken page defeats tesseract as it does the recogniser: the shake measured
+                # around the zone, undone on the whole page, gave back the printed names (seed 7
+                # #48: ФИ ДОР, МИХ ЛОВИ before, ФЕДОР, МИХАЙЛОВИЧ after). ~120 ms, on such
+                # photos only.
+                restored = deblurred_zone(photo, zone)
+                if restored is None:
+                    return None
+                grey = wiener(grey, restored[1])
+            self._words[key] = self._printed_words(grey, zone, flip, mrz, tall=view != "band")
+        return self._words[key]
+
+    def _printed_words(
+        self,
+        grey: npt.NDArray[np.uint8],
+        zone: ZoneCandidate,
+        flip: bool,
+        mrz: MrzData,
+        *,
+        tall: bool,
+    ) -> list[str]:
+        if self._printed == "shared":
+            self._printed = shared_visual_zone()
+        if self._printed is None:
+            return []
+        angle = zone.angle + (180.0 if flip else 0.0)
+        return self._printed.name_words(grey, zone, angle, mrz, ru_internal=True, tall=tall)
 
     def _unshaken_view_disagrees(
         self,
@@ -613,8 +447,12 @@ class ZoneReader:
         is another letter of the code (G/Q), which the recogniser repeats surely at every scale
         (``...SKIG`` for ``...SKIQ``), so it rejects at once."""
         index = 2 if mrz.format == "TD1" else 0
-        doubted = set().union(*(_doubted_columns(r, mrz, index) for r in reads))
+        doubts = [_rival_letters(r, mrz, index, self._settled) for r in reads]
+        doubted = set().union(*doubts)
         if doubted and _is_ru(mrz):
+            for found in doubts:
+                for column, letters in found.items():
+                    self._ru_rivals.setdefault(column, set()).update(letters)
             return True
         self._name_reads.extend(reads)
         self._filler_doubts |= doubted
@@ -652,12 +490,14 @@ class ZoneReader:
         if rivals and self._unshaken_view_disagrees(image, zone, flip, mrz, rivals):
             self._doubtful.add(mrz.lines)
             return None
-        sure = _name_confidence(first.reads, mrz, index)
+        sure = _name_confidence(first.reads, mrz, index, self._settled)
         if correction.changed > 0 or first.min_score < _SURE:
             repaired = correction.repaired()
             for width in _OTHER_WIDTHS:
                 other = self._rows(image, zone, flip, width)
-                if other.correction is None or other.correction.mrz.lines != mrz.lines:
+                if other.correction is None or not _same_zone(
+                    other.correction.mrz.lines, mrz.lines, index, self._settled
+                ):
                     continue
                 # A repair must be witnessed: the other reading saw the repaired character
                 # itself, or ranked it close behind what it saw. Otherwise the repair was a
@@ -671,7 +511,7 @@ class ZoneReader:
                 if self._name_doubts(other.reads, mrz) or _another_zone_passes([other.reads], mrz):
                     self._doubtful.add(mrz.lines)
                     return None
-                sure = max(sure, _name_confidence(other.reads, mrz, index))
+                sure = max(sure, _name_confidence(other.reads, mrz, index, self._settled))
                 if sure >= NAME_SURE and _checked_rows_sure([first.reads, other.reads], mrz):
                     return correction, sure
             return None
@@ -685,9 +525,11 @@ class ZoneReader:
             if raw is not None and self._name_doubts([raw], mrz):
                 self._doubtful.add(mrz.lines)
                 return None
+            if _same_names(variant, accepted, self._settled):
+                variant = accepted  # the settled columns' letters count as one
             if raw is not None and variant is not None:
                 votes.append(variant)
-                sure_votes.append(_names_confidence(raw, mrz, index))
+                sure_votes.append(_names_confidence(raw, mrz, index, self._settled))
             if len(votes) == 2 and votes[1] == accepted and max(sure_votes) >= NAME_SURE:
                 return correction, max(sure_votes)
         if len(votes) < 3:
@@ -716,6 +558,8 @@ class ZoneReader:
         timings: dict[str, float] = {}
         self._doubtful = set()
         self._seen = set()
+        self._photo = image
+        self._words = {}
         start = time.perf_counter()
         grey = to_grey(image)
         zones = find_zones(grey)

@@ -1,0 +1,249 @@
+"""Doubts about the checked rows that the check digits cannot settle: look-alikes whose values
+differ by a multiple of ten (G/6), two look-alike errors that cancel in a mod-10 check digit, and
+repairs no second reading witnessed."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from collections.abc import Iterator
+
+from .checkdigits import char_value
+from .correction import LOOKALIKES, digit_spans, normalise
+from .mrz_format import Charset, format_for
+from .mrz_parse import MrzError, parse
+from .name_doubts import Settled, _same_names
+from .ocr import Recognised
+from .results import MrzData
+
+# Characters of document numbers and optional data must be read at least this surely against
+# look-alikes whose value differs by a multiple of ten: the one confusion their check digit cannot
+# see.
+UNSEEN_SURE = 0.85
+# Look-alike swaps (Z/2, G/6, O/0...) given at least this probability by a reading are plausible
+# readings too; if one or two of them also pass every check digit, the zone is ambiguous.
+_PLAUSIBLE = 0.005
+# A repaired character of a checked row counts as seen by a reading that ranked it at least this
+# likely relative to its own choice there (a blurred Z read as 2 with Z at odds 0.2-1.0).
+WITNESS_ODDS = 0.1
+
+
+def _ambiguous_columns(
+    read: Recognised, mrz: MrzData, row: int
+) -> Iterator[tuple[int, str, tuple[tuple[str, float], ...]]]:
+    """The columns of a checked row where letters and digits are both legal and the issuer's
+    format does not settle which, with the accepted character and this reading's alternatives
+    (aligned on the accepted line: the reading may have dropped or added characters)."""
+    fmt = format_for(len(mrz.lines), len(mrz.lines[0]), mrz.document_code)
+    if fmt is None or not read.alternatives:
+        return
+    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+    line = mrz.lines[row]
+    # Spans the issuer's known format makes digits only: a letter there is coerced anyway.
+    forced = {
+        i for r, s0, s1 in digit_spans(list(mrz.lines), fmt, ru) if r == row for i in range(s0, s1)
+    }
+    keys: list[str] = []
+    options: list[tuple[tuple[str, float], ...]] = []
+    for char, alternatives in zip(read.text, read.alternatives, strict=True):
+        key = normalise(char)
+        if len(key) == 1:
+            keys.append(key)
+            options.append(alternatives)
+    matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
+    for block in matcher.get_matching_blocks():
+        for k in range(block.size):
+            j = block.b + k
+            accepted = line[j]
+            if fmt.charset_at(row, j) is not Charset.ALNUM or accepted == "<" or j in forced:
+                continue
+            yield j, accepted, options[block.a + k]
+
+
+# Look-alikes whose values differ by a multiple of ten (only G and 6 among ours): a check
+# digit cannot tell them apart.
+_UNSEEN_PAIRS = frozenset(
+    c
+    for c, others in LOOKALIKES.items()
+    for d in others
+    if d not in (c, "<") and char_value(d) % 10 == char_value(c) % 10
+)
+
+
+def _unseen_rivals(reads: list[Recognised], mrz: MrzData) -> set[tuple[int, int, str]]:
+    """(row, column, rival) where a reading of a checked row gave a plausible probability to the
+    look-alike of the accepted character that no check digit can see (G for 6, 6 for G)."""
+    name_row = 2 if mrz.format == "TD1" else 0
+    found: set[tuple[int, int, str]] = set()
+    for row, line in enumerate(mrz.lines):
+        if row == name_row:
+            continue
+        for read in reads:
+            if difflib.SequenceMatcher(None, normalise(read.text), line).ratio() < 0.7:
+                continue
+            for j, accepted, alternatives in _ambiguous_columns(read, mrz, row):
+                if accepted not in _UNSEEN_PAIRS:
+                    continue
+                for char, p in alternatives:
+                    rival = normalise(char)
+                    if rival != accepted and rival in _UNSEEN_PAIRS and p >= _PLAUSIBLE:
+                        found.add((row, j, rival))
+    return found
+
+
+def _prefers_rival(
+    reads: list[Recognised], mrz: MrzData, rivals: set[tuple[int, int, str]]
+) -> bool:
+    """Whether another view's reading saw one of ``rivals`` where the accepted line has its
+    look-alike (aligned on the accepted line, substitutions included)."""
+    for row, line in enumerate(mrz.lines):
+        wanted = {(j, rival) for r, j, rival in rivals if r == row}
+        if not wanted:
+            continue
+        for read in reads:
+            keys = [key for key in (normalise(c) for c in read.text) if len(key) == 1]
+            text = "".join(keys)
+            if difflib.SequenceMatcher(None, text, line).ratio() < 0.7:
+                continue
+            matcher = difflib.SequenceMatcher(None, text, line, autojunk=False)
+            for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+                if (
+                    tag in ("equal", "replace")
+                    and a1 - a0 == b1 - b0
+                    and any((b0 + k, text[a0 + k]) in wanted for k in range(a1 - a0))
+                ):
+                    return True
+    return False
+
+
+def _unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
+    """How sure a reading of a checked row was of its document-number and optional-data
+    characters against the look-alikes no check digit can see: the lowest, over those
+    characters, of one minus the probability given to characters whose value differs from the
+    accepted one by a multiple of ten (G and 6, I and 8...). A shaken visa number's G was read
+    as 6 by two readings that agreed, each time with the G close behind."""
+    lowest = 1.0
+    for _, accepted, alternatives in _ambiguous_columns(read, mrz, row):
+        value = char_value(accepted) % 10
+        unseen = 0.0
+        for char, p in alternatives:
+            other = normalise(char)
+            if (
+                len(other) == 1
+                and other not in (accepted, "<", "?")
+                and char_value(other) % 10 == value
+            ):
+                unseen += p
+        lowest = min(lowest, 1.0 - unseen)
+    return lowest
+
+
+def _plausible_swaps(read: Recognised, mrz: MrzData, row: int) -> dict[int, set[str]]:
+    """Per column of a checked row, the look-alikes of the accepted character (other than
+    itself) that this reading found plausible, in the positions where letters and digits are
+    both legal and the issuer's format does not settle which."""
+    out: dict[int, set[str]] = {}
+    for j, accepted, alternatives in _ambiguous_columns(read, mrz, row):
+        swaps = {
+            normalise(c)
+            for c, p in alternatives
+            if p >= _PLAUSIBLE
+            and len(normalise(c)) == 1
+            and normalise(c) in LOOKALIKES.get(accepted, "")
+        }
+        if swaps:
+            out.setdefault(j, set()).update(swaps)
+    return out
+
+
+def _another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
+    """Whether two plausible look-alike swaps (see above) give another zone that also passes
+    every check digit. Two errors can cancel in a mod-10 check digit: a visa number's
+    ZZ was read 22 by two agreeing readings, with Z a few percent behind each time."""
+    name_row = 2 if mrz.format == "TD1" else 0
+    swaps: dict[tuple[int, int], set[str]] = {}
+    for row in range(len(mrz.lines)):
+        if row == name_row:
+            continue
+        for reads in readings:
+            for read in reads:
+                ratio = difflib.SequenceMatcher(None, normalise(read.text), mrz.lines[row]).ratio()
+                if ratio < 0.7:
+                    continue
+                for j, chars in _plausible_swaps(read, mrz, row).items():
+                    swaps.setdefault((row, j), set()).update(chars)
+
+    def passes(combo: tuple[tuple[tuple[int, int], str], ...]) -> bool:
+        lines = [list(line) for line in mrz.lines]
+        for (r, j), c in combo:
+            lines[r][j] = c
+        try:
+            return parse(["".join(line) for line in lines]).valid
+        except MrzError:
+            return False
+
+    # One swap alone passes only for look-alikes a multiple of ten apart, which
+    # _unseen_confidence already weighs; here the pairs whose errors cancel.
+    single = [
+        (pos, c) for pos, chars in swaps.items() for c in sorted(chars) if not passes(((pos, c),))
+    ]
+    return any(a[0] != b[0] and passes((a, b)) for a, b in itertools.combinations(single, 2))
+
+
+def _runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: int) -> bool:
+    """Whether a reading ranked the accepted character of a checked row at least
+    ``WITNESS_ODDS`` as likely as the character it chose there (its runner-up, in effect)."""
+    line = mrz.lines[row]
+    for read in reads:
+        keys: list[str] = []
+        options: list[tuple[tuple[str, float], ...]] = []
+        for char, alternatives in zip(read.text, read.alternatives, strict=True):
+            if len(normalise(char)) == 1:
+                keys.append(normalise(char))
+                options.append(alternatives)
+        matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
+        if matcher.ratio() < 0.7:
+            continue
+        for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+            # Equal stretches, and replaced stretches of the same length, align one to one.
+            if tag in ("equal", "replace") and a1 - a0 == b1 - b0 and b0 <= column < b1:
+                weights: dict[str, float] = {}
+                for char, p in options[a0 + column - b0]:
+                    weights[normalise(char)] = weights.get(normalise(char), 0.0) + p
+                if weights.get(line[column], 0.0) >= WITNESS_ODDS * max(weights.values()):
+                    return True
+    return False
+
+
+def _checked_rows_sure(readings: list[list[Recognised]], mrz: MrzData) -> bool:
+    """Whether, for every checked row, some reading of it is sure of it (see above)."""
+    name_row = 2 if mrz.format == "TD1" else 0
+    for row in range(len(mrz.lines)):
+        if row == name_row:
+            continue
+        line = mrz.lines[row]
+        best = 0.0
+        seen = False
+        for reads in readings:
+            for read in reads:
+                ratio = difflib.SequenceMatcher(None, normalise(read.text), line).ratio()
+                if ratio < 0.7:
+                    continue
+                seen = True
+                best = max(best, _unseen_confidence(read, mrz, row))
+        if seen and best < UNSEEN_SURE:
+            return False
+    return not _another_zone_passes(readings, mrz)
+
+
+def _same_zone(
+    lines: tuple[str, ...], accepted: tuple[str, ...], name_row: int, settled: Settled
+) -> bool:
+    """The same zone, up to the settled columns' letters of the name row."""
+    return _checked_rows(lines, name_row) == _checked_rows(accepted, name_row) and _same_names(
+        lines[name_row], accepted[name_row], settled
+    )
+
+
+def _checked_rows(lines: tuple[str, ...], name_row: int) -> tuple[str, ...]:
+    return lines[:name_row] + lines[name_row + 1 :]
