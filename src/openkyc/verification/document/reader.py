@@ -37,8 +37,9 @@ class DocumentReader:
 
     def __init__(self, *, visual_zone: bool = True, ocr: MrzOcr | None = None) -> None:
         self._ocr = ocr or shared_ocr()
-        self._zones = ZoneReader(self._ocr)
         self._visual: VisualZoneReader | None = shared_visual_zone() if visual_zone else None
+        # The printed names settle internal-passport letter rivals; off with the visual zone.
+        self._zones = ZoneReader(self._ocr, self._visual)
         self._lock = threading.Lock()
 
     @property
