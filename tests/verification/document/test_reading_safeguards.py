@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from openkyc.verification.document import deblur
 from openkyc.verification.document.checkdigits import is_valid
-from openkyc.verification.document.correction import correct
+from openkyc.verification.document.correction import correct, name_row_variant
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
 from openkyc.verification.document.ocr import Recognised
@@ -126,3 +126,14 @@ def test_a_visa_row_is_not_stretched_into_a_passport_row() -> None:
 def test_an_unplaceable_character_never_passes_a_check_digit() -> None:
     assert not is_valid("L898902C?", "3")
     assert is_valid("L898902C3", "6")
+
+
+def test_a_name_row_read_without_its_first_letter_keeps_the_surname() -> None:
+    mrz = parse(list(ICAO_TD3))
+    # The P of the type lost: read at fixed columns, the state would eat the surname's E.
+    assert name_row_variant(ICAO_TD3[0][1:], mrz, 0) == ICAO_TD3[0]
+    # One extra character before the state, and a look-alike in the state, realign too.
+    assert name_row_variant("P<<UTO" + ICAO_TD3[0][5:-1], mrz, 0) == ICAO_TD3[0]
+    assert name_row_variant("P<UT0" + ICAO_TD3[0][5:], mrz, 0) == ICAO_TD3[0]
+    # A start that is no reading of the type and state gives no variant to vote with.
+    assert name_row_variant("XYZQW" + ICAO_TD3[0][5:], mrz, 0) is None
