@@ -6,26 +6,23 @@ reading of the same image must not overrule."""
 from __future__ import annotations
 
 import numpy as np
+from tests.verification.document.readings import reading
 
 from openkyc.verification.document.checkdigits import is_valid
 from openkyc.verification.document.correction import correct
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
-from openkyc.verification.document.ocr import Recognised
+from openkyc.verification.document.name_doubts import NAME_SURE, _name_doubted, _names_confidence
 from openkyc.verification.document.portrait import _PAGE
-from openkyc.verification.document.zone_reader import (
-    NAME_SURE,
-    ZoneReader,
-    _another_zone_passes,
-    _name_doubted,
-    _names_confidence,
-)
+from openkyc.verification.document.row_doubts import _another_zone_passes
+from openkyc.verification.document.zone_reader import ZoneReader
 
 # A visa whose number ZZ7NY4NDE was read 227NY4NDE: Z to 2 twice, and the errors cancel.
 VISA_READ = (
     "V<TURERIKSSON<<QUENTIN<<<<<<<<<<<<<<<<<<<<<<",
     "227NY4NDE8UTO5911251M2505303<<<<<<<<<<<<<<<<",
 )
+
 # An internal passport whose surname ends in Q (Й) read as G (Г).
 RU_READ = (
     "PNRUSKONSTANTINOPOL9SKIG<<KIRILL<KUZ9MI3<<<<",
@@ -37,16 +34,6 @@ ICAO_TD3 = (
 )
 
 
-def _reading(text: str, rivals: dict[int, tuple[str, float]]) -> Recognised:
-    """A reading sure of every character, but for a runner-up ``(char, p)`` at some columns."""
-    alternatives = tuple(
-        ((c, 1.0 - rivals[i][1]), rivals[i]) if i in rivals else ((c, 1.0),)
-        for i, c in enumerate(text)
-    )
-    confidences = tuple(a[0][1] for a in alternatives)
-    return Recognised(text, float(np.mean(confidences)), confidences, alternatives)
-
-
 def test_the_two_errors_really_cancel_in_the_check_digit() -> None:
     # Otherwise the case below would prove nothing.
     assert is_valid("227NY4NDE", "8")
@@ -56,38 +43,38 @@ def test_the_two_errors_really_cancel_in_the_check_digit() -> None:
 
 def test_look_alikes_that_would_also_pass_every_check_make_the_zone_ambiguous() -> None:
     mrz = parse(list(VISA_READ))
-    sure = [_reading(line, {}) for line in VISA_READ]
+    sure = [reading(line, {}) for line in VISA_READ]
     assert not _another_zone_passes([sure], mrz)
     # Z a few percent behind each 2, as the recogniser saw it: ZZ7... passes too.
-    doubtful = [sure[0], _reading(VISA_READ[1], {0: ("Z", 0.01), 1: ("Z", 0.04)})]
+    doubtful = [sure[0], reading(VISA_READ[1], {0: ("Z", 0.01), 1: ("Z", 0.04)})]
     assert _another_zone_passes([doubtful], mrz)
     # One such doubt alone changes the check digit's sum, so the checks still decide.
-    single = [sure[0], _reading(VISA_READ[1], {1: ("Z", 0.04)})]
+    single = [sure[0], reading(VISA_READ[1], {1: ("Z", 0.04)})]
     assert not _another_zone_passes([single], mrz)
     # A runner-up far below plausibility is no doubt.
-    faint = [sure[0], _reading(VISA_READ[1], {0: ("Z", 0.001), 1: ("Z", 0.001)})]
+    faint = [sure[0], reading(VISA_READ[1], {0: ("Z", 0.001), 1: ("Z", 0.001)})]
     assert not _another_zone_passes([faint], mrz)
 
 
 def test_an_internal_passport_letter_with_another_code_letter_behind_is_doubted() -> None:
     mrz = parse(list(RU_READ))
-    assert not _name_doubted(_reading(RU_READ[0], {}), mrz, 0)
+    assert not _name_doubted(reading(RU_READ[0], {}), mrz, 0)
     # G at 0.98 with Q (another real letter of the code: Й) at 0.02 behind it.
-    doubtful = _reading(RU_READ[0], {23: ("Q", 0.02)})
+    doubtful = reading(RU_READ[0], {23: ("Q", 0.02)})
     assert _name_doubted(doubtful, mrz, 0)
     assert _names_confidence(doubtful, mrz, 0) < NAME_SURE
     # A look-alike that means the same letter there is no rival (lower-case g is G).
-    assert not _name_doubted(_reading(RU_READ[0], {23: ("g", 0.3)}), mrz, 0)
+    assert not _name_doubted(reading(RU_READ[0], {23: ("g", 0.3)}), mrz, 0)
 
 
 def test_elsewhere_only_a_filler_rival_doubts_the_names() -> None:
     mrz = parse(list(ICAO_TD3))
     # The "<<" separator after ERIKSSON with C behind it: the names could run together.
-    assert _name_doubted(_reading(ICAO_TD3[0], {13: ("C", 0.08)}), mrz, 0)
+    assert _name_doubted(reading(ICAO_TD3[0], {13: ("C", 0.08)}), mrz, 0)
     # A letter rival outside the internal passport is left to the confidence threshold.
-    assert not _name_doubted(_reading(ICAO_TD3[0], {6: ("B", 0.05)}), mrz, 0)
+    assert not _name_doubted(reading(ICAO_TD3[0], {6: ("B", 0.05)}), mrz, 0)
     # Fillers after the names and the state code do not count.
-    assert not _name_doubted(_reading(ICAO_TD3[0], {30: ("C", 0.2), 1: ("K", 0.2)}), mrz, 0)
+    assert not _name_doubted(reading(ICAO_TD3[0], {30: ("C", 0.2), 1: ("K", 0.2)}), mrz, 0)
 
 
 def test_a_doubted_zone_stays_rejected_for_the_rest_of_the_image() -> None:
@@ -102,12 +89,12 @@ def test_a_doubted_zone_stays_rejected_for_the_rest_of_the_image() -> None:
     def reader() -> ZoneReader:
         made = ZoneReader(None)  # type: ignore[arg-type]
         # The re-reading of the name row at other scales: sure of every letter.
-        made._name_row = lambda *_: _reading(RU_READ[0], {})  # type: ignore[method-assign]
+        made._name_row = lambda *_: reading(RU_READ[0], {})  # type: ignore[method-assign]
         return made
 
-    sure = zone_reader._Try(list(RU_READ), 1.0, correction, 1.0, [_reading(r, {}) for r in RU_READ])
+    sure = zone_reader._Try(list(RU_READ), 1.0, correction, 1.0, [reading(r, {}) for r in RU_READ])
     assert reader()._confirm(image, zone, False, correction, sure) is not None
-    doubtful = [_reading(RU_READ[0], {23: ("Q", 0.02)}), _reading(RU_READ[1], {})]
+    doubtful = [reading(RU_READ[0], {23: ("Q", 0.02)}), reading(RU_READ[1], {})]
     first = zone_reader._Try(list(RU_READ), 0.99, correction, 0.99, doubtful)
     once_doubted = reader()
     assert once_doubted._confirm(image, zone, False, correction, first) is None

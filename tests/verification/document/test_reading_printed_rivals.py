@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from tests.verification.document.readings import reading
 
 from openkyc.verification.document import zone_reader
 from openkyc.verification.document.correction import correct
 from openkyc.verification.document.locate import ZoneCandidate
-from openkyc.verification.document.ocr import Recognised
 from openkyc.verification.document.printed_rivals import name_parts, settle
 from openkyc.verification.document.ru_internal import decode
 from openkyc.verification.document.zone_reader import ZoneReader
@@ -20,17 +20,9 @@ RU_READ = (
     "PNRUSKONSTANTINOPOL9SKIG<<KIRILL<KUZ9MI3<<<<",
     "4028498117RUS7703078M<<<<<<<4240325545395<18",
 )
+
 TRUE_NAME_ROW = "PNRUSKONSTANTINOPOL9SKIQ<<KIRILL<KUZ9MI3<<<<"
 PRINTED = ["КОНСТАНТИНОПОЛЬСКИЙ", "КИРИЛЛ", "КУЗЬМИЧ"]
-
-
-def _reading(text: str, rivals: dict[int, tuple[str, float]]) -> Recognised:
-    alternatives = tuple(
-        ((c, 1.0 - rivals[i][1]), rivals[i]) if i in rivals else ((c, 1.0),)
-        for i, c in enumerate(text)
-    )
-    confidences = tuple(a[0][1] for a in alternatives)
-    return Recognised(text, float(np.mean(confidences)), confidences, alternatives)
 
 
 class _Printed:
@@ -88,8 +80,8 @@ def _confirm(printed: _Printed | None) -> tuple[Any, float] | None:
     assert correction is not None
     made = ZoneReader(None, printed)  # type: ignore[arg-type]
     # Every re-reading at other scales repeats the G, Q 0.02 behind it, as the recogniser did.
-    made._name_row = lambda *_: _reading(RU_READ[0], {23: ("Q", 0.02)})  # type: ignore[method-assign]
-    doubtful = [_reading(RU_READ[0], {23: ("Q", 0.02)}), _reading(RU_READ[1], {})]
+    made._name_row = lambda *_: reading(RU_READ[0], {23: ("Q", 0.02)})  # type: ignore[method-assign]
+    doubtful = [reading(RU_READ[0], {23: ("Q", 0.02)}), reading(RU_READ[1], {})]
     first = zone_reader._Try(list(RU_READ), 0.99, correction, 0.99, doubtful)
     return made._confirm(image, zone, False, correction, first)
 
@@ -117,8 +109,8 @@ def _confirm_with_new_rival(words: list[str]) -> tuple[Any, float] | None:
     assert correction is not None
     made = ZoneReader(None, _Printed(words))  # type: ignore[arg-type]
     # The re-readings doubt another letter: K of KIRILL with 4 (Ш) behind it.
-    made._name_row = lambda *_: _reading(RU_READ[0], {26: ("4", 0.03)})  # type: ignore[method-assign]
-    doubtful = [_reading(RU_READ[0], {23: ("Q", 0.02)}), _reading(RU_READ[1], {})]
+    made._name_row = lambda *_: reading(RU_READ[0], {26: ("4", 0.03)})  # type: ignore[method-assign]
+    doubtful = [reading(RU_READ[0], {23: ("Q", 0.02)}), reading(RU_READ[1], {})]
     first = zone_reader._Try(list(RU_READ), 0.99, correction, 0.99, doubtful)
     return made._confirm(image, zone, False, correction, first)
 

@@ -6,41 +6,25 @@ doubted against a letter."""
 from __future__ import annotations
 
 import numpy as np
+from tests.verification.document.readings import reading, runner_ups
 
 from openkyc.verification.document import zone_reader
 from openkyc.verification.document.correction import correct, correct_by_runner_ups
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
 from openkyc.verification.document.ocr import Recognised
-from openkyc.verification.document.zone_reader import (
-    WITNESS_ODDS,
-    ZoneReader,
-    _runner_up_witness,
-)
+from openkyc.verification.document.row_doubts import WITNESS_ODDS, _runner_up_witness
+from openkyc.verification.document.zone_reader import ZoneReader
 
 TRUTH = (
     "P<ESPYILMAZ<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<<<",
     "CVZZ2285L7ESP6602107F2703121<<<<<<<<<<<<<<<6",
 )
+
 # The number's second Z read as 2. Its check digit is fixed alike by that 2 as Z (column 3) and
 # by the 8 as B (column 6): 2 to Z adds 33 at weight 7, 8 to B adds 3 at weight 7, the same
 # modulo 10, so the search cannot choose.
 READ = (TRUTH[0], "CVZ22285L7ESP6602107F2703121<<<<<<<<<<<<<<<6")
-
-
-def _alternatives(
-    text: str, rivals: dict[int, tuple[str, float]]
-) -> tuple[tuple[tuple[str, float], ...], ...]:
-    return tuple(
-        ((c, 1.0 - rivals[i][1]), rivals[i]) if i in rivals else ((c, 1.0),)
-        for i, c in enumerate(text)
-    )
-
-
-def _reading(text: str, rivals: dict[int, tuple[str, float]]) -> Recognised:
-    alternatives = _alternatives(text, rivals)
-    confidences = tuple(a[0][1] for a in alternatives)
-    return Recognised(text, float(np.mean(confidences)), confidences, alternatives)
 
 
 def test_the_look_alike_search_alone_cannot_choose() -> None:
@@ -49,7 +33,7 @@ def test_the_look_alike_search_alone_cannot_choose() -> None:
 
 
 def test_a_likely_runner_up_that_alone_passes_repairs_the_number() -> None:
-    alternatives = [_alternatives(READ[0], {}), _alternatives(READ[1], {3: ("Z", 0.17)})]
+    alternatives = [runner_ups(READ[0], {}), runner_ups(READ[1], {3: ("Z", 0.17)})]
     result = correct_by_runner_ups(READ, alternatives)
     assert result is not None
     assert result.mrz.lines == TRUTH
@@ -60,12 +44,12 @@ def test_a_likely_runner_up_that_alone_passes_repairs_the_number() -> None:
 
 
 def test_without_runner_ups_nothing_is_guessed() -> None:
-    alternatives = [_alternatives(READ[0], {}), _alternatives(READ[1], {})]
+    alternatives = [runner_ups(READ[0], {}), runner_ups(READ[1], {})]
     assert correct_by_runner_ups(READ, alternatives) is None
 
 
 def test_a_faint_runner_up_is_no_evidence() -> None:
-    alternatives = [_alternatives(READ[0], {}), _alternatives(READ[1], {3: ("Z", 0.03)})]
+    alternatives = [runner_ups(READ[0], {}), runner_ups(READ[1], {3: ("Z", 0.03)})]
     assert correct_by_runner_ups(READ, alternatives) is None
 
 
@@ -73,11 +57,11 @@ def test_two_runner_ups_that_pass_alike_leave_the_zone_rejected() -> None:
     # Column 6's 8 as B passes as well; with both likely, the margin is not there.
     assert correct([READ[0], READ[1][:6] + "B" + READ[1][7:]]) is not None
     rivals = {3: ("Z", 0.25), 6: ("B", 0.15)}
-    alternatives = [_alternatives(READ[0], {}), _alternatives(READ[1], rivals)]
+    alternatives = [runner_ups(READ[0], {}), runner_ups(READ[1], rivals)]
     assert correct_by_runner_ups(READ, alternatives) is None
     # Far behind, the other one does not stand in the way.
     rivals = {3: ("Z", 0.25), 6: ("B", 0.006)}
-    alternatives = [_alternatives(READ[0], {}), _alternatives(READ[1], rivals)]
+    alternatives = [runner_ups(READ[0], {}), runner_ups(READ[1], rivals)]
     result = correct_by_runner_ups(READ, alternatives)
     assert result is not None
     assert result.mrz.lines == TRUTH
@@ -85,12 +69,12 @@ def test_two_runner_ups_that_pass_alike_leave_the_zone_rejected() -> None:
 
 def test_a_repair_is_witnessed_by_a_reading_that_ranked_it_close_behind() -> None:
     mrz = parse(list(TRUTH))
-    close = [_reading(READ[0], {}), _reading(READ[1], {3: ("Z", 0.2)})]
+    close = [reading(READ[0], {}), reading(READ[1], {3: ("Z", 0.2)})]
     assert _runner_up_witness(close, mrz, 1, 3)
-    faint = [_reading(READ[0], {}), _reading(READ[1], {3: ("Z", WITNESS_ODDS / 2 * 0.9)})]
+    faint = [reading(READ[0], {}), reading(READ[1], {3: ("Z", WITNESS_ODDS / 2 * 0.9)})]
     assert not _runner_up_witness(faint, mrz, 1, 3)
     # A reading of the character itself is a witness too, whatever its runner-up.
-    direct = [_reading(TRUTH[0], {}), _reading(TRUTH[1], {3: ("2", 0.3)})]
+    direct = [reading(TRUTH[0], {}), reading(TRUTH[1], {3: ("2", 0.3)})]
     assert _runner_up_witness(direct, mrz, 1, 3)
 
 
@@ -112,34 +96,34 @@ def _confirm(reader: ZoneReader, first_rivals: dict[int, tuple[str, float]]) -> 
     image = np.zeros((20, 20, 3), np.uint8)
     correction = correct(list(ICAO_TD3))
     assert correction is not None
-    reads = [_reading(ICAO_TD3[0], first_rivals), _reading(ICAO_TD3[1], {})]
+    reads = [reading(ICAO_TD3[0], first_rivals), reading(ICAO_TD3[1], {})]
     first = zone_reader._Try(list(ICAO_TD3), 0.99, correction, 0.99, reads)
     return reader._confirm(image, zone, False, correction, first) is not None
 
 
 def test_a_filler_doubt_that_other_scales_do_not_share_is_settled() -> None:
     # The "<<" after ERIKSSON with C behind it in one reading only.
-    assert _confirm(_reader(_reading(ICAO_TD3[0], {})), {13: ("C", 0.08)})
+    assert _confirm(_reader(reading(ICAO_TD3[0], {})), {13: ("C", 0.08)})
 
 
 def test_a_filler_doubt_that_other_scales_share_rejects_the_zone_for_the_image() -> None:
-    reader = _reader(_reading(ICAO_TD3[0], {13: ("C", 0.08)}))
+    reader = _reader(reading(ICAO_TD3[0], {13: ("C", 0.08)}))
     assert not _confirm(reader, {13: ("C", 0.08)})
     # The doubt lasts for the image: a sure reading afterwards does not overrule it.
-    reader._name_row = lambda *_: _reading(ICAO_TD3[0], {})  # type: ignore[method-assign]
+    reader._name_row = lambda *_: reading(ICAO_TD3[0], {})  # type: ignore[method-assign]
     assert not _confirm(reader, {})
 
 
 def test_a_re_reading_that_disagrees_with_the_names_settles_nothing() -> None:
     other = "P<UTOERIKSSON<CANNA<MARIA<<<<<<<<<<<<<<<<<<<"
-    assert not _confirm(_reader(_reading(other, {})), {13: ("C", 0.08)})
+    assert not _confirm(_reader(reading(other, {})), {13: ("C", 0.08)})
 
 
 def test_two_zones_of_one_image_that_differ_in_checked_rows_leave_it_ambiguous() -> None:
-    reader = _reader(_reading(ICAO_TD3[0], {}))
+    reader = _reader(reading(ICAO_TD3[0], {}))
     reader._seen = {(ICAO_TD3[0], ICAO_TD3[1].replace("ZE184226B", "2E184226B"))}
     assert not _confirm(reader, {})
     # A zone seen before that differs only in the name row is no such contradiction.
-    reader = _reader(_reading(ICAO_TD3[0], {}))
+    reader = _reader(reading(ICAO_TD3[0], {}))
     reader._seen = {(ICAO_TD3[0].replace("ANNA", "ANNE"), ICAO_TD3[1])}
     assert _confirm(reader, {})

@@ -12,13 +12,9 @@ from openkyc.verification.document.checkdigits import is_valid
 from openkyc.verification.document.correction import correct, name_row_variant
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
+from openkyc.verification.document.name_doubts import NAME_SURE, _names_confidence
 from openkyc.verification.document.ocr import Recognised
-from openkyc.verification.document.zone_reader import (
-    NAME_SURE,
-    UNSEEN_SURE,
-    _names_confidence,
-    _unseen_confidence,
-)
+from openkyc.verification.document.row_doubts import UNSEEN_SURE, _unseen_confidence
 
 ICAO_TD3 = (
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",

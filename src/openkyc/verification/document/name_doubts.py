@@ -133,7 +133,7 @@ def _names_confidence(
     look-alike that means the same there (a name's O read as 0 is still an O; in a column the
     printed names settled, either letter of the pair). Characters are matched to the accepted
     row by alignment; a letter the reading did not see scores 0."""
-    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+    ru = _is_ru(mrz)
     settled = settled or {}
     line = mrz.lines[index]
     start = 5 if index == 0 else 0

@@ -36,7 +36,6 @@ from .images import shrink, to_grey
 from .locate import ZoneCandidate, find_zones, upright_crop
 from .mrz_parse import MrzError, parse
 from .name_doubts import (
-    NAME_FILLER_RIVAL,
     NAME_RIVAL,
     NAME_SURE,
     Settled,
@@ -44,7 +43,6 @@ from .name_doubts import (
     _doubted_columns,
     _is_ru,
     _name_confidence,
-    _name_doubted,
     _names_confidence,
     _rival,
     _rival_letters,
@@ -54,39 +52,16 @@ from .ocr import MrzOcr, Recognised, TextLine
 from .printed_rivals import settle
 from .results import MrzData
 from .row_doubts import (
-    UNSEEN_SURE,
-    WITNESS_ODDS,
     _another_zone_passes,
     _checked_rows,
     _checked_rows_sure,
     _prefers_rival,
     _runner_up_witness,
     _same_zone,
-    _unseen_confidence,
     _unseen_rivals,
 )
 from .rows import split_rows
 from .visual_zone import PrintedWords, shared_visual_zone
-
-# The doubt tests live in name_doubts.py and row_doubts.py; these names stay importable here.
-__all__ = [
-    "MIN_PITCH",
-    "NAME_FILLER_RIVAL",
-    "NAME_RIVAL",
-    "NAME_SURE",
-    "UNSEEN_SURE",
-    "WITNESS_ODDS",
-    "ZoneReader",
-    "ZoneReading",
-    "_another_zone_passes",
-    "_name_doubted",
-    "_names_confidence",
-    "_prefers_rival",
-    "_runner_up_witness",
-    "_unseen_confidence",
-    "_unseen_rivals",
-    "merge_rows",
-]
 
 BGRImage = npt.NDArray[np.uint8]
 

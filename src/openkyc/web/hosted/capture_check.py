@@ -4,8 +4,8 @@ A document photo goes through the document-reading stage's
 ``openkyc.verification.quality.check_capture``; it returns stable reason codes (``too dark``,
 ``glare over the data``, ``bottom lines cut off``...) that the page translates. A selfie burst
 goes through the liveness checker, and only a burst whose head movements were *missed* is sent
-back (``openkyc.verification.liveness.retry`` says which). If a stage is not installed, every capture passes here and
-the full pipeline judges it after submission.
+back (``openkyc.verification.liveness.retry`` says which). If a stage is not installed, every
+capture passes here and the full pipeline judges it after submission.
 """
 
 from __future__ import annotations
