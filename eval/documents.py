@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.util
 import json
 import random
 import statistics
@@ -19,6 +18,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+
+import passporteye_side
 
 from openkyc.specimens.documents import (
     DISTORTION_NAMES,
@@ -158,6 +159,8 @@ def main() -> int:
     parser.add_argument("--distortions", nargs="*", default=list(DISTORTION_NAMES))
     parser.add_argument("--save-failures", type=Path, default=None)
     parser.add_argument("--no-visual-zone", action="store_true")
+    # PassportEye takes seconds per image; it runs on every specimen when installed.
+    parser.add_argument("--no-passporteye", action="store_true")
     # Specimen indices to read (the others are drawn but not rendered, so identities match).
     parser.add_argument("--only", type=int, nargs="*", default=None)
     args = parser.parse_args()
@@ -174,6 +177,8 @@ def main() -> int:
     field_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     visual_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     stage_ms: dict[str, list[float]] = defaultdict(list)
+    side_by_side = passporteye_side.available() and not args.no_passporteye
+    theirs: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for i in range(args.n):
         kind = args.kinds[i % len(args.kinds)]
         dname = args.distortions[(i // len(args.kinds)) % len(args.distortions)]
@@ -232,6 +237,12 @@ def main() -> int:
         by_kind[kind].append(item)
         by_distortion[dname].append(item)
         by_clean["clean" if dname == "clean" else "degraded"].append(item)
+        if side_by_side:
+            # The zone's side: the back of a two-sided card, else the front.
+            pe = passporteye_side.read(doc.back_jpeg or doc.front_jpeg, truth_lines, _protected)
+            theirs["per document kind"][kind].append(pe)
+            theirs["per distortion"][dname].append(pe)
+            theirs["clean vs degraded"]["clean" if dname == "clean" else "degraded"].append(pe)
         if not exact and args.save_failures is not None:
             args.save_failures.mkdir(parents=True, exist_ok=True)
             stem = f"{i:04d}_{kind}_{dname}"
@@ -265,10 +276,15 @@ def main() -> int:
                 f"  {k:22} reported {pct(reported, n)}  right {pct(right, n)}  wrong {reported - right}"
             )
     stages(stage_ms)
-    if importlib.util.find_spec("passporteye") is None:
-        print("\nPassportEye: not installed, side-by-side comparison skipped")
+    if side_by_side:
+        print(f"\n{passporteye_side.describe()}")
+        for title, rows in theirs.items():
+            passporteye_side.table(f"PassportEye, {title}", rows)
+    elif args.no_passporteye:
+        print("\nPassportEye: skipped (--no-passporteye)")
     else:
-        print("\nPassportEye: installed, but the side-by-side run is not implemented here")
+        print("\nPassportEye: not installed, side-by-side comparison skipped "
+              "(see eval/passporteye_side.py to install it)")  # fmt: skip
     print(f"\ntotal wall time {time.perf_counter() - started:.0f} s")
     return 0
 
