@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
     # The real models judge the burst; nothing is submitted, so the worker never runs.
-    return settings.model_copy(update={"pipeline": "default", "selfie_max_frames": 40})
+    return settings.model_copy(update={"pipeline": "default"})
 
 
 @pytest.fixture(scope="session")
@@ -42,14 +42,20 @@ def camera_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from openkyc.verification.liveness.challenge import LOOK_DOWN, LOOK_UP
 
     # A head in 3-D that nods down and up but never turns: every challenge asks for both turns.
-    # At 5 frames a second (the page grabs one every ~300 ms) no two grabs see the same frame,
-    # and played forwards then backwards the loop has no jump that would look like a cut.
+    # The renderer samples at most every 200 ms; rendered three times slower and played at 15
+    # frames a second, the camera has a new frame every ~67 ms, so the page (a grab every
+    # ~300 ms) never grabs one frame twice, which the liveness check would count against it.
+    # Played forwards then backwards, the loop has no jump that would look like a cut.
     frames, _ = render_selfie_frames(
-        face_by_id("astronaut"), Challenge(steps=(LOOK_DOWN, LOOK_UP)), 3, max_frames=30
+        face_by_id("astronaut"),
+        Challenge(steps=(LOOK_DOWN, LOOK_UP)),
+        3,
+        max_frames=90,
+        segment_ms=4500,
     )
     images = [Image.open(io.BytesIO(frame)).convert("RGB") for frame in frames]
     path = tmp_path_factory.mktemp("camera") / "nodding.y4m"
-    return write_y4m(path, images + images[::-1], fps=5)
+    return write_y4m(path, images + images[::-1], fps=15)
 
 
 async def _stored_frames(state: AppState, session_id: uuid.UUID) -> int:
@@ -102,6 +108,8 @@ async def test_missed_head_movements_are_recorded_again_for_a_fresh_challenge(
     # Recording (~7.5 s), upload, and the face mesh over every frame on this slow machine.
     await page.wait_for_selector("#findings:not(.hidden)", timeout=90_000)
     await shot(page, "phone-selfie-retry-1-refused")
+    heading = page.locator("#findings h2")
+    assert await heading.inner_text() == t.gettext("Please record the selfie again")
     shown = await page.locator("#findings li").all_inner_texts()
     assert shown
     assert all(text.strip() for text in shown)
