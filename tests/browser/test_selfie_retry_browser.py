@@ -6,25 +6,21 @@ recording goes through to the pipeline (once per attempt)."""
 from __future__ import annotations
 
 import io
-import uuid
 from pathlib import Path
 
 import pytest
 from PIL import Image
 from playwright.async_api import Browser
-from sqlalchemy import func, select
 
 from openkyc.config import Settings
-from openkyc.db.session import unit_of_work
-from openkyc.media.models import MediaKind, MediaObject
 from openkyc.state import AppState
 from openkyc.verification.liveness.challenge import Challenge
 from openkyc.web.i18n import Translator
 from tests.browser.conftest import PHONE, new_page, shot
-from tests.browser.test_hosted_browser import click, create_session
+from tests.browser.test_hosted_browser import click, create_session, upload_document
 from tests.browser.y4m import write_y4m
 from tests.support import LiveServer, MerchantInfo
-from tests.web.conftest import flow_of, specimen
+from tests.web.conftest import flow_of, selfie_frames, specimen
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -58,19 +54,6 @@ def camera_video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_y4m(path, images + images[::-1], fps=15)
 
 
-async def _stored_frames(state: AppState, session_id: uuid.UUID) -> int:
-    async with unit_of_work(state.sessionmaker) as db:
-        count = await db.scalar(
-            select(func.count())
-            .select_from(MediaObject)
-            .where(
-                MediaObject.session_id == session_id,
-                MediaObject.kind == MediaKind.SELFIE_FRAME.value,
-            )
-        )
-        return int(count or 0)
-
-
 async def test_missed_head_movements_are_recorded_again_for_a_fresh_challenge(
     browser: Browser,
     server: LiveServer,
@@ -79,7 +62,7 @@ async def test_missed_head_movements_are_recorded_again_for_a_fresh_challenge(
     tmp_path: Path,
 ) -> None:
     url = await create_session(server, merchant, language="en")
-    session_id = uuid.UUID(url.rstrip("/").rsplit("/", 1)[-1])
+    session_id = url.rstrip("/").rsplit("/", 1)[-1]
     t = Translator("en")
     page = await new_page(browser, PHONE)
     await page.goto(url)
@@ -91,13 +74,7 @@ async def test_missed_head_movements_are_recorded_again_for_a_fresh_challenge(
     # The camera shows a face, not a document: the document comes by the upload form.
     document = tmp_path / "passport.jpg"
     document.write_bytes(specimen("ru_internal_passport"))
-    # The instant quality check may ask for a retake; a customer who insists gets through.
-    for _ in range(3):
-        await page.set_input_files("#upload-image", str(document))
-        await click(page, t.gettext("Upload photo"))
-        await page.wait_for_load_state()
-        if await page.evaluate("document.body.dataset.page") == "selfie":
-            break
+    await upload_document(page, t, document)
     await page.wait_for_selector("body[data-page=selfie] .shutter:not([disabled])")
     camera = page.locator(".camera.selfie")
     asked = await camera.get_attribute("data-steps")
@@ -113,11 +90,11 @@ async def test_missed_head_movements_are_recorded_again_for_a_fresh_challenge(
     shown = await page.locator("#findings li").all_inner_texts()
     assert shown
     assert all(text.strip() for text in shown)
-    flow = await flow_of(state, str(session_id))
+    flow = await flow_of(state, session_id)
     assert flow is not None
     assert flow.step == "selfie"
     assert flow.selfie_refused_attempt == flow.attempt
-    assert await _stored_frames(state, session_id) == 0, "a refused burst is not kept"
+    assert await selfie_frames(state, session_id) == 0, "a refused burst is not kept"
     # The page now holds the challenge the server issued for the next recording, and the
     # customer can start it at once.
     assert flow.challenge_json is not None
@@ -130,7 +107,7 @@ async def test_missed_head_movements_are_recorded_again_for_a_fresh_challenge(
     # Asked once per attempt only: the second recording is kept and judged by the pipeline.
     await page.wait_for_selector("body[data-page=review]", timeout=90_000)
     await shot(page, "phone-selfie-retry-2-review")
-    assert await _stored_frames(state, session_id) > 0
-    flow = await flow_of(state, str(session_id))
+    assert await selfie_frames(state, session_id) > 0
+    flow = await flow_of(state, session_id)
     assert flow is not None
     assert flow.step == "review"

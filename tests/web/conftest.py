@@ -9,9 +9,11 @@ from typing import Any
 import httpx
 import pytest
 from PIL import Image
+from sqlalchemy import func, select
 
 from openkyc.db.session import unit_of_work
 from openkyc.flows.models import HostedFlow
+from openkyc.media.models import MediaKind, MediaObject
 from openkyc.state import AppState
 from tests.support import SignedApi
 
@@ -81,12 +83,22 @@ class Customer:
         )
 
     async def upload_selfie(self, frames: int = 4, *, json: bool = False) -> httpx.Response:
-        files = [
-            ("frames", (f"f{i}.jpg", jpeg(720, 960, (i * 20, 80, 80)), "image/jpeg"))
-            for i in range(frames)
-        ]
-        times = ",".join(str(i * 300) for i in range(frames))
-        return await self.post("selfie", {"times": times}, files=files, json=json)
+        return await self.send_burst(
+            [jpeg(720, 960, (i * 20, 80, 80)) for i in range(frames)],
+            [i * 300 for i in range(frames)],
+            json=json,
+        )
+
+    async def send_burst(
+        self, frames: list[bytes], times: list[int], *, json: bool = True
+    ) -> httpx.Response:
+        """Post selfie frames and their capture times (ms) as the page's recording does."""
+        return await self.post(
+            "selfie",
+            {"times": ",".join(map(str, times))},
+            files=[("frames", (f"f{i}.jpg", f, "image/jpeg")) for i, f in enumerate(frames)],
+            json=json,
+        )
 
     async def capture(self, side: str = "front", kind: str = "ru_internal_passport") -> None:
         """Upload until accepted: the instant check (tuned by another team) may refuse a
@@ -132,6 +144,20 @@ def customer(client: httpx.AsyncClient, kyc_session: dict[str, Any]) -> Customer
 async def flow_of(state: AppState, session_id: str) -> HostedFlow | None:
     async with unit_of_work(state.sessionmaker) as db:
         return await db.get(HostedFlow, uuid.UUID(session_id))
+
+
+async def selfie_frames(state: AppState, session_id: str) -> int:
+    """How many selfie frames are stored for the session."""
+    async with unit_of_work(state.sessionmaker) as db:
+        count = await db.scalar(
+            select(func.count())
+            .select_from(MediaObject)
+            .where(
+                MediaObject.session_id == uuid.UUID(session_id),
+                MediaObject.kind == MediaKind.SELFIE_FRAME.value,
+            )
+        )
+        return int(count or 0)
 
 
 @lru_cache(maxsize=8)

@@ -66,12 +66,7 @@ async def test_a_genuine_customer_is_approved_by_the_real_pipeline(
         frames[: state.settings.selfie_max_frames],
         times[: state.settings.selfie_max_frames],
     )
-    answer = await customer.post(
-        "selfie",
-        {"times": ",".join(map(str, times))},
-        files=[("frames", (f"f{i}.jpg", f, "image/jpeg")) for i, f in enumerate(frames)],
-        json=True,
-    )
+    answer = await customer.send_burst(frames, times)
     assert answer.status_code == 200, answer.text
     assert (await customer.post("submit", {})).status_code == 303
     await decide_pending(state)

@@ -4,16 +4,12 @@ a fresh challenge; anything else goes through to the pipeline unannounced."""
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
-from sqlalchemy import select
 
 from openkyc.config import Settings
-from openkyc.db.session import unit_of_work
-from openkyc.media.models import MediaObject
 from openkyc.state import AppState
-from tests.web.conftest import Customer, flow_of
+from tests.web.conftest import Customer, flow_of, selfie_frames
 
 pytestmark = pytest.mark.slow
 KIND = "kz_passport"
@@ -39,27 +35,11 @@ def _steps(page: str) -> tuple[str, ...]:
 
 
 async def _send(customer: Customer, frames: list[bytes], times: list[int]) -> dict[str, object]:
-    answer = await customer.post(
-        "selfie",
-        {"times": ",".join(map(str, times))},
-        files=[("frames", (f"f{i}.jpg", f, "image/jpeg")) for i, f in enumerate(frames)],
-        json=True,
-    )
+    answer = await customer.send_burst(frames, times)
     assert answer.status_code == 200, answer.text
     body = answer.json()
     assert isinstance(body, dict)
     return body
-
-
-async def _selfie_frames(state: AppState, session_id: str) -> int:
-    async with unit_of_work(state.sessionmaker) as db:
-        rows = await db.scalars(
-            select(MediaObject).where(
-                MediaObject.session_id == uuid.UUID(session_id),
-                MediaObject.kind == "selfie_frame",
-            )
-        )
-        return len(rows.all())
 
 
 async def test_missed_movements_are_sent_back_once_with_a_fresh_challenge(
@@ -84,7 +64,7 @@ async def test_missed_movements_are_sent_back_once_with_a_fresh_challenge(
     assert flow is not None
     assert flow.step == "selfie"
     assert flow.selfie_refused_attempt == 1
-    assert await _selfie_frames(state, customer.session_id) == 0
+    assert await selfie_frames(state, customer.session_id) == 0
 
     # Only once per attempt: the same burst again goes through, and the pipeline judges it.
     second = await _send(customer, frames, times)
@@ -93,7 +73,7 @@ async def test_missed_movements_are_sent_back_once_with_a_fresh_challenge(
     flow = await flow_of(state, customer.session_id)
     assert flow is not None
     assert flow.step == "review"
-    assert await _selfie_frames(state, customer.session_id) == len(frames)
+    assert await selfie_frames(state, customer.session_id) == len(frames)
 
 
 async def test_a_burst_that_looks_like_an_attack_goes_through_unannounced(
@@ -114,7 +94,7 @@ async def test_a_burst_that_looks_like_an_attack_goes_through_unannounced(
     assert flow is not None
     assert flow.step == "review"
     assert flow.selfie_refused_attempt is None
-    assert await _selfie_frames(state, customer.session_id) == 12
+    assert await selfie_frames(state, customer.session_id) == 12
 
 
 async def test_a_burst_too_short_to_judge_is_left_to_the_pipeline(
