@@ -12,7 +12,6 @@ import argparse
 import datetime as dt
 import json
 import random
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -20,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import passporteye_side
+import report
+from report import pct, percentiles
 
 from openkyc.specimens.documents import (
     DISTORTION_NAMES,
@@ -95,21 +96,9 @@ def _protected(lines: tuple[str, ...]) -> tuple[str, ...]:
 _VISA_OPTIONAL = 28
 
 
-def pct(part: int, whole: int) -> str:
-    return f"{100.0 * part / whole:5.1f}%" if whole else "   - "
-
-
 def table(title: str, rows: dict[str, list[dict[str, Any]]]) -> None:
-    print(f"\n{title}")
     header = f"{'':22} {'n':>4} {'found':>7} {'exact':>7} {'fields':>7} {'f-valid':>7} {'name-err':>8} {'rejected':>8} {'p50 ms':>7} {'p95 ms':>7} {'cpu p50':>7} {'cpu p95':>7}"
-    print(header)
-    print("-" * len(header))
-    total: list[dict[str, Any]] = []
-    for name, items in sorted(rows.items()):
-        total.extend(items)
-        _row(name, items)
-    print("-" * len(header))
-    _row("ALL", total)
+    report.table(title, header, rows, _row)
 
 
 def _row(name: str, items: list[dict[str, Any]]) -> None:
@@ -120,8 +109,8 @@ def _row(name: str, items: list[dict[str, Any]]) -> None:
     false_valid = sum(i["false_valid"] for i in items)
     name_wrong = sum(i["name_wrong"] for i in items)
     rejected = sum(not i["valid"] for i in items)
-    p50, p95 = _percentiles([i["ms"] for i in items])
-    cpu50, cpu95 = _percentiles([i["cpu_ms"] for i in items])
+    p50, p95 = percentiles([i["ms"] for i in items])
+    cpu50, cpu95 = percentiles([i["cpu_ms"] for i in items])
     print(
         f"{name:22} {n:>4} {pct(found, n):>7} {pct(exact, n):>7} {pct(fields_ok, n):>7} "
         f"{false_valid:>7} {name_wrong:>8} {rejected:>8} {p50:>7.0f} {p95:>7.0f} {cpu50:>7.0f} {cpu95:>7.0f}"
@@ -135,18 +124,9 @@ def stages(stage_ms: dict[str, list[float]]) -> None:
     total = sum(stage_ms.get("total", [])) or 1.0
     print(f"  {'stage':28} {'ran':>5} {'p50':>7} {'p95':>7} {'share':>7}")
     for name, values in sorted(stage_ms.items(), key=lambda kv: -sum(kv[1])):
-        p50, p95 = _percentiles(values)
+        p50, p95 = percentiles(values)
         share = pct(round(1000 * sum(values)), round(1000 * total)) if name != "total" else ""
         print(f"  {name:28} {len(values):>5} {p50:>7.0f} {p95:>7.0f} {share:>7}")
-
-
-def _percentiles(values: list[float]) -> tuple[float, float]:
-    if not values:
-        return 0.0, 0.0
-    ordered = sorted(values)
-    return statistics.median(ordered), ordered[
-        min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))
-    ]
 
 
 def main() -> int:

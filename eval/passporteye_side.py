@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import statistics
 import time
 import warnings
 from collections.abc import Callable
 from typing import Any
+
+import report
+from report import pct, percentiles
 
 Protected = Callable[[tuple[str, ...]], tuple[str, ...]]
 
@@ -86,30 +88,16 @@ def _fields(mrz: Any) -> dict[str, Any]:
 
 
 def table(title: str, rows: dict[str, list[dict[str, Any]]]) -> None:
-    print(f"\n{title}")
     header = f"{'':22} {'n':>4} {'found':>7} {'exact':>7} {'valid':>7} {'f-valid':>7} {'p50 ms':>7} {'p95 ms':>7}"
-    print(header)
-    print("-" * len(header))
-    total: list[dict[str, Any]] = []
-    for name, items in sorted(rows.items()):
-        total.extend(items)
-        _row(name, items)
-    print("-" * len(header))
-    _row("ALL", total)
+    report.table(title, header, rows, _row)
 
 
 def _row(name: str, items: list[dict[str, Any]]) -> None:
     n = len(items)
-    ms = sorted(i["ms"] for i in items)
-    p50 = statistics.median(ms) if ms else 0.0
-    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))] if ms else 0.0
+    p50, p95 = percentiles([i["ms"] for i in items])
     counts = [sum(i[k] for i in items) for k in ("found", "exact", "valid")]
     false_valid = sum(i["false_valid"] for i in items)
     print(
-        f"{name:22} {n:>4} " + " ".join(f"{_pct(c, n):>7}" for c in counts)
+        f"{name:22} {n:>4} " + " ".join(f"{pct(c, n):>7}" for c in counts)
         + f" {false_valid:>7} {p50:>7.0f} {p95:>7.0f}"
     )  # fmt: skip
-
-
-def _pct(part: int, whole: int) -> str:
-    return f"{100.0 * part / whole:5.1f}%" if whole else "   - "
