@@ -1,6 +1,7 @@
 """Evaluate liveness on simulated genuine captures and simulated attacks (fixed seeds).
 
     .venv/bin/python eval/liveness.py [--genuine-seeds 2] [--attack-seeds 1] [--seed 5]
+                                      [--no-variants] [--faces t1_4 ...]
 
 Genuine: every source face rendered as a 3-D head (MediaPipe mesh of the photo, textured and
 re-posed) that turns as a random issued challenge asks, recorded the way the hosted page does
@@ -103,11 +104,16 @@ def main() -> int:
     parser.add_argument("--attack-seeds", type=int, default=1)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--no-variants", action="store_true")
+    parser.add_argument(
+        "--faces", nargs="+", metavar="FACE_ID", help="only these source faces (e.g. t1_4)"
+    )
     args = parser.parse_args()
 
     checker = LivenessChecker()
     rng = random.Random(args.seed)
-    faces = source_faces()
+    faces = [f for f in source_faces() if not args.faces or f.face_id in args.faces]
+    if not faces:
+        parser.error(f"no source face among {args.faces}")
     results: dict[str, list[LivenessResult]] = defaultdict(list)
     failures: dict[str, list[str]] = defaultdict(list)
     check_ms: list[float] = []

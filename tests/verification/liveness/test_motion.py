@@ -78,6 +78,19 @@ def test_a_smaller_nod_held_over_several_frames_counts_but_one_such_frame_does_n
     assert not verify_challenge(_track(yaw, single), asked).passed
 
 
+def test_a_clear_nod_that_drags_the_yaw_along_is_a_nod() -> None:
+    # A face turned ~50 degrees at rest (source face t1_4): its nod read 12 and 9 degrees of
+    # yaw beside 18 and 19 of pitch, and was taken for a turn to the left.
+    yaw = [0.0, 0.0, -12.0, -18.0, -10.0, 0.0, 0.0, 12.0, 9.0, 0.0, 0.0, 14.0, 20.0, 9.0, 0.0]
+    pitch = [0.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0, -18.0, -19.0, 0.0, 0.0, 3.0, 2.0, 0.0, 0.0]
+    track = _track(yaw, pitch)
+    assert observed_movements(track) == (TURN_RIGHT, LOOK_DOWN, TURN_LEFT)
+    assert verify_challenge(track, (TURN_RIGHT, LOOK_DOWN, TURN_LEFT)).passed
+    # A turn that drags a smaller pitch along stays a turn.
+    turn = _track([0.0, 10.0, 16.0, 0.0], [0.0, 11.0, 12.0, 0.0])
+    assert observed_movements(turn) == (TURN_LEFT,)
+
+
 def test_a_burst_that_does_every_movement_satisfies_no_challenge() -> None:
     yaw = [0.0, 14.0, 22.0, 0.0, -14.0, -22.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
     pitch = [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 12.0, 14.0, 0.0, -12.0, -14.0, 0.0]

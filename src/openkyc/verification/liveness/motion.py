@@ -60,6 +60,8 @@ NOMINAL_INTERVAL_MS = 313.0
 # A movement that was not asked for fails the challenge only beyond these.
 CLEAR_YAW = 15.0
 CLEAR_PITCH = 11.0
+# A frame whose pitch is clear and this many times its yaw is a nod, however far the yaw went.
+_NOD_OVER_YAW = 1.5
 # Frames next to a movement still belong to it down to these angles (quiet frames stay within
 # ~2.5 degrees): a nod read as 3, 7 and 3 degrees is one consistent nod over three frames, not
 # one noisy frame. A frame turned by YAW_HOLD or more is never read as a nod.
@@ -186,8 +188,11 @@ def _state(yaw: float, pitch: float, reach: int) -> tuple[str | None, float]:
     if np.isnan(yaw) or np.isnan(pitch):
         return None, 0.0
     # Yaw first: it is the axis the mesh measures best, and a turned head drags the mesh's
-    # pitch along (up to ~10 degrees in the simulations), never the other way round.
-    if abs(yaw) >= YAW_HOLD:
+    # pitch along (up to ~10 degrees in the simulations). The other way round only on a face
+    # already turned far at rest: a clear nod of a head at ~50 degrees read 8-12 degrees of yaw
+    # beside 18-19 of pitch, and was taken for a turn.
+    nod_dragging_yaw = abs(pitch) >= CLEAR_PITCH and abs(pitch) >= _NOD_OVER_YAW * abs(yaw)
+    if abs(yaw) >= YAW_HOLD and not nod_dragging_yaw:
         return (TURN_LEFT if yaw > 0 else TURN_RIGHT), abs(yaw)
     if abs(pitch) >= PITCH_HOLD:
         return (LOOK_UP if pitch > 0 else LOOK_DOWN), abs(pitch)
