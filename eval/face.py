@@ -58,7 +58,9 @@ DISTORTIONS = ("clean", "blur", "dark", "small", "noise_jpeg", "glare", "rotated
 @dataclass
 class DocSample:
     face: SourceFace
-    label: str
+    kind: str
+    distortion: str  # family name, and the retake's when the capture gate asked for one
+    identity: SpecimenIdentity  # printed on the document, so that a retake shows the same
     embedding: PortraitDescriptor | None
     found_with_hint: bool
     found_without_hint: bool | None
@@ -66,12 +68,17 @@ class DocSample:
     front_jpeg: bytes
     ms: float  # detect + embed
 
+    @property
+    def label(self) -> str:
+        return f"{self.kind}/{self.distortion}"
+
 
 def _document_sample(
     matcher: FaceMatcher,
     face: SourceFace,
     kind: str,
-    distortion_name: str,
+    distortion: str,
+    identity: SpecimenIdentity,
     rendered: RenderedDocument,
     args: argparse.Namespace,
 ) -> DocSample:
@@ -87,7 +94,9 @@ def _document_sample(
     chip_glare = 0.0 if embedding is None else embedding.glare
     return DocSample(
         face,
-        f"{kind}/{distortion_name}",
+        kind,
+        distortion,
+        identity,
         embedding,
         found is not None,
         without,
@@ -243,7 +252,6 @@ def main() -> int:
     load_ms = (time.perf_counter() - started) * 1000
 
     docs: list[DocSample] = []
-    renders: list[tuple[str, str, SpecimenIdentity]] = []  # kind, distortion, identity per doc
     doc_ms: list[float] = []
     for face in faces:
         for i in range(args.docs_per_face):
@@ -254,10 +262,11 @@ def main() -> int:
             identity = random_identity(kind, rng)
             distortion = random_distortion(distortion_name, rng, kind=kind)
             rendered = render_document(kind, identity, face, distortion, rng.randrange(2**31))
-            sample = _document_sample(matcher, face, kind, distortion_name, rendered, args)
+            sample = _document_sample(
+                matcher, face, kind, distortion_name, identity, rendered, args
+            )
             doc_ms.append(sample.ms)
             docs.append(sample)
-            renders.append((kind, distortion_name, identity))
 
     # The hosted page runs the capture gate on every document photo and refuses at most two
     # (glare, blur, darkness, framing...; web/hosted/flow.py), so a customer retakes those.
@@ -265,10 +274,10 @@ def main() -> int:
     retake_rng = random.Random(f"retake:{args.seed}")
     flow_docs: list[DocSample] = []
     gate_refused: dict[str, int] = {}
-    for doc, (kind, distortion_name, identity) in zip(docs, renders, strict=True):
+    for doc in docs:
         current = doc
         for _ in range(2):
-            report = check_capture(current.front_jpeg, side="front", kind=kind)
+            report = check_capture(current.front_jpeg, side="front", kind=doc.kind)
             if report.ok:
                 break
             for code in report.codes:
@@ -276,12 +285,13 @@ def main() -> int:
             # A new photo under the evaluation's mix of conditions: the customer was told what
             # was wrong (glare: tilt the document), which is no guarantee it is gone.
             family = retake_rng.choice(DISTORTIONS)
-            distortion = random_distortion(family, retake_rng, kind=kind)
+            distortion = random_distortion(family, retake_rng, kind=doc.kind)
             rendered = render_document(
-                kind, identity, doc.face, distortion, retake_rng.randrange(2**31)
+                doc.kind, doc.identity, doc.face, distortion, retake_rng.randrange(2**31)
             )
+            again = f"{doc.distortion}, retaken {family}"
             current = _document_sample(
-                matcher, doc.face, kind, f"{distortion_name}, retaken {family}", rendered, args
+                matcher, doc.face, doc.kind, again, doc.identity, rendered, args
             )
         flow_docs.append(current)
 
@@ -397,7 +407,7 @@ def main() -> int:
     print(f"  genuine:  {_percentiles(g_scores)}")
     print(f"  impostor: {_percentiles(i_scores)}")
     print()
-    accept = sum(s >= calibration.MATCH_THRESHOLD for s in g_scores)
+    accept, all_total = first.accepted()
     review_g = sum(
         calibration.REVIEW_THRESHOLD <= s < calibration.MATCH_THRESHOLD for s in g_scores
     )
@@ -415,11 +425,10 @@ def main() -> int:
     print(
         f"  genuine accepted: {accept}/{len(g_scores)} compared = {100 * accept / max(len(g_scores), 1):.2f}%  (FRR {100 - 100 * accept / max(len(g_scores), 1):.2f}%), to review: {review_g}"
     )
-    all_accept, all_total = first.accepted()
     print(
         f"  genuine accepted of all genuine pairs (a portrait not found counts as not accepted, "
-        f"{first.uncompared} pairs): {all_accept}/{all_total} = "
-        f"{100 * all_accept / max(all_total, 1):.2f}%"
+        f"{first.uncompared} pairs): {accept}/{all_total} = "
+        f"{100 * accept / max(all_total, 1):.2f}%"
     )
     print(
         f"  impostor accepted: {far}/{len(i_scores)} = {100 * far / max(len(i_scores), 1):.3f}% (FAR), to review: {review_i}"
