@@ -64,6 +64,16 @@ async def capture_document(page: Page, t: Translator, name: str) -> None:
     raise AssertionError("the document capture was never accepted")
 
 
+async def choose_document(page: Page, url: str, t: Translator, kind: str) -> None:
+    """Open the link, consent, choose the document and wait for its capture page."""
+    await page.goto(url)
+    await page.check("#agree")
+    await click(page, t.gettext("Start"))
+    await page.check(f"#doc-{kind}")
+    await click(page, t.gettext("Continue"))
+    await page.wait_for_selector("body[data-page=capture]")
+
+
 async def upload_document(page: Page, t: Translator, document: Path) -> None:
     """Upload by the form until the selfie page opens: the instant quality check may ask for a
     retake, and a customer who insists gets through."""
@@ -234,12 +244,7 @@ async def test_reloading_resumes_where_the_customer_was(
     url = await create_session(server, merchant, language="en")
     page = await new_page(browser, PHONE)
     t = Translator("en")
-    await page.goto(url)
-    await page.check("#agree")
-    await click(page, t.gettext("Start"))
-    await page.check("#doc-kz_id_card")
-    await click(page, t.gettext("Continue"))
-    await page.wait_for_selector("body[data-page=capture]")
+    await choose_document(page, url, t, "kz_id_card")
     await page.reload()
     heading = t.gettext("Photograph the front of your card")
     assert await page.get_by_role("heading", name=heading).is_visible()
@@ -304,11 +309,7 @@ async def test_a_slow_phone_still_records_the_selfie_at_an_even_pace(
     cdp = await page.context.new_cdp_session(page)
     await cdp.send("Emulation.setCPUThrottlingRate", {"rate": SLOW_PHONE})
     t = Translator("en")
-    await page.goto(url)
-    await page.check("#agree")
-    await click(page, t.gettext("Start"))
-    await page.check("#doc-ru_internal_passport")
-    await click(page, t.gettext("Continue"))
+    await choose_document(page, url, t, "ru_internal_passport")
     await capture_document(page, t, "slow-capture")
     await page.wait_for_selector("body[data-page=selfie] .shutter:not([disabled])")
     await click(page, t.gettext("Start the selfie"))
@@ -339,11 +340,7 @@ async def test_a_phone_too_slow_for_the_pace_holds_each_instruction_for_three_fr
     url = await create_session(server, merchant, language="en")
     page = await new_page(browser, PHONE)
     t = Translator("en")
-    await page.goto(url)
-    await page.check("#agree")
-    await click(page, t.gettext("Start"))
-    await page.check("#doc-ru_internal_passport")
-    await click(page, t.gettext("Continue"))
+    await choose_document(page, url, t, "ru_internal_passport")
     await capture_document(page, t, "very-slow-capture")
     await page.wait_for_selector("body[data-page=selfie] .shutter:not([disabled])")
     cdp = await page.context.new_cdp_session(page)

@@ -17,7 +17,12 @@ from openkyc.state import AppState
 from openkyc.verification.liveness.challenge import Challenge
 from openkyc.web.i18n import Translator
 from tests.browser.conftest import PHONE, new_page, shot
-from tests.browser.test_hosted_browser import click, create_session, upload_document
+from tests.browser.test_hosted_browser import (
+    choose_document,
+    click,
+    create_session,
+    upload_document,
+)
 from tests.browser.y4m import write_y4m
 from tests.support import LiveServer, MerchantInfo
 from tests.web.conftest import flow_of, selfie_frames, specimen
@@ -65,12 +70,7 @@ async def test_missed_head_movements_are_recorded_again_for_a_fresh_challenge(
     session_id = url.rstrip("/").rsplit("/", 1)[-1]
     t = Translator("en")
     page = await new_page(browser, PHONE)
-    await page.goto(url)
-    await page.check("#agree")
-    await click(page, t.gettext("Start"))
-    await page.check("#doc-ru_internal_passport")
-    await click(page, t.gettext("Continue"))
-    await page.wait_for_selector("body[data-page=capture]")
+    await choose_document(page, url, t, "ru_internal_passport")
     # The camera shows a face, not a document: the document comes by the upload form.
     document = tmp_path / "passport.jpg"
     document.write_bytes(specimen("ru_internal_passport"))
