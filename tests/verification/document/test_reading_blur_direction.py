@@ -1,0 +1,52 @@
+"""Blur turns a letter into its digit look-alike (D into 0, G into 6), hardly ever the reverse:
+a digit close behind an accepted letter weighs less than a letter behind an accepted digit."""
+
+from __future__ import annotations
+
+from tests.verification.document.readings import reading
+
+from openkyc.verification.document.mrz_parse import parse
+from openkyc.verification.document.row_doubts import (
+    UNSEEN_SURE,
+    _another_zone_passes,
+    _unseen_confidence,
+)
+
+NAMES = "P<CANVILLANUEVA<<LAURA<<<<<<<<<<<<<<<<<<<<<<"
+# Held-out seed 97 #220: a sharp, rotated passport whose number holds DD at columns 6 and 7.
+LETTERS = (NAMES, "NH6290DDR6CAN0103244M2706258<<<<<<<<<<<<<<<4")
+# The same number with both Ds as 0s: 13 x (7 + 3) = 130, so every check digit passes alike.
+DIGITS = (NAMES, "NH629000R6CAN0103244M2706258<<<<<<<<<<<<<<<4")
+# Held-out seed 97 #156: a G in the number, and the same zone with a 6 (values 16 and 6).
+WITH_G = (NAMES, "PA8GZ8CJN2NLD0502135M32100199210487546<<<<06")
+WITH_6 = (NAMES, "PA86Z8CJN2NLD0502135M32100199210487546<<<<06")
+
+
+def test_both_readings_of_each_pair_pass_every_check_digit() -> None:
+    # Otherwise the cases below would prove nothing.
+    for lines in (LETTERS, DIGITS, WITH_G, WITH_6):
+        assert parse(list(lines)).valid
+
+
+def test_faint_digits_behind_accepted_letters_do_not_make_two_cancelling_errors() -> None:
+    mrz = parse(list(LETTERS))
+    # As the recogniser saw it: 0 at 0.021 and 0.010 behind the two Ds.
+    faint = [reading(NAMES, {}), reading(LETTERS[1], {6: ("0", 0.021), 7: ("0", 0.010)})]
+    assert not _another_zone_passes([faint], mrz)
+    # Close behind, they still do.
+    close = [reading(NAMES, {}), reading(LETTERS[1], {6: ("0", 0.3), 7: ("0", 0.2)})]
+    assert _another_zone_passes([close], mrz)
+
+
+def test_faint_letters_behind_accepted_digits_still_make_the_zone_ambiguous() -> None:
+    # The direction blur does make: true Ds read as 0s with the D a little behind.
+    mrz = parse(list(DIGITS))
+    faint = [reading(NAMES, {}), reading(DIGITS[1], {6: ("D", 0.021), 7: ("D", 0.010)})]
+    assert _another_zone_passes([faint], mrz)
+
+
+def test_a_six_behind_an_accepted_g_weighs_less_than_a_g_behind_an_accepted_six() -> None:
+    g_read = reading(WITH_G[1], {3: ("6", 0.27)})
+    assert _unseen_confidence(g_read, parse(list(WITH_G)), 1) >= UNSEEN_SURE
+    six_read = reading(WITH_6[1], {3: ("G", 0.27)})
+    assert _unseen_confidence(six_read, parse(list(WITH_6)), 1) < UNSEEN_SURE
