@@ -32,6 +32,7 @@ from openkyc.verification.document.deblur import deblurred_zone
 from openkyc.verification.document.images import to_grey
 from openkyc.verification.document.locate import find_zones
 from openkyc.verification.document.ocr import Recognised, shared_ocr
+from openkyc.verification.document.row_doubts import Options, keyed, one_to_one
 from openkyc.verification.document.zone_reader import ZoneReader
 
 KINDS = (
@@ -45,21 +46,10 @@ _WIDTH = 1100
 Pair = tuple[str, str]
 
 
-def _aligned(read: Recognised, line: str) -> list[tuple[str, str, tuple[tuple[str, float], ...]]]:
+def _aligned(read: Recognised, line: str) -> list[tuple[str, str, Options]]:
     """(true character, read character, alternatives) where the reading aligns one to one."""
-    keys: list[str] = []
-    options: list[tuple[tuple[str, float], ...]] = []
-    for char, alternatives in zip(read.text, read.alternatives, strict=True):
-        key = normalise(char)
-        if len(key) == 1:
-            keys.append(key)
-            options.append(alternatives)
-    matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
-    out = []
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-        if tag in ("equal", "replace") and a1 - a0 == b1 - b0:
-            out += [(line[b0 + k], keys[a0 + k], options[a0 + k]) for k in range(a1 - a0)]
-    return out
+    keys, options = keyed(read)
+    return [(line[b], keys[a], options[a]) for a, b in one_to_one(keys, line)]
 
 
 def _best_reads(reader: ZoneReader, image: np.ndarray, truth: list[str]) -> list[Recognised]:
@@ -79,10 +69,11 @@ def _best_reads(reader: ZoneReader, image: np.ndarray, truth: list[str]) -> list
     return best[1]
 
 
-def _pair_order(pair: Pair) -> tuple[str, bool]:
-    """Letter-first pairs, each followed by its reverse."""
+def _pair_order(pair: Pair) -> tuple[str, bool, str]:
+    """Grouped by letter: the letter read as a look-alike first, then the look-alikes read as it
+    (a stable order: the pairs come from a set)."""
     letter = pair[0] if pair[0].isalpha() else pair[1]
-    return (letter, pair[0].isdigit())
+    return (letter, pair[0].isdigit(), pair[1])
 
 
 def main() -> int:

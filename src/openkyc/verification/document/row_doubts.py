@@ -41,6 +41,31 @@ _BLURRED_TO = {"Z": "2", "G": "6", "D": "0", "S": "5", "B": "8", "I": "1"}
 WITNESS_ODDS = 0.1
 
 
+Options = tuple[tuple[str, float], ...]
+
+
+def keyed(read: Recognised) -> tuple[str, list[Options]]:
+    """A reading's characters as zone characters (those that map to one), with each one's
+    alternatives."""
+    keys: list[str] = []
+    options: list[Options] = []
+    for char, alternatives in zip(read.text, read.alternatives, strict=True):
+        key = normalise(char)
+        if len(key) == 1:
+            keys.append(key)
+            options.append(alternatives)
+    return "".join(keys), options
+
+
+def one_to_one(text: str, line: str) -> Iterator[tuple[int, int]]:
+    """(index in ``text``, column of ``line``) where the two align one to one: equal stretches,
+    and replaced stretches of the same length."""
+    matcher = difflib.SequenceMatcher(None, text, line, autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag in ("equal", "replace") and a1 - a0 == b1 - b0:
+            yield from ((a0 + k, b0 + k) for k in range(a1 - a0))
+
+
 def _ambiguous_columns(
     read: Recognised, mrz: MrzData, row: int
 ) -> Iterator[tuple[int, str, tuple[tuple[str, float], ...]]]:
@@ -56,14 +81,8 @@ def _ambiguous_columns(
     forced = {
         i for r, s0, s1 in digit_spans(list(mrz.lines), fmt, ru) if r == row for i in range(s0, s1)
     }
-    keys: list[str] = []
-    options: list[tuple[tuple[str, float], ...]] = []
-    for char, alternatives in zip(read.text, read.alternatives, strict=True):
-        key = normalise(char)
-        if len(key) == 1:
-            keys.append(key)
-            options.append(alternatives)
-    matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
+    keys, options = keyed(read)
+    matcher = difflib.SequenceMatcher(None, keys, line, autojunk=False)
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
             j = block.b + k
@@ -119,13 +138,9 @@ def _columns_read(
             text = "".join(keys)
             if difflib.SequenceMatcher(None, text, line).ratio() < 0.7:
                 continue
-            matcher = difflib.SequenceMatcher(None, text, line, autojunk=False)
-            for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-                if tag not in ("equal", "replace") or a1 - a0 != b1 - b0:
-                    continue
-                for k in range(a1 - a0):
-                    if b0 + k in wanted:
-                        seen.setdefault((row, b0 + k), set()).add(text[a0 + k])
+            for a, column in one_to_one(text, line):
+                if column in wanted:
+                    seen.setdefault((row, column), set()).add(text[a])
     return seen
 
 
@@ -236,23 +251,17 @@ def _runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: 
     ``WITNESS_ODDS`` as likely as the character it chose there (its runner-up, in effect)."""
     line = mrz.lines[row]
     for read in reads:
-        keys: list[str] = []
-        options: list[tuple[tuple[str, float], ...]] = []
-        for char, alternatives in zip(read.text, read.alternatives, strict=True):
-            if len(normalise(char)) == 1:
-                keys.append(normalise(char))
-                options.append(alternatives)
-        matcher = difflib.SequenceMatcher(None, "".join(keys), line, autojunk=False)
-        if matcher.ratio() < 0.7:
+        keys, options = keyed(read)
+        if difflib.SequenceMatcher(None, keys, line, autojunk=False).ratio() < 0.7:
             continue
-        for tag, a0, a1, b0, b1 in matcher.get_opcodes():
-            # Equal stretches, and replaced stretches of the same length, align one to one.
-            if tag in ("equal", "replace") and a1 - a0 == b1 - b0 and b0 <= column < b1:
-                weights: dict[str, float] = {}
-                for char, p in options[a0 + column - b0]:
-                    weights[normalise(char)] = weights.get(normalise(char), 0.0) + p
-                if weights.get(line[column], 0.0) >= WITNESS_ODDS * max(weights.values()):
-                    return True
+        for a, b in one_to_one(keys, line):
+            if b != column:
+                continue
+            weights: dict[str, float] = {}
+            for char, p in options[a]:
+                weights[normalise(char)] = weights.get(normalise(char), 0.0) + p
+            if weights.get(line[column], 0.0) >= WITNESS_ODDS * max(weights.values()):
+                return True
     return False
 
 
