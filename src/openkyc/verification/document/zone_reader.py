@@ -33,6 +33,7 @@ from .correction import (
 )
 from .deblur import (
     FOCUS_SIGMAS,
+    Shake,
     deblurred_zone,
     focus_sigmas,
     refocus,
@@ -172,6 +173,8 @@ class ZoneReader:
         # The photo's zones deconvolved by the focus blur they read best at, by (zone centre,
         # flip): the view, its reading and the sigma, or None when none read better.
         self._focus: dict[tuple[tuple[float, float], bool], _Focus | None] = {}
+        # The photo's zones with the shake their cepstrum shows undone, by zone centre.
+        self._unshaken_zones: dict[tuple[float, float], tuple[BGRImage, Shake] | None] = {}
         # Zones (their lines) that some reading of the current image found doubtful: another
         # reading of the same image, however sure it looks, must not accept them.
         self._doubtful: set[tuple[str, ...]] = set()
@@ -293,6 +296,14 @@ class ZoneReader:
         zone_scores = [t.score for t in lines if len(normalise(t.text)) >= 20]
         return _Try(texts, score, correct(texts), min(zone_scores, default=0.0))
 
+    def _unshaken(self, zone: ZoneCandidate) -> tuple[BGRImage, Shake] | None:
+        """:func:`.deblur.deblurred_zone` of the photo, once per zone: the reading, the
+        doubt tests and the printed names all ask for it."""
+        if zone.centre not in self._unshaken_zones:
+            assert self._photo is not None
+            self._unshaken_zones[zone.centre] = deblurred_zone(self._photo, zone)
+        return self._unshaken_zones[zone.centre]
+
     def _refocused(self, zone: ZoneCandidate, flip: bool, plain: _Try) -> _Focus | None:
         """The photo's zone deconvolved by the focus blur it reads best at, with that reading,
         when that reads more surely than ``plain``, the photo's own reading (once per zone and
@@ -313,7 +324,7 @@ class ZoneReader:
         self._focus[key] = None
         if self._photo is None or not _zone_like(plain.texts):
             return None
-        shaken = deblurred_zone(self._photo, zone)
+        shaken = self._unshaken(zone)
         if shaken is not None and shaken[1].evident:
             return None
         characters = max(len(normalise(t)) for t in plain.texts)
@@ -371,7 +382,7 @@ class ZoneReader:
         focus = self._refocused(zone, flip, first)
         if focus is not None:
             views.append((focus.image, focus.attempt))
-        unshaken = deblurred_zone(image, zone)
+        unshaken = self._unshaken(zone)
         if unshaken is not None and unshaken[1].evident:
             views.append((unshaken[0], self._rows(unshaken[0], zone, flip, _WIDTH)))
         index = 2 if mrz.format == "TD1" else 0
@@ -447,8 +458,8 @@ class ZoneReader:
         views of a blurred page are read only when the photo's own did not settle."""
         words: list[str] = []
         for view in ("band", "tall", "deblurred", "refocused"):
-            settled = settle(mrz.lines[0], rivals, words) if words else None
-            if view in _RESTORED_VIEWS and settled is not None:
+            restored = view in _RESTORED_VIEWS
+            if restored and words and settle(mrz.lines[0], rivals, words) is not None:
                 break
             found = self._view_words(image, zone, flip, mrz, first, view)
             if found is not None:
@@ -477,7 +488,9 @@ class ZoneReader:
                 # around the zone, undone on the whole page, gave back the printed names (seed 7
                 # #48: ФИ ДОР, МИХ ЛОВИ before, ФЕДОР, МИХАЙЛОВИЧ after). ~120 ms, on such
                 # photos only.
-                restored = deblurred_zone(photo, zone)
+                restored = (
+                    self._unshaken(zone) if photo is self._photo else deblurred_zone(photo, zone)
+                )
                 if restored is None:
                     return None
                 grey = wiener(grey, restored[1])
@@ -531,7 +544,7 @@ class ZoneReader:
         Only a zone that shows a real shake (``Shake.evident``) is asked: a sharp zone
         deconvolved by the cepstrum's noise floor rings, and a clean visa's G came back as a 6
         (held-out seed 131 #111, rejected)."""
-        restored = deblurred_zone(image, zone)
+        restored = self._unshaken(zone) if image is self._photo else deblurred_zone(image, zone)
         if restored is None or not restored[1].evident:
             return False
         other = self._rows(restored[0], zone, flip, _WIDTH)
@@ -672,6 +685,7 @@ class ZoneReader:
         self._photo = image
         self._words = {}
         self._focus = {}
+        self._unshaken_zones = {}
         start = time.perf_counter()
         grey = to_grey(image)
         zones = find_zones(grey)
@@ -715,7 +729,7 @@ class ZoneReader:
             # Camera shake is the commonest reason a well-located zone does not read: undo it
             # before the costlier detector and other scales.
             stage = time.perf_counter()
-            restored = deblurred_zone(image, zone)
+            restored = self._unshaken(zone)
             timings["deblur"] = timings.get("deblur", 0.0) + (time.perf_counter() - stage) * 1000
             if restored is not None:
                 for flip in sorted((False, True), key=lambda f: -_score(tries, f)):
