@@ -130,3 +130,46 @@ def test_the_bands_words_are_pooled_so_a_misreading_in_either_rejects() -> None:
     wrong = ["КОНСТАНТИНОПОЛЬСКИГ", "КИРИЛЛ"]
     assert _confirm(_Printed(PRINTED, wrong)) is None
     assert _confirm(_Printed(wrong, PRINTED)) is None
+
+
+def test_each_name_part_is_settled_on_its_own() -> None:
+    # Seed 97 #48, a shaken spread: nine doubted columns over three words, 288 variants of the
+    # row (more than MAX_VARIANTS) but at most 12 of one word, and every word printed exactly.
+    line = "PNRUSMEWERSKOV<<8ROSLAV<MIHAQLOVIS<<<<<<<<<<"
+    rivals = {
+        7: {"N"}, 10: {"8", "B"}, 11: {"R"}, 14: {"C"}, 16: {"B", "S"},
+        23: {"C"}, 24: {"N"}, 28: {"R"}, 33: {"3"},
+    }  # fmt: skip
+    printed = ["МЕЩЕРЯКОВ", "ЯРОСЛАВ", "МИХАЙЛОВИЧ", "МУЖ"]
+    assert settle(line, rivals, printed) == "PNRUSMEWER8KOV<<8ROSLAV<MIHAQLOVI3<<<<<<<<<<"
+    # One word printed twice over (both of its variants) leaves the whole row unsettled.
+    assert settle(line, rivals, [*printed, "БРОСЛАВ"]) is None
+    # As does one word not printed at all.
+    assert settle(line, rivals, ["МЕЩЕРЯКОВ", "ЯРОСЛАВ"]) is None
+
+
+def test_a_word_misread_in_one_other_letter_still_settles_its_part() -> None:
+    # Seed 131 #152, a shaken spread: tesseract printed БЯЧЕСЛАВОВНА for ВЯЧЕСЛАВОВНА; the
+    # doubted О (Q, Й, behind it) is printed as decoded, so the patronymic is settled.
+    line = "PNRUSGON3AROVA<<ANNA<V83ESLAVOVNA<<<<<<<<<<<"
+    rivals = {5: {"6"}, 11: {"Q"}, 29: {"Q"}}
+    words = ["ПОЕРУАРОВА", "НЕБА", "ЗА", "ТЕ", "ГОНЧАРОВА", "АННА", "БЯЧЕСЛАВОВНА", "ЖЕН"]
+    assert settle(line, rivals, words) == line
+    # Two letters misread, or the misread letter the doubted one: not settled.
+    assert settle(line, rivals, [*words[:6], "БЯЧЕСЛАВОВНЯ"]) is None
+    assert settle(line, {29: {"Q"}}, ["ГОНЧАРОВА", "ВЯЧЕСЛАВЫВНА"]) is None
+
+
+def test_a_near_word_for_another_variant_unsettles_an_exact_one() -> None:
+    line = "PNRUSGON3AROVA<<ANNA<V83ESLAVOVNA<<<<<<<<<<<"
+    # ...ВЙВНА (Q) printed with one other letter misread, beside the exact ...ВОВНА.
+    words = ["ВЯЧЕСЛАВОВНА", "БЯЧЕСЛАВЙВНА"]
+    assert settle(line, {29: {"Q"}}, words) is None
+    assert settle(line, {29: {"Q"}}, words[:1]) == line
+
+
+def test_a_short_part_needs_its_word_exactly() -> None:
+    # АННА (4 letters) against АНЙА: a near word of a short part proves too little.
+    line = "PNRUSGON3AROVA<<ANNA<V83ESLAVOVNA<<<<<<<<<<<"
+    assert settle(line, {18: {"Q"}}, ["АННЯ"]) is None
+    assert settle(line, {18: {"Q"}}, ["АННА"]) == line
