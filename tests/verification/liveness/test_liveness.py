@@ -265,3 +265,23 @@ def test_impossible_timing_or_no_face_is_not_sent_back(checker: LivenessChecker)
     empty = checker.check(noise, tuple(range(0, 1000, 100)), CHALLENGE)
     assert set(empty.reasons) <= MISSED_MOVEMENT
     assert not worth_another_recording(empty)
+
+
+def test_a_face_the_detector_misses_mid_turn_is_followed_from_where_it_was(
+    checker: LivenessChecker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Held-out seed 909: a low-resolution face turned ~21 degrees to its left, which MediaPipe's
+    # own detector missed in both frames of the turn; the mesh fitted around the face's last
+    # place still finds it there.
+    asked = Challenge(steps=(TURN_LEFT, TURN_RIGHT, LOOK_UP))
+    frames, times = render_selfie_frames(face_by_id("ns01_0"), asked, seed=317164297)
+    result = checker.check(frames, times, asked)
+    assert result.passed is True
+    assert result.challenge is not None
+    assert result.challenge.observed == asked.steps
+    # Without following the face, the turn is lost with it.
+    monkeypatch.setattr(checker.mesher, "on_box", lambda *_: None)
+    missed = checker.check(frames, times, asked)
+    assert missed.passed is False
+    assert missed.challenge is not None
+    assert TURN_LEFT not in missed.challenge.observed
