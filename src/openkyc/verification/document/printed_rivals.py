@@ -26,6 +26,10 @@ NAMES_START = 5
 # Variants of one name part tried at most: beyond that the reading is too poor to be settled by
 # words (fillers are never swapped, so doubted fillers do not count).
 MAX_VARIANTS = 256
+# How a printed word shows a variant of a name part (see _shown).
+_EXACT, _NEAR = 2, 1
+# A part of at least this many letters may be settled by a word with one letter misread.
+NEAR_MIN_LETTERS = 5
 
 
 def _spans(line: str) -> list[tuple[int, int]]:
@@ -74,19 +78,20 @@ def settle(line: str, rivals: Mapping[int, Iterable[str]], words: Iterable[str])
         # separator is, only that the parts around a doubted column are whole.
         columns = [c for c in sorted(rivals) if start <= c < end]
         choices = [sorted({line[c], *(r for r in rivals[c] if r != "<")}) for c in columns]
+        offsets = [c - start for c in columns]
         if math.prod(len(c) for c in choices) > MAX_VARIANTS:
             return None
         exact: list[tuple[str, ...]] = []
         near: list[tuple[str, ...]] = []
         for combo in itertools.product(*choices):
             word = list(line[start:end])
-            for column, char in zip(columns, combo, strict=True):
-                word[column - start] = char
+            for offset, char in zip(offsets, combo, strict=True):
+                word[offset] = char
             try:
                 text = fold_yo(from_ru_internal("".join(word)))
             except ValueError:
                 continue
-            shown = max((_shown(text, w, [c - start for c in columns]) for w in printed), default=0)
+            shown = max((_shown(text, w, offsets) for w in printed), default=0)
             if shown == _EXACT:
                 exact.append(combo)
             elif shown == _NEAR:
@@ -100,11 +105,6 @@ def settle(line: str, rivals: Mapping[int, Iterable[str]], words: Iterable[str])
         for column, char in zip(columns, chosen, strict=True):
             chars[column] = char
     return "".join(chars)
-
-
-_EXACT, _NEAR = 2, 1
-# A part of at least this many letters may be settled by a word with one letter misread.
-NEAR_MIN_LETTERS = 5
 
 
 def _shown(text: str, word: str, doubted: list[int]) -> int:

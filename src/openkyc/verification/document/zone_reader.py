@@ -175,6 +175,8 @@ class ZoneReader:
         self._focus: dict[tuple[tuple[float, float], bool], _Focus | None] = {}
         # The photo's zones with the shake their cepstrum shows undone, by zone centre.
         self._unshaken_zones: dict[tuple[float, float], tuple[BGRImage, Shake] | None] = {}
+        # Their readings at the usual width, by (zone centre, flip).
+        self._unshaken_tries: dict[tuple[tuple[float, float], bool], _Try] = {}
         # Zones (their lines) that some reading of the current image found doubtful: another
         # reading of the same image, however sure it looks, must not accept them.
         self._doubtful: set[tuple[str, ...]] = set()
@@ -304,6 +306,15 @@ class ZoneReader:
             self._unshaken_zones[zone.centre] = deblurred_zone(self._photo, zone)
         return self._unshaken_zones[zone.centre]
 
+    def _unshaken_attempt(self, zone: ZoneCandidate, flip: bool, view: BGRImage) -> _Try:
+        """The reading of ``view``, the photo's zone unshaken (:meth:`_unshaken`), once per zone
+        and way up: the reading itself, the restored-view filler test and the G/6 test each ask
+        for it, the filler test once per reading of the photo it confirms."""
+        key = (zone.centre, flip)
+        if key not in self._unshaken_tries:
+            self._unshaken_tries[key] = self._rows(view, zone, flip, _WIDTH)
+        return self._unshaken_tries[key]
+
     def _refocused(self, zone: ZoneCandidate, flip: bool, plain: _Try) -> _Focus | None:
         """The photo's zone deconvolved by the focus blur it reads best at, with that reading,
         when that reads more surely than ``plain``, the photo's own reading (once per zone and
@@ -384,7 +395,7 @@ class ZoneReader:
             views.append((focus.image, focus.attempt))
         unshaken = self._unshaken(zone)
         if unshaken is not None and unshaken[1].evident:
-            views.append((unshaken[0], self._rows(unshaken[0], zone, flip, _WIDTH)))
+            views.append((unshaken[0], self._unshaken_attempt(zone, flip, unshaken[0])))
         index = 2 if mrz.format == "TD1" else 0
         doubts = set(self._filler_doubts)
         for view, attempt in views:
@@ -544,10 +555,15 @@ class ZoneReader:
         Only a zone that shows a real shake (``Shake.evident``) is asked: a sharp zone
         deconvolved by the cepstrum's noise floor rings, and a clean visa's G came back as a 6
         (held-out seed 131 #111, rejected)."""
-        restored = self._unshaken(zone) if image is self._photo else deblurred_zone(image, zone)
+        photo = image is self._photo
+        restored = self._unshaken(zone) if photo else deblurred_zone(image, zone)
         if restored is None or not restored[1].evident:
             return False
-        other = self._rows(restored[0], zone, flip, _WIDTH)
+        other = (
+            self._unshaken_attempt(zone, flip, restored[0])
+            if photo
+            else self._rows(restored[0], zone, flip, _WIDTH)
+        )
         if _prefers_rival(other.reads, mrz, rivals):
             return True
         blurred_g = {rival for rival in rivals if rival[2] == "G"}
@@ -686,6 +702,7 @@ class ZoneReader:
         self._words = {}
         self._focus = {}
         self._unshaken_zones = {}
+        self._unshaken_tries = {}
         start = time.perf_counter()
         grey = to_grey(image)
         zones = find_zones(grey)
@@ -734,7 +751,7 @@ class ZoneReader:
             if restored is not None:
                 for flip in sorted((False, True), key=lambda f: -_score(tries, f)):
                     attempts += 1
-                    attempt = self._rows(restored[0], zone, flip, _WIDTH)
+                    attempt = self._unshaken_attempt(zone, flip, restored[0])
                     reading = done(attempt, zone, flip, restored[0])
                     if reading is not None:
                         return reading
