@@ -33,8 +33,9 @@ _PLAUSIBLE = 0.005
 # would pass unseen (G/6), and not at all in the cancelling-pair test (see _plausible_swaps); a
 # letter behind an accepted digit keeps its full weight. Two agreeing readings of a sharp D/D,
 # with 0 at 0.01-0.02 behind each, no longer reject a zone as two cancelling errors (held-out
-# seed 97 #220 and #262, seed 7 #54 and #276). Only these pairs: O and 0 keep their full weight (a 0 was read
-# as O twice in 1,824, their shapes differ by no corner), and so does Q/0 (never measured).
+# seed 97 #220 and #262, seed 7 #54 and #276). Only these pairs: O and 0 keep their full weight
+# (a 0 was read as O twice in 1,824, their shapes differ by no corner), and so does Q/0 (never
+# measured).
 REVERSE_WEIGHT = 0.1
 _BLURRED_TO = {"Z": "2", "G": "6", "D": "0", "S": "5", "B": "8", "I": "1"}
 # A repaired character of a checked row counts as seen by a reading that ranked it at least this
@@ -187,12 +188,16 @@ def _unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
     return lowest
 
 
+def _blurred_letter(accepted: str, rival: str) -> bool:
+    """Whether ``rival`` is the digit that blur makes of the accepted letter (2 behind a Z): the
+    reading it stands for would need the reverse error, a printed digit read as the letter."""
+    return _BLURRED_TO.get(accepted) == rival
+
+
 def _direction_weight(accepted: str, rival: str) -> float:
     """How much a rival's probability counts against an accepted character of a checked row:
     ``REVERSE_WEIGHT`` for a digit behind a letter (the error blur does not make), else 1."""
-    if _BLURRED_TO.get(accepted) == rival:
-        return REVERSE_WEIGHT
-    return 1.0
+    return REVERSE_WEIGHT if _blurred_letter(accepted, rival) else 1.0
 
 
 def _plausible_swaps(read: Recognised, mrz: MrzData, row: int) -> dict[int, set[str]]:
@@ -212,7 +217,7 @@ def _plausible_swaps(read: Recognised, mrz: MrzData, row: int) -> dict[int, set[
             for c, p in alternatives
             if len(normalise(c)) == 1
             and normalise(c) in LOOKALIKES.get(accepted, "")
-            and _BLURRED_TO.get(accepted) != normalise(c)
+            and not _blurred_letter(accepted, normalise(c))
             and p >= _PLAUSIBLE
         }
         if swaps:
