@@ -61,7 +61,9 @@ async def test_an_operator_approval_fills_the_verification_and_audits_the_operat
 ) -> None:
     session_id = await _in_review(state, merchant)
     async with unit_of_work(state.sessionmaker) as db:
-        await VerificationService(db, state).review(session_id, approve=True, operator="alice")
+        await VerificationService(db, state).review(
+            session_id, decision="approve", operator="alice"
+        )
     approved = await load_session(state, session_id)
     assert approved.status == "APPROVED"
     async with unit_of_work(state.sessionmaker) as db:
@@ -91,13 +93,15 @@ async def test_an_operator_decline_keeps_the_reason_codes(
     session_id = await _in_review(state, merchant)
     async with unit_of_work(state.sessionmaker) as db:
         await VerificationService(db, state).review(
-            session_id, approve=False, operator="bob", reasons=["LIVENESS_FAILED"]
+            session_id, decision="decline", operator="bob", reasons=["LIVENESS_FAILED"]
         )
     declined = await load_session(state, session_id)
     assert (declined.status, declined.decline_reasons) == ("DECLINED", ["LIVENESS_FAILED"])
     async with unit_of_work(state.sessionmaker) as db:
         with pytest.raises(NotAwaitingReview):
-            await VerificationService(db, state).review(session_id, approve=True, operator="bob")
+            await VerificationService(db, state).review(
+                session_id, decision="approve", operator="bob"
+            )
 
 
 async def test_a_decided_session_cannot_be_reviewed(
@@ -109,7 +113,9 @@ async def test_a_decided_session_cannot_be_reviewed(
     await drain(state)
     async with unit_of_work(state.sessionmaker) as db:
         with pytest.raises(NotAwaitingReview) as caught:
-            await VerificationService(db, state).review(session_id, approve=True, operator="x")
+            await VerificationService(db, state).review(
+                session_id, decision="approve", operator="x"
+            )
     assert caught.value.http_status == 409
 
 

@@ -59,13 +59,13 @@ def list_reviews(as_json: bool = typer.Option(False, "--json")) -> None:
 
 
 def _decide(
-    session_id: str, approve: bool, operator: str, reasons: list[str], note: str | None
+    session_id: str, decision: str, operator: str, reasons: list[str], note: str | None
 ) -> None:
     parsed = parse_uuid(session_id, "SESSION_ID")
 
     async def work(session: AsyncSession, state: AppState) -> str:
         run = await VerificationService(session, state).review(
-            parsed, approve=approve, operator=operator, reasons=reasons, note=note
+            parsed, decision=decision, operator=operator, reasons=reasons, note=note
         )
         return run.outcome or ""
 
@@ -84,7 +84,7 @@ def approve(
     note: str | None = typer.Option(None, "--note"),
 ) -> None:
     """Approve a session waiting for review."""
-    _decide(session_id, True, operator, [], note)
+    _decide(session_id, "approve", operator, [], note)
 
 
 @review_app.command("decline")
@@ -95,7 +95,7 @@ def decline(
     note: str | None = typer.Option(None, "--note"),
 ) -> None:
     """Decline a session waiting for review."""
-    _decide(session_id, False, operator, reason, note)
+    _decide(session_id, "decline", operator, reason, note)
 
 
 def register(app: typer.Typer) -> None:

@@ -208,7 +208,7 @@ def decide(
     review = _borderline(evidence, policy) if not hard and not fixable else []
 
     if forced is not None:
-        return _forced(forced, hard + fixable)
+        return _forced(forced, hard + fixable, review)
     if hard:
         return Decision(DECLINE, _unique(hard))
     if fixable:
@@ -221,11 +221,14 @@ def decide(
     return Decision(APPROVE, ())
 
 
-def _forced(outcome: str, reasons: list[str]) -> Decision:
+def _forced(outcome: str, reasons: list[str], borderline: list[str]) -> Decision:
     if outcome == DECLINE:
         return Decision(DECLINE, _unique(reasons) or (POOR_QUALITY,))
     if outcome == RETAKE:
         return Decision(RETAKE, _unique(reasons) or (POOR_QUALITY,))
+    if outcome == REVIEW:
+        # A reviewer needs a reason to look at: what the evidence doubts, else the face.
+        return Decision(REVIEW, _unique(reasons + borderline) or (FACE_MISMATCH,))
     return Decision(outcome, ())
 
 

@@ -21,13 +21,18 @@ from openkyc.verifications.models import (
 class RunRepository(Repository[VerificationRun]):
     model = VerificationRun
 
-    async def latest_for_session(self, session_id: uuid.UUID) -> VerificationRun | None:
+    async def latest_for_session(
+        self, session_id: uuid.UUID, *, refresh: bool = False
+    ) -> VerificationRun | None:
+        """``refresh`` reloads a row this unit of work already holds (read after a lock)."""
         statement = (
             select(VerificationRun)
             .where(VerificationRun.session_id == session_id)
             .order_by(VerificationRun.attempt.desc())
             .limit(1)
         )
+        if refresh:
+            statement = statement.execution_options(populate_existing=True)
         return (await self.session.scalars(statement)).first()
 
     async def clear_candidates(self, session_id: uuid.UUID) -> None:

@@ -68,7 +68,9 @@ from openkyc.worker.names import VERIFY_SESSION
 
 logger = logging.getLogger("openkyc.verifications")
 
-SANDBOX_OUTCOMES = ("approve", "decline", "retake")
+SANDBOX_OUTCOMES = ("approve", "decline", "retake", "review")
+REVIEW_DECISIONS = (rules.APPROVE, rules.DECLINE, rules.RETAKE)
+_REVIEWED_AS = {rules.APPROVE: "approved", rules.DECLINE: "declined", rules.RETAKE: "retake"}
 # A run whose worker died this many times is not retried again: an operator looks at it.
 MAX_CLAIMS = 4
 _OUTCOME_OF = {
@@ -128,7 +130,7 @@ class VerificationService:
         sandbox_outcome: str | None = None,
     ) -> None:
         if sandbox_outcome is not None and sandbox_outcome not in SANDBOX_OUTCOMES:
-            raise ValidationFailed({"sandboxOutcome": "must be approve, decline or retake"})
+            raise ValidationFailed({"sandboxOutcome": "must be approve, decline, retake or review"})
         # The row lock serialises a double click and a second device submitting at once.
         locked = await self.sessions.get_for_update(kyc_session.id)
         if locked is None:
@@ -233,15 +235,24 @@ class VerificationService:
         policy = await self.policy_for(run.merchant_id)
         retakes_used = await self.runs.retakes_before(run.session_id, run.attempt)
         if extracted is None:
+            # Sandbox without captures: a synthetic identity, and for a forced review the
+            # synthetic checks a reviewer would see, so the queue can be exercised.
+            sandbox_review = run.forced_outcome == rules.REVIEW
+            face_score = _SANDBOX_REVIEW_FACE if sandbox_review else 1.0
             evidence = rules.Evidence(
                 today=now.date(),
                 document_found=True,
                 mrz_found=True,
                 mrz_valid=True,
-                face_score=1.0,
+                face_score=face_score,
                 liveness_score=1.0,
             )
-            candidate = _sandbox_identity()
+            candidate = _sandbox_identity(face_score)
+            if sandbox_review:
+                for record in _sandbox_checks(policy):
+                    record.run_id = run.id
+                    await self.checks.add(record)
+                run.pipeline = "sandbox"
         else:
             evidence = extracted.evidence
             candidate = dict(extracted.identity)
@@ -329,22 +340,36 @@ class VerificationService:
         self,
         session_id: uuid.UUID,
         *,
-        approve: bool,
+        decision: str,
         operator: str,
         reasons: Sequence[str] = (),
         note: str | None = None,
     ) -> VerificationRun:
-        run = await self.runs.latest_for_session(session_id)
-        if run is None:
-            raise RunNotFound()
-        if run.status != RunStatus.DONE.value or run.outcome != RunOutcome.REVIEW.value:
-            raise NotAwaitingReview()
+        """An operator's decision on a run waiting for review: ``approve``, ``decline`` (with
+        decision codes) or ``retake`` (the customer captures again through the same link).
+
+        The session row is locked before the run is read, so of two operators deciding at
+        once the second sees the first one's result and is refused (409), changing nothing.
+        """
+        if decision not in REVIEW_DECISIONS:
+            raise ValidationFailed({"decision": "must be approve, decline or retake"})
         unknown = [code for code in reasons if code not in rules.DECISION_CODES]
         if unknown:
             raise ValidationFailed({"reasons": f"unknown reason codes: {', '.join(unknown)}"})
         kyc_session = await self.sessions.get_for_update(session_id)
-        if kyc_session is None:  # pragma: no cover
+        if kyc_session is None:
             raise RunNotFound()
+        run = await self.runs.latest_for_session(session_id, refresh=True)
+        if run is None:
+            raise RunNotFound()
+        if run.status != RunStatus.DONE.value or run.outcome != RunOutcome.REVIEW.value:
+            raise NotAwaitingReview()
+        if effective_status(kyc_session, utcnow()).is_terminal:  # pragma: no cover - defensive
+            raise NotAwaitingReview()
+        if decision == rules.RETAKE:
+            policy = await self.policy_for(kyc_session.merchant_id)
+            if run.attempt >= policy.retakes_allowed + 1:
+                raise NoRetakesLeft()
         candidate: dict[str, Any] = {}
         embedding: FaceVector | None = None
         if run.candidate_ciphertext is not None:
@@ -356,25 +381,39 @@ class VerificationService:
                 embedding = FaceVector(
                     base64.b64decode(sealed["embedding"]), sealed["embedding_model"]
                 )
-        decline_reasons = tuple(reasons) or tuple(run.reasons) or (rules.FACE_MISMATCH,)
-        result = (
-            Decision(rules.APPROVE, ()) if approve else Decision(rules.DECLINE, decline_reasons)
-        )
+        if decision == rules.APPROVE:
+            result = Decision(rules.APPROVE, ())
+        elif decision == rules.DECLINE:
+            codes = tuple(reasons) or tuple(run.reasons) or (rules.FACE_MISMATCH,)
+            result = Decision(rules.DECLINE, codes)
+        else:
+            result = Decision(rules.RETAKE, tuple(reasons) or (rules.POOR_QUALITY,))
         await self.reviews.add(
             VerificationReview(
                 run_id=run.id,
                 session_id=session_id,
                 operator=operator,
-                decision="approved" if approve else "declined",
+                decision=_REVIEWED_AS[decision],
                 reasons=list(result.reasons),
                 note=note,
             )
         )
         run.candidate_ciphertext = None
+        if decision == rules.RETAKE:
+            await self._reopen(kyc_session)
         await self._apply(
             run, kyc_session, result, candidate, embedding, actor_type="operator", actor_id=operator
         )
         return run
+
+    async def _reopen(self, kyc_session: KycSession) -> None:
+        """An operator's retake sends the customer back through the same link: the session
+        must not have expired meanwhile, so it gets at least a fresh time-to-live."""
+        merchant = await self.merchants.get(kyc_session.merchant_id)
+        minutes = (merchant.session_ttl_minutes if merchant else None) or (
+            self.state.settings.session_ttl_minutes
+        )
+        kyc_session.expires_at = max(kyc_session.expires_at, utcnow() + timedelta(minutes=minutes))
 
     # --- shared --------------------------------------------------------------------------
 
@@ -516,7 +555,42 @@ def _with_duplicate(evidence: rules.Evidence) -> rules.Evidence:
     return replace(evidence, duplicate_identity=True)
 
 
-def _sandbox_identity() -> dict[str, Any]:
+# The face score of a sandbox review: inside the default review band (0.015-0.75).
+_SANDBOX_REVIEW_FACE = 0.62
+
+
+def _sandbox_checks(policy: DecisionPolicy) -> list[VerificationCheck]:
+    """The checks of a sandbox review without captures: named as sandbox, never a model."""
+
+    def check(
+        name: str, passed: bool, score: float | None, threshold: float | None, reasons: list[str]
+    ) -> VerificationCheck:
+        return VerificationCheck(
+            name=name,
+            passed=passed,
+            score=score,
+            threshold=threshold,
+            reasons=reasons,
+            model_name="sandbox",
+            model_version="1",
+            duration_ms=0.0,
+            detail={"sandbox": True},
+        )
+
+    return [
+        check("document", True, None, None, []),
+        check(
+            "face_match",
+            False,
+            _SANDBOX_REVIEW_FACE,
+            policy.face_match_threshold,
+            ["face_match_review"],
+        ),
+        check("liveness", True, 0.9, policy.liveness_threshold, []),
+    ]
+
+
+def _sandbox_identity(face_score: float = 0.99) -> dict[str, Any]:
     """What a test-mode session decided without captured media shows: obviously synthetic."""
     return {
         "firstName": "Test",
@@ -529,7 +603,7 @@ def _sandbox_identity() -> dict[str, Any]:
         "documentCountry": "UTO",
         "documentIssuedAt": None,
         "documentExpiresAt": None,
-        "faceMatchScore": 0.99,
+        "faceMatchScore": face_score,
         "livenessScore": 0.99,
     }
 

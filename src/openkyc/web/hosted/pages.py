@@ -28,7 +28,8 @@ from openkyc.web.hosted.verifications import (
 )
 from openkyc.web.hosted.visit import Visit, callback_redirect
 
-SANDBOX_OUTCOMES = ("approve", "decline", "retake")
+# The same list as VerificationService.SANDBOX_OUTCOMES (the page imports no service module).
+SANDBOX_OUTCOMES = ("approve", "decline", "retake", "review")
 SUBMITTED_STEPS = (FlowStep.PROCESSING.value,)
 
 
