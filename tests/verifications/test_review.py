@@ -182,3 +182,43 @@ async def test_review_cli_decision_is_delivered_by_webhook(
     task = state.queue.huey.dequeue()
     assert task is not None
     assert task.name == DELIVER_WEBHOOK
+
+
+async def test_an_operator_retake_returns_the_session_to_the_customer(
+    state: AppState, merchant: MerchantInfo
+) -> None:
+    session_id = await _in_review(state, merchant)
+    async with unit_of_work(state.sessionmaker) as db:
+        await VerificationService(db, state).review(
+            session_id, decision="retake", operator="fay", reasons=["DOCUMENT_UNREADABLE"]
+        )
+    reopened = await load_session(state, session_id)
+    assert (reopened.status, reopened.submitted_at) == ("IN_PROGRESS", None)
+    async with unit_of_work(state.sessionmaker) as db:
+        outcome = await VerificationService(db, state).latest_outcome(session_id)
+    assert outcome is not None
+    assert (outcome.state, outcome.reasons) == ("retake", ("DOCUMENT_UNREADABLE",))
+    # The same session takes a second attempt, decided as usual.
+    await capture(state, session_id, attempt=2)
+    await submit(state, session_id)
+    await drain(state)
+    assert (await load_session(state, session_id)).status == "APPROVED"
+
+
+async def test_an_operator_retake_is_refused_when_no_attempt_is_left(
+    state: AppState, merchant: MerchantInfo
+) -> None:
+    from openkyc.merchants.models import Merchant
+    from openkyc.verifications.errors import NoRetakesLeft
+
+    async with unit_of_work(state.sessionmaker) as db:
+        found = await db.get(Merchant, uuid.UUID(merchant.id))
+        assert found is not None
+        found.policy = {"retakesAllowed": 0}
+    session_id = await _in_review(state, merchant)
+    async with unit_of_work(state.sessionmaker) as db:
+        with pytest.raises(NoRetakesLeft):
+            await VerificationService(db, state).review(
+                session_id, decision="retake", operator="fay"
+            )
+    assert (await load_session(state, session_id)).submitted_at is not None
