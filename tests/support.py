@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import uvicorn
 
-from openkyc.api.signing import sign
+from openkyc.api.signing import Clock, sign
 from openkyc.app import create_app
 from openkyc.config import Settings
 
@@ -31,10 +31,13 @@ class MerchantInfo:
     test: KeyPairInfo
 
 
+_CLOCK = Clock()
+
+
 def signed_headers(
     pair: KeyPairInfo, method: str, path: str, body: bytes, timestamp: str | None = None
 ) -> dict[str, str]:
-    ts = timestamp or str(int(time.time() * 1000))
+    ts = timestamp or _CLOCK.timestamp()
     return {
         "x-api-key": pair.api_key,
         "x-timestamp": ts,

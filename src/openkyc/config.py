@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import base64
+import ipaddress
 import os
 import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Values that appear in examples and must never protect real data.
@@ -38,6 +39,10 @@ class Settings(BaseSettings):
     redis_url: str | None = None
 
     signature_tolerance_s: int = Field(default=300, ge=1)
+    # Proxies whose X-Forwarded-For/-Proto are believed ("10.0.0.2,192.168.0.0/24"); empty:
+    # none, so a client cannot choose the address or scheme the app sees (uvicorn would
+    # otherwise trust any process on 127.0.0.1).
+    trusted_proxies: str = ""
     rate_limit: str = "120/minute"
     session_ttl_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)
     max_body_bytes: int = 64 * 1024
@@ -95,6 +100,19 @@ class Settings(BaseSettings):
     # The sweep looks for due data at most this often (it scans session rows).
     retention_interval_s: float = Field(default=600.0, gt=0)
 
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks_only(cls, value: str) -> str:
+        for item in value.split(","):
+            if item.strip():
+                try:
+                    ipaddress.ip_network(item.strip(), strict=False)
+                except ValueError:
+                    raise ValueError(
+                        f"OPENKYC_TRUSTED_PROXIES: {item.strip()!r} is not an address or network"
+                    ) from None
+        return value
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.env is Environment.PRODUCTION:
@@ -106,6 +124,10 @@ class Settings(BaseSettings):
             if self.database_url is None:
                 raise ValueError("OPENKYC_DATABASE_URL is required in production")
         return self
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
     @property
     def is_production(self) -> bool:

@@ -81,3 +81,27 @@ async def test_delivery_connects_to_the_checked_address_and_keeps_the_host_name(
     assert result.status_code == 200
     (request,) = receiver.wait_for(1)
     assert request.headers["Host"] == f"localhost:{receiver.port}"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://[2002:a9fe:a9fe::]/",  # 6to4 of 169.254.169.254
+        "https://[2002:7f00:1::]/",  # 6to4 of 127.0.0.1
+        "https://[2002:5db8:d822::1]/",  # 6to4 of a public address: refused as a form
+        "https://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/",  # Teredo
+        "https://[::a9fe:a9fe]/",  # IPv4-compatible
+        "https://[::ffff:93.184.216.34]/",  # IPv4-mapped, even of a public address
+        "https://[::ffff:0:a9fe:a9fe]/",  # IPv4-translated (SIIT)
+        "https://[64:ff9b::a9fe:a9fe]/",  # NAT64
+        "https://[64:ff9b:1::a9fe:a9fe]/",  # NAT64, local use
+    ],
+)
+async def test_production_refuses_every_ipv6_form_embedding_ipv4(url: str) -> None:
+    with pytest.raises(UnsafeTarget, match="embedding IPv4"):
+        await ssrf.resolve(url, production=True)
+
+
+async def test_production_accepts_a_public_ipv6_address() -> None:
+    target = await ssrf.resolve("https://[2606:2800:220:1:248:1893:25c8:1946]/", production=True)
+    assert target.address == "2606:2800:220:1:248:1893:25c8:1946"

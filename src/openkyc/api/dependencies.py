@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -12,11 +11,14 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openkyc.api import signing
+from openkyc.api.replay import replay_fingerprint
 from openkyc.db.session import unit_of_work
+from openkyc.digits import parse_ascii_int
 from openkyc.errors import (
     InvalidApiKey,
     InvalidSignature,
     MissingHeaders,
+    PartnerInactive,
     ReplayedRequest,
     TimestampExpired,
 )
@@ -41,6 +43,10 @@ async def db_session(state: AppState = Depends(get_state)) -> AsyncIterator[Asyn
     """
     async with unit_of_work(state.sessionmaker) as session:
         yield session
+
+
+# Unix time in seconds has 10 digits until 2286; in milliseconds, 13.
+SECONDS_DIGITS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,21 +92,39 @@ async def authenticate(
         raise InvalidApiKey()
     found = await MerchantService(session, state.keyring).authenticate(api_key)
 
+    sent_ms = parse_ascii_int(timestamp, max_digits=15)
+    if sent_ms is None:
+        raise TimestampExpired("x-timestamp must be Unix time in milliseconds (ASCII digits)")
     tolerance_ms = state.settings.signature_tolerance_s * 1000
-    if not timestamp.isdigit() or len(timestamp) > 15:
-        raise TimestampExpired("x-timestamp must be Unix time in milliseconds")
-    if abs(int(timestamp) - int(time.time() * 1000)) > tolerance_ms:
+    if abs(sent_ms - int(time.time() * 1000)) > tolerance_ms:
+        if len(timestamp) <= SECONDS_DIGITS:
+            raise TimestampExpired(
+                "x-timestamp looks like Unix time in seconds; it must be in milliseconds"
+            )
         raise TimestampExpired()
-    if not any(
-        signing.signature_matches(found.secret, request.method, path, timestamp, body, signature)
-        for path in _signed_path_candidates(request)
-    ):
+    signed_path = next(
+        (
+            path
+            for path in _signed_path_candidates(request)
+            if signing.signature_matches(
+                found.secret, request.method, path, timestamp, body, signature
+            )
+        ),
+        None,
+    )
+    if signed_path is None:
         raise InvalidSignature()
+    # Account state only after the caller has proved it holds the secret: otherwise anyone
+    # holding a public key could learn whether the merchant is active.
+    if not found.active:
+        raise PartnerInactive()
 
+    # Keyed on exactly what the signature binds (never the Host, the scheme or the unsigned
+    # query, which whoever replays the request controls), so a signed request works once.
     # Only a correctly signed request is remembered, so garbage cannot fill the replay store.
-    fingerprint = hashlib.sha256(
-        "\n".join((api_key, signature.lower(), request.method, str(request.url))).encode()
-    ).hexdigest()
+    fingerprint = replay_fingerprint(
+        found.api_key_id, request.method, signed_path, timestamp, body, signature
+    )
     if not await state.replay_guard.first_time(fingerprint, ttl_s=2 * tolerance_ms // 1000):
         raise ReplayedRequest()
     await state.rate_limiter.check(str(found.api_key_id))

@@ -9,6 +9,7 @@ import uuid
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from openkyc.api.envelope import error_response
+from openkyc.digits import parse_ascii_int
 from openkyc.errors import PayloadTooLarge
 from openkyc.observability.logging import request_id_var
 from openkyc.observability.metrics import HTTP_LATENCY, HTTP_REQUESTS
@@ -84,10 +85,7 @@ class EdgeMiddleware:
 def _content_length(scope: Scope) -> int | None:
     for key, value in scope.get("headers", []):
         if key == b"content-length":
-            try:
-                return int(value)
-            except ValueError:
-                return None
+            return parse_ascii_int(value, max_digits=18)
     return None
 
 

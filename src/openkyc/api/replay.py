@@ -2,10 +2,37 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
+import uuid
 from typing import Protocol
 
 from redis.asyncio import Redis
+
+
+def replay_fingerprint(
+    api_key_id: uuid.UUID,
+    method: str,
+    signed_path: str,
+    timestamp: str,
+    body: bytes,
+    signature: str,
+) -> str:
+    """What makes two requests the same signed request: the key and everything it signed.
+
+    The Host header, X-Forwarded-* and the query string are not signed, so whoever replays a
+    request may change them freely; they are left out on purpose. Two requests that differ
+    only in their query are therefore one request: a client sends a new timestamp each time.
+    """
+    parts = (
+        str(api_key_id),
+        method.upper(),
+        signed_path,
+        timestamp,
+        hashlib.sha256(body).hexdigest(),
+        signature.strip().lower(),
+    )
+    return hashlib.sha256("\n".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
 class ReplayGuard(Protocol):

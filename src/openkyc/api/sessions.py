@@ -19,6 +19,7 @@ from openkyc.api.dependencies import (
 )
 from openkyc.api.openapi import CREATE_SESSION_BODY, SIGNED
 from openkyc.db.base import utcnow
+from openkyc.digits import parse_ascii_int
 from openkyc.errors import ValidationFailed
 from openkyc.observability.metrics import SESSIONS_CREATED
 from openkyc.retention.service import RetentionService
@@ -174,7 +175,8 @@ def _list_query(request: Request) -> tuple[int, int, SessionStatus | None]:
 def _non_negative_int(raw: str | None, default: int, field: str, errors: dict[str, str]) -> int:
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or len(raw) > 9:
+    value = parse_ascii_int(raw, max_digits=9)
+    if value is None:
         errors[field] = "must be a non-negative integer"
         return default
-    return int(raw)
+    return value

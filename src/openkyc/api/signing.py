@@ -2,13 +2,17 @@
 
 ``x-signature = hex(HMAC-SHA256(secret, METHOD + PATH + x-timestamp + sha256hex(raw body)))``
 with PATH the URL path (``/api/v2/...``) without the query string. The query is not signed:
-filters and pagination are unauthenticated parameters, as in the original API.
+filters and pagination are unauthenticated parameters, as in the original API. Because the
+query is not signed, the server treats two requests that differ only in their query as one
+(the second is a replay): a client gives every request its own timestamp (:class:`Clock`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import threading
+import time
 
 EMPTY_BODY_SHA256 = hashlib.sha256(b"").hexdigest()
 
@@ -34,3 +38,20 @@ def signature_matches(
     return hmac.compare_digest(
         expected.encode(), received.strip().lower().encode("utf-8", "replace")
     )
+
+
+class Clock:
+    """Unix milliseconds for ``x-timestamp``, strictly increasing within one client.
+
+    Two requests signed in the same millisecond over the same path and body would carry the
+    same signature, and the server accepts a signed request once.
+    """
+
+    def __init__(self) -> None:
+        self._last = 0
+        self._lock = threading.Lock()
+
+    def timestamp(self) -> str:
+        with self._lock:
+            self._last = max(int(time.time() * 1000), self._last + 1)
+            return str(self._last)

@@ -23,6 +23,7 @@ from openkyc.api.dependencies import (
     raw_body,
 )
 from openkyc.api.openapi import SIGNED
+from openkyc.digits import parse_ascii_int
 from openkyc.errors import ValidationFailed
 from openkyc.sessions.schemas import format_timestamp
 from openkyc.state import AppState
@@ -270,10 +271,10 @@ def _page(request: Request) -> tuple[int, int]:
         raw = request.query_params.get(field)
         if raw is None or raw == "":
             values[field] = default
-        elif not raw.isdigit() or len(raw) > 9:
+        elif (value := parse_ascii_int(raw, max_digits=9)) is None:
             errors[field] = "must be a non-negative integer"
         else:
-            values[field] = int(raw)
+            values[field] = value
     if "limit" in values and not 1 <= values["limit"] <= MAX_LIMIT:
         errors["limit"] = f"must be between 1 and {MAX_LIMIT}"
     if errors:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+from typing import Any
 
 import typer
 import uvicorn
@@ -62,7 +63,23 @@ def serve(
             typer.echo(demo_instructions(f"http://{host}:{port}", details))
     from openkyc.app import create_app
 
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+    uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(settings))
+
+
+def uvicorn_options(settings: Settings) -> dict[str, Any]:
+    """How `openkyc serve` runs uvicorn; forwarded headers only from OPENKYC_TRUSTED_PROXIES.
+
+    uvicorn's default believes X-Forwarded-For/-Proto from 127.0.0.1, so any local process
+    (or a proxy that passes the client's own headers through) could choose the client address
+    the per-IP limits and consent records see.
+    """
+    trusted = settings.trusted_proxy_list
+    return {
+        "log_config": None,
+        "access_log": False,
+        "proxy_headers": bool(trusted),
+        "forwarded_allow_ips": trusted or [],
+    }
 
 
 def _register_optional(module_name: str) -> None:

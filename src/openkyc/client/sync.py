@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import json
-import time
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-from openkyc.api.signing import sign
+from openkyc.api.signing import Clock, sign
 from openkyc.client.errors import RateLimitError, error_for
 from openkyc.client.models import Pagination, Session, SessionList
 
@@ -24,6 +23,7 @@ class OpenKycClient:
     ) -> None:
         self._api_key = api_key
         self._secret = secret_key
+        self._clock = Clock()
         self._http = httpx.Client(
             base_url=base_url.rstrip("/"), timeout=timeout, transport=transport
         )
@@ -43,7 +43,7 @@ class OpenKycClient:
         self._http.close()
 
     def signed_headers(self, method: str, path: str, body: bytes) -> dict[str, str]:
-        timestamp = str(int(time.time() * 1000))
+        timestamp = self._clock.timestamp()
         return {
             "x-api-key": self._api_key,
             "x-timestamp": timestamp,
@@ -81,7 +81,7 @@ class OpenKycClient:
         )
         if isinstance(exc, RateLimitError):
             retry = response.headers.get("retry-after")
-            exc.retry_after = int(retry) if retry and retry.isdigit() else None
+            exc.retry_after = int(retry) if retry and retry.isascii() and retry.isdigit() else None
         raise exc
 
     def create_session(

@@ -76,7 +76,7 @@ class WebhookVerifier:
         if "webhook-signature" in lowered:
             message_id = lowered.get("webhook-id", "")
             timestamp = lowered.get("webhook-timestamp", "")
-            if not message_id or not timestamp.isdigit():
+            if not message_id or not (timestamp.isascii() and timestamp.isdigit()):
                 raise WebhookVerificationError("webhook-id and webhook-timestamp are required")
             moment = time.time() if now is None else now
             if abs(moment - int(timestamp)) > self.tolerance_s:

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from openkyc.audit.service import AuditService
 from openkyc.db.base import utcnow
 from openkyc.encryption import Keyring
-from openkyc.errors import InvalidApiKey, PartnerInactive
+from openkyc.errors import InvalidApiKey
 from openkyc.merchants import keys
 from openkyc.merchants.errors import ApiKeyAlreadyRevoked, ApiKeyNotFound, MerchantNotFound
 from openkyc.merchants.models import ApiKey, Merchant
@@ -40,6 +40,8 @@ class AuthenticatedKey:
     mode: str
     secret: str
     session_ttl_minutes: int | None
+    # Checked by the caller only after the signature: the state is not told to strangers.
+    active: bool
 
 
 class MerchantService:
@@ -157,8 +159,6 @@ class MerchantService:
         moment = now or utcnow()
         if key.revoked_at is not None or (key.expires_at is not None and key.expires_at <= moment):
             raise InvalidApiKey()
-        if not merchant.active:
-            raise PartnerInactive()
         return AuthenticatedKey(
             merchant_id=merchant.id,
             merchant_name=merchant.name,
@@ -166,4 +166,5 @@ class MerchantService:
             mode=key.mode,
             secret=keys.open_secret(self.keyring, key.id, key.secret_ciphertext),
             session_ttl_minutes=merchant.session_ttl_minutes,
+            active=merchant.active,
         )

@@ -19,6 +19,19 @@ from openkyc.webhooks.errors import UnsafeTarget
 
 MAX_URL_LENGTH = 2048
 
+# IPv6 forms that carry an IPv4 address (RFC 6052, 6145, 4380, 3056, 4291): a relay,
+# translator or the host's own stack may turn them into IPv4 packets to the embedded
+# address, so in production they are refused whatever that address is.
+_EMBEDDING_IPV4 = (
+    (ipaddress.IPv6Network("::ffff:0:0/96"), "IPv4-mapped"),
+    (ipaddress.IPv6Network("::ffff:0:0:0/96"), "IPv4-translated (SIIT)"),
+    (ipaddress.IPv6Network("::/96"), "IPv4-compatible"),
+    (ipaddress.IPv6Network("64:ff9b::/96"), "NAT64"),
+    (ipaddress.IPv6Network("64:ff9b:1::/48"), "NAT64 (local use)"),
+    (ipaddress.IPv6Network("2002::/16"), "6to4"),
+    (ipaddress.IPv6Network("2001::/32"), "Teredo"),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Target:
@@ -98,6 +111,10 @@ async def resolve(url: str, *, production: bool) -> Target:
 def _refused(
     address: ipaddress.IPv4Address | ipaddress.IPv6Address, *, production: bool, scheme: str
 ) -> str | None:
+    if production and isinstance(address, ipaddress.IPv6Address):
+        for network, form in _EMBEDDING_IPV4:
+            if address in network:
+                return f"is an IPv6 address embedding IPv4 ({form}); use a public address"
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     if scheme == "http" and not address.is_loopback:

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 
 from openkyc.config import Settings
+from openkyc.digits import parse_ascii_int
 from openkyc.errors import OpenKycError, RateLimited
 from openkyc.flows.errors import (
     FlowAccessDenied,
@@ -222,11 +223,9 @@ async def capture_document(request: Request, session_id: str, side: str) -> Resp
 def _frame_times(raw: object, count: int) -> list[int | None]:
     if not isinstance(raw, str) or not raw:
         return [None] * count
-    try:
-        values = [int(part) for part in raw.split(",")]
-    except ValueError:
-        return [None] * count
-    if len(values) != count or any(v < 0 or v > 600_000 for v in values):
+    parsed = [parse_ascii_int(part, max_digits=6) for part in raw.split(",")]
+    values = [value for value in parsed if value is not None and value <= 600_000]
+    if len(parsed) != count or len(values) != count:
         return [None] * count
     return list(values)
 
