@@ -56,6 +56,16 @@ def test_serve_prints_a_working_signed_curl(tmp_path: Path) -> None:
         assert session["status"] == "NOT_STARTED"
         assert session["verificationUrl"].startswith(f"http://127.0.0.1:{port}/verify/")
         assert (tmp_path / "var" / "openkyc.db").exists()
+        # The ready test session's hosted page opens as printed.
+        hosted = re.search(rf"http://127\.0\.0\.1:{port}/verify/\S+", output)
+        assert hosted, output
+        page = subprocess.run(
+            ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", hosted.group(0)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert page.stdout == "200"
     finally:
         process.terminate()
         process.wait(timeout=20)

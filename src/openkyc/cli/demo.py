@@ -11,6 +11,10 @@ from openkyc.cli.runtime import command_state
 from openkyc.config import Settings
 from openkyc.db.session import unit_of_work
 from openkyc.merchants.service import MerchantService
+from openkyc.merchants.tenant import Tenant
+from openkyc.sessions.presenters import verification_url
+from openkyc.sessions.schemas import CreateSessionRequest
+from openkyc.sessions.service import SessionService
 
 DEMO_NAME = "Demo merchant"
 
@@ -39,7 +43,19 @@ async def ensure_demo_merchant(settings: Settings) -> dict[str, str]:
     return saved
 
 
-def demo_instructions(base_url: str, demo: dict[str, str]) -> str:
+async def create_demo_session(settings: Settings, demo: dict[str, str]) -> str:
+    """A fresh test session of the demo merchant, so its hosted page can be opened at once."""
+    async with command_state(settings) as state, unit_of_work(state.sessionmaker) as session:
+        created = await SessionService(
+            session, state.keyring, default_ttl_minutes=settings.session_ttl_minutes
+        ).create(
+            Tenant(uuid.UUID(demo["merchantId"]), "test"),
+            CreateSessionRequest(customer_id="demo", language="en"),
+        )
+        return verification_url(settings.public_url, created)
+
+
+def demo_instructions(base_url: str, demo: dict[str, str], hosted_page: str | None = None) -> str:
     body = '{"customerEmail":"client@example.com","customerPhone":"+79991234567","language":"ru"}'
     api_key, secret = demo["apiKey"], demo["secretKey"]
     # The signature is computed when the snippet runs, so it never goes stale.
@@ -68,7 +84,19 @@ def demo_instructions(base_url: str, demo: dict[str, str]) -> str:
             "  or with the bundled client:",
             f"    {client}",
             "",
-            f"  API docs: {base_url}/docs",
+            *(
+                [
+                    "  A ready test session: open its hosted page (the sandbox buttons decide it",
+                    "  without a camera; it expires like any session):",
+                    f"    {hosted_page}",
+                    "",
+                ]
+                if hosted_page
+                else []
+            ),
+            f"  API docs: {base_url}/docs (OpenAPI: {base_url}/openapi.json)",
+            "  Guides in this repository: README.md, docs/privacy.md, docs/documents.md,",
+            "  docs/face-and-liveness.md, src/openkyc/web/README.md (the hosted page)",
             "",
         ]
     )

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
+import sys
 from typing import Any
 
+import httpx
+import pydantic
 import typer
 import uvicorn
 
 from openkyc.cli.client import client_app
-from openkyc.cli.demo import demo_instructions, ensure_demo_merchant
+from openkyc.cli.demo import create_demo_session, demo_instructions, ensure_demo_merchant
 from openkyc.cli.merchants import keys_app, merchants_app
+from openkyc.cli.runtime import describe
 from openkyc.config import Settings
 from openkyc.db import migrate
+from openkyc.errors import OpenKycError
 from openkyc.observability.logging import configure_logging
 
-app = typer.Typer(help="OpenKYC: self-hosted identity verification.", no_args_is_help=True)
+app = typer.Typer(
+    help="OpenKYC: self-hosted identity verification.",
+    no_args_is_help=True,
+    # Errors are one line (see main); OPENKYC_DEBUG=1 shows the plain traceback instead.
+    pretty_exceptions_enable=False,
+)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(merchants_app, name="merchants")
@@ -36,7 +47,13 @@ def db_upgrade(revision: str = typer.Argument("heads")) -> None:
 @db_app.command("check")
 def db_check() -> None:
     """Fail if the models and the migrations disagree."""
-    migrate.check(Settings().resolved_database_url)
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    url = settings.resolved_database_url
+    if migrate.applied_revisions(url) != migrate.head_revisions():
+        typer.echo("error: the database is not migrated: run `openkyc db upgrade` first", err=True)
+        raise typer.Exit(1)
+    migrate.check(url)
     typer.echo("models and migrations agree")
 
 
@@ -60,7 +77,8 @@ def serve(
         migrate.upgrade(settings.resolved_database_url)
         if demo:
             details = asyncio.run(ensure_demo_merchant(settings))
-            typer.echo(demo_instructions(f"http://{host}:{port}", details))
+            hosted_page = asyncio.run(create_demo_session(settings, details))
+            typer.echo(demo_instructions(f"http://{host}:{port}", details, hosted_page))
     from openkyc.app import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(settings))
@@ -103,5 +121,57 @@ for _module in (
             raise
 
 
+def _target(exc: httpx.TransportError) -> str:
+    try:
+        return str(exc.request.url)
+    except RuntimeError:  # raised before a request was bound to the error
+        return "the server"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The console script: every failure is one line on stderr and a non-zero exit."""
+    try:
+        result = app(args=argv, standalone_mode=False)
+    except typer.TyperException as exc:
+        # Typer's own test (by name, its class is private): a bare group prints its help.
+        if type(exc).__name__ == "NoArgsIsHelpError":
+            typer.echo(exc.format_message())
+        else:
+            # Usage errors: the bad option and what is wrong with it, without the usage banner.
+            typer.echo(f"error: {_one_line(exc.format_message())}", err=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        typer.echo("error: aborted", err=True)
+        sys.exit(1)
+    except OpenKycError as exc:
+        typer.echo(f"error: {_one_line(describe(exc))}", err=True)
+        sys.exit(1)
+    except pydantic.ValidationError as exc:
+        # Settings refused (e.g. production without a master key): each problem named.
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc'])) or 'settings'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        typer.echo(f"error: invalid settings: {_one_line(problems)}", err=True)
+        sys.exit(1)
+    except httpx.TransportError as exc:
+        typer.echo(f"error: cannot reach {_target(exc)}: {_one_line(str(exc))}", err=True)
+        sys.exit(1)
+    except Exception as exc:
+        if os.environ.get("OPENKYC_DEBUG"):
+            raise
+        typer.echo(
+            f"error: {type(exc).__name__}: {_one_line(str(exc))[:500]} "
+            "(OPENKYC_DEBUG=1 shows the traceback)",
+            err=True,
+        )
+        sys.exit(1)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -19,11 +19,13 @@ def worker(
 ) -> None:
     """Run workers until SIGTERM/SIGINT. Each process loads the models once; run as many
     as you have cores, on as many machines as you like (with Redis and PostgreSQL)."""
+    from openkyc.cli.runtime import prepare_schema
     from openkyc.worker.consumer import run_worker_processes
     from openkyc.worker.queue import build_queue
 
     settings = Settings()
     configure_logging(settings.log_level)
+    prepare_schema(settings)
     run_worker_processes(settings, build_queue(settings), processes or settings.worker_processes)
 
 

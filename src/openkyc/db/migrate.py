@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import create_async_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -24,3 +28,24 @@ def upgrade(database_url: str, revision: str = "heads") -> None:
 def check(database_url: str) -> None:
     """Raise if the models and the migrations disagree (used in CI)."""
     command.check(alembic_config(database_url))
+
+
+def head_revisions() -> set[str]:
+    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+
+
+def applied_revisions(database_url: str) -> set[str]:
+    """The revisions the database is at (empty for a fresh one); call without a running loop."""
+
+    async def read() -> set[str]:
+        engine = create_async_engine(database_url)
+        try:
+            async with engine.connect() as connection:
+                heads = await connection.run_sync(
+                    lambda sync: MigrationContext.configure(sync).get_current_heads()
+                )
+        finally:
+            await engine.dispose()
+        return set(heads)
+
+    return asyncio.run(read())
