@@ -23,6 +23,7 @@ from openkyc.db.models import Base
 from openkyc.db.session import unit_of_work
 from openkyc.merchants.service import MerchantService
 from openkyc.state import AppState, build_state
+from tests.s3server import S3Server
 from tests.support import KeyPairInfo, LiveServer, MerchantInfo, SignedApi
 
 POSTGRES_URL = os.environ.get("OPENKYC_TEST_POSTGRES_URL")
@@ -130,3 +131,16 @@ def live_server(settings: Settings, state: AppState) -> Iterator[LiveServer]:
     """Depends on ``state`` so the schema exists; the server builds its own engine and state."""
     with LiveServer(settings) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
+    """One moto S3 server for the whole run, started on first use; tests take fresh buckets."""
+    with S3Server(tmp_path_factory.mktemp("s3")) as server:
+        yield server
+
+
+@pytest.fixture
+def s3_settings(settings: Settings, s3_server: S3Server) -> Settings:
+    """``settings`` with media in a fresh bucket of the test S3 server."""
+    return s3_server.apply(settings, s3_server.new_bucket())

@@ -9,6 +9,7 @@ import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -52,9 +53,23 @@ class Settings(BaseSettings):
 
     # --- hosted verification page (issue 5) ---
     upload_max_bytes: int = 12 * 1024 * 1024
-    # Where media objects live: "local" (files under the data dir); S3 is not built yet.
-    storage_backend: str = "local"
+    # Where media objects live: unset = files under ``storage_dir``; "s3://bucket/prefix" = an
+    # S3-compatible bucket (AWS, MinIO, Ceph...). Either way they are encrypted before they leave.
+    storage_url: str | None = None
     storage_dir: Path | None = None  # default: <data_dir>/objects
+    # S3 endpoint for anything but AWS itself, e.g. http://minio:9000.
+    storage_s3_endpoint_url: str | None = None
+    storage_s3_region: str = "us-east-1"
+    # Unset: boto3's own chain (AWS_* variables, an instance or pod role).
+    storage_s3_access_key_id: SecretStr | None = None
+    storage_s3_secret_access_key: SecretStr | None = None
+    # "path" (http://host/bucket/key, what MinIO wants) or "virtual" (bucket.host); unset:
+    # path style with a custom endpoint, virtual on AWS.
+    storage_s3_addressing_style: Literal["path", "virtual"] | None = None
+    # Per attempt: connecting, and each read; transient failures are retried (standard mode).
+    storage_timeout_s: float = Field(default=5.0, gt=0, le=120)
+    storage_max_attempts: int = Field(default=3, ge=1, le=10)
+    storage_max_connections: int = Field(default=16, ge=1, le=256)
     # Decoded images larger than this are refused before their pixels are read.
     upload_max_pixels: int = Field(default=40_000_000, ge=1_000_000)
     # Room for every retake: (selfie burst + document photos) x (retakes + 1), and redos.
@@ -112,6 +127,14 @@ class Settings(BaseSettings):
                         f"OPENKYC_TRUSTED_PROXIES: {item.strip()!r} is not an address or network"
                     ) from None
         return value
+
+    @model_validator(mode="after")
+    def _check_storage_url(self) -> Settings:
+        if self.storage_url:
+            from openkyc.storage.location import parse_storage_url
+
+            parse_storage_url(self.storage_url)
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:

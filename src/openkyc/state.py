@@ -36,6 +36,7 @@ class AppState:
     async def close(self) -> None:
         await self.replay_guard.close()
         await self.rate_limiter.close()
+        await self.storage.close()
         await self.engine.dispose()
 
 

@@ -13,6 +13,7 @@ a rolled-back transaction; replaced and erased files are deleted only after the 
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import uuid
 from collections.abc import Sequence
@@ -37,7 +38,9 @@ from openkyc.media.models import (
 from openkyc.media.repository import MediaKeyRepository, MediaObjectRepository
 from openkyc.sessions.repository import SessionRepository
 from openkyc.state import AppState
-from openkyc.storage.interface import ObjectNotFound, ObjectStorage
+from openkyc.storage.interface import ObjectNotFound, ObjectStorage, StorageUnavailable
+
+logger = logging.getLogger("openkyc.media")
 
 _NONCE = 12
 
@@ -85,8 +88,9 @@ class MediaService:
         nonce = os.urandom(_NONCE)
         sealed = AESGCM(data_key).encrypt(nonce, data, media_object_aad(session_id, storage_key))
         replaced = await self.objects.find_slot(session_id, media_kind.value, attempt, index)
-        await self.storage.put(storage_key, nonce + sealed)
+        # Remembered before the write: a put that timed out may still have landed.
         self.written.append(storage_key)
+        await self.storage.put(storage_key, nonce + sealed)
         media_object = MediaObject(
             id=object_id,
             session_id=session_id,
@@ -101,7 +105,7 @@ class MediaService:
         try:
             await self.objects.add(media_object)
         except BaseException:
-            await self.storage.delete(storage_key)
+            await self._delete_quietly(storage_key)
             self.written.remove(storage_key)
             raise
         if replaced:
@@ -110,10 +114,17 @@ class MediaService:
         return media_object
 
     async def discard_uncommitted(self) -> None:
-        """Delete the files this instance wrote; call it when the transaction rolls back."""
+        """Delete the files this instance wrote; call it when the transaction rolls back.
+        Best effort: what cannot be deleted now (storage down) the orphan sweep deletes."""
         for storage_key in self.written:
-            await self.storage.delete(storage_key)
+            await self._delete_quietly(storage_key)
         self.written.clear()
+
+    async def _delete_quietly(self, storage_key: str) -> None:
+        try:
+            await self.storage.delete(storage_key)
+        except StorageUnavailable:
+            logger.warning("object left for the orphan sweep", extra={"key": storage_key})
 
     async def list_for_session(self, session_id: uuid.UUID) -> Sequence[MediaObject]:
         return await self.objects.for_session(session_id)

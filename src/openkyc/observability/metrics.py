@@ -16,3 +16,8 @@ HTTP_LATENCY = Histogram(
 AUTH_FAILURES = Counter("openkyc_auth_failures_total", "Rejected API requests", ["code"])
 SESSIONS_CREATED = Counter("openkyc_sessions_created_total", "KYC sessions created", ["mode"])
 SESSIONS_EXPIRED = Counter("openkyc_sessions_expired_total", "KYC sessions expired by the sweep")
+STORAGE_ERRORS = Counter(
+    "openkyc_storage_errors_total",
+    "Object storage calls that failed after their retries",
+    ["operation"],
+)

@@ -1,5 +1,5 @@
-"""Object storage for media: an interface and its implementations."""
+"""Object storage for media: an interface and its implementations (local files, S3)."""
 
-from openkyc.storage.interface import ObjectNotFound, ObjectStorage
+from openkyc.storage.interface import ObjectNotFound, ObjectStorage, StorageUnavailable
 
-__all__ = ["ObjectNotFound", "ObjectStorage"]
+__all__ = ["ObjectNotFound", "ObjectStorage", "StorageUnavailable"]

@@ -302,6 +302,18 @@ class VerificationService:
         )
         return run.outcome
 
+    async def release(self, claimed: ClaimedRun, error: str) -> None:
+        """Hand back a run this worker cannot do now for a reason outside the run (its media
+        storage is down): pending again, and this claim does not count towards giving up."""
+        run = await self.runs.get_owned(claimed.run_id, claimed.owner)
+        if run is None:
+            return
+        run.error = error[:200]
+        run.status = RunStatus.PENDING.value
+        run.lease_owner = None
+        run.lease_until = None
+        run.claims = max(0, run.claims - 1)
+
     async def give_up(self, claimed: ClaimedRun, error: str) -> None:
         """The pipeline cannot process this run (it crashed, repeatedly): an operator decides."""
         run = await self.runs.get_owned(claimed.run_id, claimed.owner)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from openkyc.db.base import utcnow
 from openkyc.db.session import unit_of_work
+from openkyc.storage.interface import StorageUnavailable
 from openkyc.verification.decision import Evidence
 from openkyc.verifications.evidence import Extracted, extract
 from openkyc.verifications.service import ClaimedRun, VerificationService, worker_identity
@@ -39,6 +40,12 @@ async def verify_session(state: AppState, run_id: str) -> None:
         extracted = await _analyse(state, claimed)
         async with unit_of_work(state.sessionmaker) as db:
             outcome = await VerificationService(db, state).complete(claimed, extracted)
+    except StorageUnavailable:
+        # Not the run's fault: hand it back uncounted; the sweep enqueues it again later.
+        logger.warning("verification returned: storage unavailable", extra={"run": run_id})
+        async with unit_of_work(state.sessionmaker) as db:
+            await VerificationService(db, state).release(claimed, "storage_unavailable")
+        return
     except Exception as exc:
         # Only the exception type: a message could quote document text. A run that keeps
         # failing (a crashing model, a malformed merchant policy) ends with an operator.

@@ -123,6 +123,10 @@ UPLOAD_MESSAGES = {
     "consent_required": N_("Tick the box to agree before you continue."),
     "handoff_invalid": N_("This QR code was already used or has expired."),
     "not_found": N_("This verification link is not valid. Check the link you received."),
+    "storage_unavailable": N_(
+        "Your photo could not be saved just now. Nothing is lost: wait a few seconds and "
+        "send it again."
+    ),
     "error": N_("Something went wrong on our side. Please try again."),
 }
 
