@@ -29,16 +29,19 @@ class SchemaNotMigrated(OpenKycError):
 def prepare_schema(settings: Settings) -> None:
     """Make the first command on a fresh machine work, whichever it is.
 
-    Development migrates on first use, as ``serve`` does (a no-op costing ~30 ms once at the
-    head). Production never changes its schema behind the operator's back: it refuses, naming
-    the command to run. Call without a running event loop.
+    Development migrates on first use, as ``serve`` does; production never changes its schema
+    behind the operator's back and refuses, naming the command to run. A database whose tables
+    were made without Alembic (the tests' ``create_all``) is left alone. Call without a
+    running event loop.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url
-    if not settings.is_production:
-        migrate.upgrade(url)
-    elif migrate.applied_revisions(url) != migrate.head_revisions():
+    applied = migrate.applied_revisions(url)
+    if applied is None or applied == migrate.head_revisions():
+        return
+    if settings.is_production:
         raise SchemaNotMigrated()
+    migrate.upgrade(url)
 
 
 @asynccontextmanager

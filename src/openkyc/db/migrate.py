@@ -9,6 +9,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -34,18 +36,23 @@ def head_revisions() -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
 
 
-def applied_revisions(database_url: str) -> set[str]:
-    """The revisions the database is at (empty for a fresh one); call without a running loop."""
+def applied_revisions(database_url: str) -> set[str] | None:
+    """The revisions the database is at: empty for a fresh database, None for one whose
+    tables were made without Alembic (``create_all`` in tests), which is left alone.
+    Call without a running event loop."""
 
-    async def read() -> set[str]:
+    def inspect(sync: Connection) -> set[str] | None:
+        heads = set(MigrationContext.configure(sync).get_current_heads())
+        if not heads and sa_inspect(sync).get_table_names():
+            return None
+        return heads
+
+    async def read() -> set[str] | None:
         engine = create_async_engine(database_url)
         try:
             async with engine.connect() as connection:
-                heads = await connection.run_sync(
-                    lambda sync: MigrationContext.configure(sync).get_current_heads()
-                )
+                return await connection.run_sync(inspect)
         finally:
             await engine.dispose()
-        return set(heads)
 
     return asyncio.run(read())
