@@ -7,6 +7,8 @@ another row or column fails to decrypt instead of being silently accepted.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from collections.abc import Mapping
 
@@ -29,6 +31,11 @@ class Keyring:
             raise ValueError("key ids may not contain '.'")
         self._active = active_key_id
         self._ciphers = {key_id: AESGCM(key) for key_id, key in keys.items()}
+        # Keys for search hashes, derived so that no AES key is ever used as an HMAC key.
+        self._hash_keys = {
+            key_id: hmac.new(key, b"openkyc.search-hash", hashlib.sha256).digest()
+            for key_id, key in keys.items()
+        }
 
     @property
     def active_key_id(self) -> str:
@@ -50,6 +57,21 @@ class Keyring:
             return cipher.decrypt(rest[:_NONCE], rest[_NONCE:], associated_data)
         except InvalidTag as exc:
             raise DecryptionError("ciphertext failed authentication") from exc
+
+    def search_hash(self, purpose: str, value: str) -> str:
+        """A keyed hash (HMAC-SHA256 under a key derived from the active master key) that
+        finds an exact value without decrypting anything; without the key a table dump
+        cannot be searched by guessing e-mails or document numbers."""
+        return self._search_hash(self._active, purpose, value)
+
+    def search_hashes(self, purpose: str, value: str) -> list[str]:
+        """The value's hash under every key held: rows indexed before a key rotation are
+        still found."""
+        return [self._search_hash(key_id, purpose, value) for key_id in self._hash_keys]
+
+    def _search_hash(self, key_id: str, purpose: str, value: str) -> str:
+        message = purpose.encode() + b"\x00" + value.encode()
+        return hmac.new(self._hash_keys[key_id], message, hashlib.sha256).hexdigest()
 
     def key_id_of(self, ciphertext: bytes) -> str:
         return ciphertext[len(_PREFIX) :].partition(b".")[0].decode(errors="replace")

@@ -6,6 +6,7 @@ import asyncio
 import json
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -222,3 +223,35 @@ async def test_an_operator_retake_is_refused_when_no_attempt_is_left(
                 session_id, decision="retake", operator="fay"
             )
     assert (await load_session(state, session_id)).submitted_at is not None
+
+
+async def test_review_cli_four_eyes_needs_a_second_operator(
+    state: AppState,
+    settings: Settings,
+    merchant: MerchantInfo,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from openkyc.merchants.models import Merchant
+
+    monkeypatch.chdir(tmp_path)
+    async with unit_of_work(state.sessionmaker) as db:
+        found = await db.get(Merchant, uuid.UUID(merchant.id))
+        assert found is not None
+        found.policy = {"fourEyes": True}
+    session_id = await _in_review(state, merchant)
+    runner, env = CliRunner(), cli_env(settings)
+
+    def cli(*args: str) -> Any:
+        return runner.invoke(app, ["review", *args, str(session_id)], env=env)
+
+    proposed = await asyncio.to_thread(cli, "approve", "--operator", "gus")
+    assert proposed.exit_code == 0, proposed.output
+    assert "second operator must confirm" in proposed.output
+    assert (await load_session(state, session_id)).status == "IN_PROGRESS"
+    same = await asyncio.to_thread(cli, "confirm", "--operator", "gus")
+    assert same.exit_code == 1
+    assert "FOUR_EYES" in same.output
+    confirmed = await asyncio.to_thread(cli, "confirm", "--operator", "hal")
+    assert confirmed.exit_code == 0, confirmed.output
+    assert (await load_session(state, session_id)).status == "APPROVED"

@@ -27,6 +27,7 @@ from openkyc.db.base import utcnow
 from openkyc.media.service import MediaService
 from openkyc.retention.errors import LegalHold, SessionNotFinal
 from openkyc.retention.repository import RetentionRepository
+from openkyc.sessions import search
 from openkyc.sessions.models import KycSession
 from openkyc.sessions.presenters import effective_status
 from openkyc.sessions.repository import SessionRepository
@@ -174,6 +175,7 @@ class RetentionService:
             return 0
         kyc_session.verification_ciphertext = None
         kyc_session.contact_ciphertext = None
+        search.forget(kyc_session)
         kyc_session.redacted_at = utcnow()
         await self.runs.clear_candidates(kyc_session.id)
         payloads = await self.webhooks.redact_session_events(kyc_session.id)

@@ -30,6 +30,9 @@ class KycSession(IdMixin, CreatedAtMixin, Base):
         Index("ix_kyc_sessions_tenant_created", "merchant_id", "mode", "created_at"),
         Index("ix_kyc_sessions_status_expires", "status", "expires_at"),
         Index("ix_kyc_sessions_decided_at", "decided_at"),
+        Index("ix_kyc_sessions_email_hash", "email_hash"),
+        Index("ix_kyc_sessions_phone_hash", "phone_hash"),
+        Index("ix_kyc_sessions_document_hash", "document_hash"),
     )
 
     merchant_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("merchants.id"))
@@ -39,6 +42,11 @@ class KycSession(IdMixin, CreatedAtMixin, Base):
     # The customer's e-mail and phone: AES-GCM under the master key, bound to the row
     # (a database dump must not be a contact list). See sessions.sealing.
     contact_ciphertext: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    # Keyed hashes of the e-mail, phone and document number for exact search by an operator
+    # (openkyc.sessions.search): the values themselves are only stored encrypted.
+    email_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    phone_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    document_hash: Mapped[str | None] = mapped_column(String(64), default=None)
     customer_id: Mapped[str | None] = mapped_column(String(255), default=None)
     callback_url: Mapped[str | None] = mapped_column(String(2048), default=None)
     language: Mapped[str] = mapped_column(String(2), default="ru")

@@ -6,9 +6,11 @@ import json
 
 from openkyc.encryption import Keyring
 from openkyc.sessions.models import Contact, KycSession, contact_aad
+from openkyc.sessions.search import index_contact
 
 
 def seal_contact(keyring: Keyring, kyc_session: KycSession, contact: Contact) -> None:
+    index_contact(keyring, kyc_session, contact)
     if contact.email is None and contact.phone is None:
         kyc_session.contact_ciphertext = None
         return

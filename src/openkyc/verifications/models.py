@@ -86,12 +86,13 @@ class VerificationReview(IdMixin, CreatedAtMixin, Base):
 
     __tablename__ = "verification_reviews"
 
+    # Unique: a run is decided by one review, so two racing reviewers cannot both record one.
     run_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("verification_runs.id", ondelete="CASCADE"), index=True
+        ForeignKey("verification_runs.id", ondelete="CASCADE"), index=True, unique=True
     )
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("kyc_sessions.id", ondelete="CASCADE"))
     operator: Mapped[str] = mapped_column(String(100))
-    decision: Mapped[str] = mapped_column(String(16))  # approved | declined
+    decision: Mapped[str] = mapped_column(String(16))  # approved | declined | retake
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     note: Mapped[str | None] = mapped_column(String(1000), default=None)
 

@@ -3,8 +3,9 @@
 Keys (all optional): ``minimumAge`` (int), ``allowedCountries`` (ISO alpha-3 list),
 ``allowedDocumentTypes`` (list), ``faceMatchThreshold``, ``faceReviewFloor``, ``livenessThreshold``,
 ``reviewBand`` (liveness)
-(0..1), ``retakesAllowed`` (int), ``rejectDuplicates`` (bool). A malformed policy raises
-instead of silently loosening to the defaults.
+(0..1), ``retakesAllowed`` (int), ``rejectDuplicates`` (bool), ``fourEyes`` (bool: a manual
+review decision needs a second, different reviewer; see :func:`requires_four_eyes`). A
+malformed policy raises instead of silently loosening to the defaults.
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def parse_policy(data: Mapping[str, Any] | None) -> DecisionPolicy:
     number("reviewBand", "review_band", 0.0, 1.0)
     codes("allowedCountries", "allowed_countries", upper=True)
     codes("allowedDocumentTypes", "allowed_document_types", upper=False)
+    if "fourEyes" in data and not isinstance(data["fourEyes"], bool):
+        errors["fourEyes"] = "must be true or false"
     if "rejectDuplicates" in data:
         if not isinstance(data["rejectDuplicates"], bool):
             errors["rejectDuplicates"] = "must be true or false"
@@ -70,3 +73,11 @@ def parse_policy(data: Mapping[str, Any] | None) -> DecisionPolicy:
     if errors:
         raise InvalidPolicy(errors, "The merchant's decision policy is invalid")
     return DecisionPolicy(**values)
+
+
+def requires_four_eyes(data: Mapping[str, Any] | None) -> bool:
+    """Whether the merchant's manual review decisions need a second reviewer."""
+    value = (data or {}).get("fourEyes", False)
+    if not isinstance(value, bool):
+        raise InvalidPolicy({"fourEyes": "must be true or false"})
+    return value

@@ -29,6 +29,7 @@ from openkyc.audit.service import AuditService
 from openkyc.db.base import utcnow
 from openkyc.errors import ValidationFailed
 from openkyc.merchants.repository import MerchantRepository
+from openkyc.sessions import search
 from openkyc.sessions.models import KycSession, SessionStatus
 from openkyc.sessions.presenters import effective_status
 from openkyc.sessions.repository import SessionRepository
@@ -79,6 +80,16 @@ _OUTCOME_OF = {
     rules.RETAKE: RunOutcome.RETAKE,
     rules.REVIEW: RunOutcome.REVIEW,
 }
+
+
+def validate_review(decision: str, reasons: Sequence[str]) -> None:
+    """A reviewer's decision and reason codes (from the API's list), checked before anything
+    is recorded."""
+    if decision not in REVIEW_DECISIONS:
+        raise ValidationFailed({"decision": "must be approve, decline or retake"})
+    unknown = [code for code in reasons if code not in rules.DECISION_CODES]
+    if unknown:
+        raise ValidationFailed({"reasons": f"unknown reason codes: {', '.join(unknown)}"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +292,8 @@ class VerificationService:
         result = rules.decide(
             evidence, policy, retakes_used=retakes_used, forced=run.forced_outcome
         )
+        # Whatever the outcome, an operator can find the session by its document number.
+        search.index_document(self.state.keyring, kyc_session, candidate.get("documentNumber"))
         run.status = RunStatus.DONE.value
         run.finished_at = now
         run.decided_by = claimed.owner
@@ -363,11 +376,7 @@ class VerificationService:
         The session row is locked before the run is read, so of two operators deciding at
         once the second sees the first one's result and is refused (409), changing nothing.
         """
-        if decision not in REVIEW_DECISIONS:
-            raise ValidationFailed({"decision": "must be approve, decline or retake"})
-        unknown = [code for code in reasons if code not in rules.DECISION_CODES]
-        if unknown:
-            raise ValidationFailed({"reasons": f"unknown reason codes: {', '.join(unknown)}"})
+        validate_review(decision, reasons)
         kyc_session = await self.sessions.get_for_update(session_id)
         if kyc_session is None:
             raise RunNotFound()
@@ -400,16 +409,20 @@ class VerificationService:
             result = Decision(rules.DECLINE, codes)
         else:
             result = Decision(rules.RETAKE, tuple(reasons) or (rules.POOR_QUALITY,))
-        await self.reviews.add(
-            VerificationReview(
-                run_id=run.id,
-                session_id=session_id,
-                operator=operator,
-                decision=_REVIEWED_AS[decision],
-                reasons=list(result.reasons),
-                note=note,
-            )
-        )
+        try:
+            async with self.db.begin_nested():
+                await self.reviews.add(
+                    VerificationReview(
+                        run_id=run.id,
+                        session_id=session_id,
+                        operator=operator,
+                        decision=_REVIEWED_AS[decision],
+                        reasons=list(result.reasons),
+                        note=note,
+                    )
+                )
+        except IntegrityError:  # pragma: no cover - the session lock decides races first
+            raise NotAwaitingReview() from None
         run.candidate_ciphertext = None
         if decision == rules.RETAKE:
             await self._reopen(kyc_session)

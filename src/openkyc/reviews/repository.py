@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from openkyc.db.repository import Repository
+from openkyc.merchants.models import Merchant
+from openkyc.reviews.models import CaseAssignment, CaseNote, DecisionProposal
+from openkyc.sessions.models import KycSession
+from openkyc.verifications.models import (
+    RunOutcome,
+    RunStatus,
+    VerificationCheck,
+    VerificationRun,
+)
+
+
+class QueueRepository(Repository[VerificationRun]):
+    model = VerificationRun
+
+    async def waiting(
+        self, merchant_ids: frozenset[uuid.UUID] | None, *, limit: int, offset: int
+    ) -> Sequence[Any]:
+        """Runs waiting for a person, oldest first, with their session, merchant name,
+        holder and pending four-eyes proposal."""
+        statement = (
+            select(VerificationRun, KycSession, Merchant.name, CaseAssignment, DecisionProposal)
+            .join(KycSession, KycSession.id == VerificationRun.session_id)
+            .join(Merchant, Merchant.id == KycSession.merchant_id)
+            .outerjoin(CaseAssignment, CaseAssignment.session_id == KycSession.id)
+            .outerjoin(DecisionProposal, DecisionProposal.run_id == VerificationRun.id)
+            .where(
+                VerificationRun.status == RunStatus.DONE.value,
+                VerificationRun.outcome == RunOutcome.REVIEW.value,
+            )
+            .order_by(VerificationRun.finished_at, VerificationRun.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        if merchant_ids is not None:
+            statement = statement.where(KycSession.merchant_id.in_(merchant_ids))
+        return (await self.session.execute(statement)).all()
+
+    async def checks_of(self, run_ids: Sequence[uuid.UUID]) -> Sequence[VerificationCheck]:
+        if not run_ids:
+            return []
+        statement = select(VerificationCheck).where(VerificationCheck.run_id.in_(run_ids))
+        return (await self.session.scalars(statement)).all()
+
+
+class AssignmentRepository(Repository[CaseAssignment]):
+    model = CaseAssignment
+
+    async def current(self, session_id: uuid.UUID) -> CaseAssignment | None:
+        statement = (
+            select(CaseAssignment)
+            .where(CaseAssignment.session_id == session_id)
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def try_add(self, assignment: CaseAssignment) -> bool:
+        """Insert unless someone holds the case already (the primary key decides a race)."""
+        try:
+            async with self.session.begin_nested():
+                self.session.add(assignment)
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+    async def remove(self, session_id: uuid.UUID) -> None:
+        await self.session.execute(
+            delete(CaseAssignment)
+            .where(CaseAssignment.session_id == session_id)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+class NoteRepository(Repository[CaseNote]):
+    model = CaseNote
+
+    async def for_session(self, session_id: uuid.UUID) -> Sequence[CaseNote]:
+        statement = (
+            select(CaseNote).where(CaseNote.session_id == session_id).order_by(CaseNote.created_at)
+        )
+        return (await self.session.scalars(statement)).all()
+
+
+class ProposalRepository(Repository[DecisionProposal]):
+    model = DecisionProposal
+
+    async def for_run(self, run_id: uuid.UUID) -> DecisionProposal | None:
+        statement = (
+            select(DecisionProposal)
+            .where(DecisionProposal.run_id == run_id)
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(statement)).first()
+
+    async def for_session(self, session_id: uuid.UUID) -> Sequence[DecisionProposal]:
+        statement = (
+            select(DecisionProposal)
+            .where(DecisionProposal.session_id == session_id)
+            .order_by(DecisionProposal.created_at)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def try_add(self, proposal: DecisionProposal) -> bool:
+        try:
+            async with self.session.begin_nested():
+                self.session.add(proposal)
+                await self.session.flush()
+        except IntegrityError:
+            return False
+        return True
+
+    async def remove(self, proposal: DecisionProposal) -> None:
+        await self.session.delete(proposal)
+        await self.session.flush()
