@@ -86,6 +86,31 @@ async def test_add_refuses_an_unsafe_url(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     output = await _run(
-        settings, "webhooks", "add", "--merchant", merchant.id, "--url", "http://10.0.0.1/x", code=1
+        settings,
+        "webhooks",
+        "add",
+        "--merchant",
+        merchant.id,
+        "--url",
+        "http://10.0.0.1/x",
+        "--mode",
+        "live",
+        code=1,
     )
     assert "url: plain http is allowed only to loopback" in output
+
+
+async def test_add_says_which_mode_it_listens_to_and_requires_it(
+    state: AppState,
+    settings: Settings,
+    merchant: MerchantInfo,
+    receiver: Receiver,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    base = ("webhooks", "add", "--merchant", merchant.id, "--url", receiver.url)
+    missing = await _run(settings, *base, code=2)
+    assert "Missing option '--mode'" in missing
+    added = await _run(settings, *base, "--mode", "test")
+    assert "receives test-mode sessions' events only" in added

@@ -5,16 +5,23 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from typing import Any
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openkyc.cli.runtime import fail, parse_uuid, run_in_transaction
 from openkyc.errors import OpenKycError
-from openkyc.merchants.service import MerchantService
+from openkyc.merchants.models import ApiKey, Merchant
+from openkyc.merchants.service import UNSET, MerchantService
+from openkyc.merchants.tenant import Tenant
 from openkyc.state import AppState
+from openkyc.verifications.policy import POLICY_FIELDS, effective_policy
+from openkyc.webhooks.service import WebhookService
 
-merchants_app = typer.Typer(help="Create and list merchants.", no_args_is_help=True)
+merchants_app = typer.Typer(
+    help="Create, inspect, change, disable and enable merchants.", no_args_is_help=True
+)
 keys_app = typer.Typer(help="Manage a merchant's API keys.", no_args_is_help=True)
 
 
@@ -74,6 +81,223 @@ def list_merchants(as_json: bool = typer.Option(False, "--json")) -> None:
         )
 
 
+def key_json(key: ApiKey) -> dict[str, object]:
+    return {
+        "keyId": str(key.id),
+        "mode": key.mode,
+        "apiKey": key.public_key_hint,
+        "label": key.label,
+        "createdAt": key.created_at.isoformat(),
+        "revokedAt": key.revoked_at.isoformat() if key.revoked_at else None,
+        "expiresAt": key.expires_at.isoformat() if key.expires_at else None,
+    }
+
+
+async def merchant_profile(
+    session: AsyncSession, state: AppState, merchant: Merchant
+) -> dict[str, Any]:
+    """What `merchants show` prints: settings as set and as applied, keys, webhooks."""
+    service = MerchantService(session, state.keyring)
+    webhooks = WebhookService(session, state.keyring)
+    endpoints = [
+        endpoint
+        for mode in ("live", "test")
+        for endpoint in await webhooks.list_endpoints(Tenant(merchant.id, mode))
+    ]
+    return {
+        "merchantId": str(merchant.id),
+        "name": merchant.name,
+        "active": merchant.active,
+        "createdAt": merchant.created_at.isoformat(),
+        "sessionTtlMinutes": merchant.session_ttl_minutes,
+        "effectiveSessionTtlMinutes": merchant.session_ttl_minutes
+        or state.settings.session_ttl_minutes,
+        "policy": merchant.policy or {},
+        "effectivePolicy": effective_policy(merchant.policy),
+        "keys": [key_json(key) for key in await service.list_keys(merchant.id)],
+        "webhooks": [
+            {
+                "id": str(endpoint.id),
+                "mode": endpoint.mode,
+                "url": endpoint.url,
+                "events": list(endpoint.events),
+                "active": endpoint.active,
+            }
+            for endpoint in endpoints
+        ],
+    }
+
+
+def _print_profile(profile: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(profile, indent=2))
+        return
+    typer.echo(
+        f"{profile['merchantId']}  {profile['name']}  "
+        f"{'active' if profile['active'] else 'DISABLED'}\n"
+        f"session lifetime: {profile['effectiveSessionTtlMinutes']} min"
+        f"{'' if profile['sessionTtlMinutes'] else ' (the default)'}"
+    )
+    policy, effective = profile["policy"], profile["effectivePolicy"]
+    typer.echo("policy (* set for this merchant, otherwise the default):")
+    for field, value in effective.items():
+        typer.echo(f"  {'*' if field in policy else ' '} {field}: {json.dumps(value)}")
+    for key in profile["keys"]:
+        typer.echo(f"key {key['keyId']}  {key['mode']:4}  {key['apiKey']}")
+    for hook in profile["webhooks"]:
+        typer.echo(f"webhook {hook['id']}  {hook['mode']}  {hook['url']}")
+
+
+@merchants_app.command("show")
+def show_merchant(
+    merchant: str = typer.Argument(..., help="Merchant id."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """A merchant's settings (policy as set and as applied), keys and webhooks."""
+    merchant_id = parse_uuid(merchant, "MERCHANT_ID")
+
+    async def work(session: AsyncSession, state: AppState) -> dict[str, Any]:
+        found = await MerchantService(session, state.keyring).get(merchant_id)
+        return await merchant_profile(session, state, found)
+
+    try:
+        _print_profile(run_in_transaction(work), as_json)
+    except OpenKycError as exc:
+        fail(exc)
+
+
+def _codes(text: str | None) -> list[str] | None:
+    if text is None or text.strip().lower() in ("", "any", "all"):
+        return None
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _ttl(text: str | None) -> int | None:
+    if text is None:
+        return UNSET  # type: ignore[no-any-return]
+    if text.strip().lower() == "default":
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise typer.BadParameter(
+            "a number of minutes, or 'default'", param_hint="--session-ttl-minutes"
+        ) from None
+
+
+@merchants_app.command("update")
+def update_merchant(
+    merchant: str = typer.Argument(..., help="Merchant id."),
+    name: str | None = typer.Option(None, "--name", help="Rename (shown to customers)."),
+    session_ttl: str | None = typer.Option(
+        None, "--session-ttl-minutes", help="Session lifetime in minutes, or 'default'."
+    ),
+    policy: str | None = typer.Option(
+        None, "--policy", help="The whole decision policy as a JSON object (replaces it)."
+    ),
+    minimum_age: int | None = typer.Option(None, "--minimum-age"),
+    allowed_countries: str | None = typer.Option(
+        None, "--allowed-countries", help="Comma-separated alpha-3 codes, or 'any'."
+    ),
+    allowed_document_types: str | None = typer.Option(
+        None, "--allowed-document-types", help="passport,id_card,visa, or 'any'."
+    ),
+    allowed_document_kinds: str | None = typer.Option(
+        None, "--allowed-document-kinds", help="The hosted page's choices, or 'all'."
+    ),
+    face_match_threshold: float | None = typer.Option(None, "--face-match-threshold"),
+    face_review_floor: float | None = typer.Option(None, "--face-review-floor"),
+    liveness_threshold: float | None = typer.Option(None, "--liveness-threshold"),
+    review_band: float | None = typer.Option(None, "--review-band"),
+    retakes_allowed: int | None = typer.Option(None, "--retakes-allowed"),
+    reject_duplicates: bool | None = typer.Option(None, "--reject-duplicates/--accept-duplicates"),
+    four_eyes: bool | None = typer.Option(
+        None, "--four-eyes/--one-reviewer", help="A review decision needs a second reviewer."
+    ),
+    reset: list[str] = typer.Option(
+        [], "--reset", help="A policy field back to its default (repeat for several)."
+    ),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Change a merchant's name, session lifetime or decision policy. Each bad value is named;
+    nothing changes unless all are valid; every change is audited with its old value."""
+    merchant_id = parse_uuid(merchant, "MERCHANT_ID")
+    whole: dict[str, object] | None = None
+    if policy is not None:
+        try:
+            whole = json.loads(policy)
+        except json.JSONDecodeError as exc:
+            raise typer.BadParameter(f"not JSON ({exc.msg})", param_hint="--policy") from None
+        if not isinstance(whole, dict):
+            raise typer.BadParameter("must be a JSON object", param_hint="--policy")
+    unknown = [field for field in reset if field not in POLICY_FIELDS]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown field(s) {', '.join(unknown)}; known: {', '.join(POLICY_FIELDS)}",
+            param_hint="--reset",
+        )
+    flags: dict[str, object] = {
+        "minimumAge": minimum_age,
+        "faceMatchThreshold": face_match_threshold,
+        "faceReviewFloor": face_review_floor,
+        "livenessThreshold": liveness_threshold,
+        "reviewBand": review_band,
+        "retakesAllowed": retakes_allowed,
+        "rejectDuplicates": reject_duplicates,
+        "fourEyes": four_eyes,
+    }
+    changes: dict[str, object] = {key: value for key, value in flags.items() if value is not None}
+    for field, text in (
+        ("allowedCountries", allowed_countries),
+        ("allowedDocumentTypes", allowed_document_types),
+        ("allowedDocumentKinds", allowed_document_kinds),
+    ):
+        if text is not None:
+            changes[field] = _codes(text)  # None: back to "any"
+    changes.update({field: None for field in reset})
+    ttl = _ttl(session_ttl)
+
+    async def work(session: AsyncSession, state: AppState) -> dict[str, Any]:
+        updated = await MerchantService(session, state.keyring).update(
+            merchant_id,
+            name=name,
+            session_ttl_minutes=ttl,
+            policy=whole,
+            policy_changes=changes or None,
+        )
+        return await merchant_profile(session, state, updated)
+
+    try:
+        _print_profile(run_in_transaction(work), as_json)
+    except OpenKycError as exc:
+        fail(exc)
+
+
+def _set_active(merchant: str, active: bool) -> None:
+    merchant_id = parse_uuid(merchant, "MERCHANT_ID")
+
+    async def work(session: AsyncSession, state: AppState) -> None:
+        await MerchantService(session, state.keyring).set_active(merchant_id, active)
+
+    try:
+        run_in_transaction(work)
+    except OpenKycError as exc:
+        fail(exc)
+    typer.echo(f"{merchant_id}: {'enabled' if active else 'disabled'}")
+
+
+@merchants_app.command("disable")
+def disable_merchant(merchant: str = typer.Argument(..., help="Merchant id.")) -> None:
+    """Refuse every request of the merchant's keys (403 PARTNER_INACTIVE) until enabled."""
+    _set_active(merchant, False)
+
+
+@merchants_app.command("enable")
+def enable_merchant(merchant: str = typer.Argument(..., help="Merchant id.")) -> None:
+    """Let a disabled merchant's keys work again."""
+    _set_active(merchant, True)
+
+
 @keys_app.command("list")
 def list_keys(
     merchant: str = typer.Option(..., "--merchant", help="Merchant id."),
@@ -84,18 +308,7 @@ def list_keys(
 
     async def work(session: AsyncSession, state: AppState) -> list[dict[str, object]]:
         keys = await MerchantService(session, state.keyring).list_keys(merchant_id)
-        return [
-            {
-                "keyId": str(k.id),
-                "mode": k.mode,
-                "apiKey": k.public_key_hint,
-                "label": k.label,
-                "createdAt": k.created_at.isoformat(),
-                "revokedAt": k.revoked_at.isoformat() if k.revoked_at else None,
-                "expiresAt": k.expires_at.isoformat() if k.expires_at else None,
-            }
-            for k in keys
-        ]
+        return [key_json(key) for key in keys]
 
     try:
         rows = run_in_transaction(work)

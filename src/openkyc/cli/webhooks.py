@@ -27,13 +27,18 @@ def add(
     events: list[str] = typer.Option(
         ["kyc.completed", "kyc.failed"], "--event", help="Repeat for several events."
     ),
-    mode: str = typer.Option("live", "--mode", help="live or test"),
+    mode: str = typer.Option(
+        ...,
+        "--mode",
+        help="live or test: the sessions whose events this endpoint receives (a test key's "
+        "sessions are test sessions; make run's demo merchant has test keys).",
+    ),
     secret: str | None = typer.Option(None, "--secret", help="Default: a generated whsec_…"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Register an endpoint. The secret is printed once."""
     if mode not in ("live", "test"):
-        raise typer.BadParameter("mode is live or test")
+        raise typer.BadParameter("must be live or test", param_hint="--mode")
     merchant_id = parse_uuid(merchant, "--merchant")
 
     async def work(session: AsyncSession, state: AppState) -> dict[str, str]:
@@ -45,7 +50,7 @@ def add(
             production=state.settings.is_production,
             actor_type="operator",
         )
-        return {"id": str(created.endpoint.id), "secret": created.secret}
+        return {"id": str(created.endpoint.id), "secret": created.secret, "mode": mode}
 
     try:
         result = run_in_transaction(work)
@@ -55,7 +60,10 @@ def add(
     if as_json:
         typer.echo(json.dumps(result))
     else:
-        typer.echo(f"webhook {result['id']}\nsecret  {result['secret']}  (shown once)")
+        typer.echo(
+            f"webhook {result['id']}: receives {mode}-mode sessions' events only\n"
+            f"secret  {result['secret']}  (shown once)"
+        )
 
 
 @webhooks_app.command("list")

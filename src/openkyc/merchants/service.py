@@ -3,20 +3,34 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openkyc.audit.service import AuditService
 from openkyc.db.base import utcnow
 from openkyc.encryption import Keyring
-from openkyc.errors import InvalidApiKey
+from openkyc.errors import InvalidApiKey, ValidationFailed
 from openkyc.merchants import keys
 from openkyc.merchants.errors import ApiKeyAlreadyRevoked, ApiKeyNotFound, MerchantNotFound
 from openkyc.merchants.models import ApiKey, Merchant
 from openkyc.merchants.repository import ApiKeyRepository, MerchantRepository
+from openkyc.verifications.errors import InvalidPolicy
+from openkyc.verifications.policy import validate_policy
+
+# A session's lifetime a merchant may choose, in minutes: one minute to one week.
+TTL_RANGE = (1, 7 * 24 * 60)
+NAME_MAX = 200
+
+
+class _Unset:
+    """No change asked (None means "back to the default" for the session lifetime)."""
+
+
+UNSET: Any = _Unset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +87,105 @@ class MerchantService:
 
     async def list(self) -> Sequence[Merchant]:
         return await self.merchants.list_all()
+
+    async def update(
+        self,
+        merchant_id: uuid.UUID,
+        *,
+        name: str | None = None,
+        session_ttl_minutes: int | None = UNSET,
+        policy: Mapping[str, Any] | None = None,
+        policy_changes: Mapping[str, Any] | None = None,
+        actor: str = "operator",
+        actor_id: str | None = None,
+    ) -> Merchant:
+        """Rename, set the session lifetime (None: the operator's default) and the decision
+        policy: ``policy`` replaces it whole, ``policy_changes`` sets fields over it (a None
+        value drops a field back to its default). Every bad field is named in one 400
+        (``name``, ``sessionTtlMinutes``, ``policy.<field>``); every change is audited with
+        its old and new value. The CLI and the dashboard both come here."""
+        merchant = await self.get(merchant_id)
+        errors: dict[str, str] = {}
+        changes: dict[str, dict[str, Any]] = {}
+        if name is not None:
+            cleaned_name = name.strip()
+            if not cleaned_name or len(cleaned_name) > NAME_MAX:
+                errors["name"] = f"must be 1 to {NAME_MAX} characters"
+            elif cleaned_name != merchant.name:
+                changes["name"] = {"from": merchant.name, "to": cleaned_name}
+        if session_ttl_minutes is not UNSET:
+            low, high = TTL_RANGE
+            if session_ttl_minutes is not None and (
+                isinstance(session_ttl_minutes, bool)
+                or not isinstance(session_ttl_minutes, int)
+                or not low <= session_ttl_minutes <= high
+            ):
+                errors["sessionTtlMinutes"] = f"must be an integer from {low} to {high}, or default"
+            elif session_ttl_minutes != merchant.session_ttl_minutes:
+                changes["sessionTtlMinutes"] = {
+                    "from": merchant.session_ttl_minutes,
+                    "to": session_ttl_minutes,
+                }
+        if policy is not None or policy_changes is not None:
+            wanted = dict(merchant.policy or {}) if policy is None else dict(policy)
+            for key, value in (policy_changes or {}).items():
+                if value is None:
+                    wanted.pop(key, None)
+                else:
+                    wanted[key] = value
+            try:
+                validated = validate_policy(wanted)
+            except InvalidPolicy as exc:
+                errors.update(exc.errors)
+            else:
+                if validated != (merchant.policy or {}):
+                    changes["policy"] = {"from": merchant.policy or {}, "to": validated}
+        if errors:
+            raise ValidationFailed(errors)
+        if not changes:
+            return merchant
+        if "name" in changes:
+            merchant.name = changes["name"]["to"]
+        if "sessionTtlMinutes" in changes:
+            merchant.session_ttl_minutes = changes["sessionTtlMinutes"]["to"]
+        if "policy" in changes:
+            merchant.policy = changes["policy"]["to"]
+        await self.session.flush()
+        await self.audit.record(
+            action="merchant.updated",
+            actor_type=actor,
+            actor_id=actor_id,
+            merchant_id=merchant.id,
+            subject_type="merchant",
+            subject_id=str(merchant.id),
+            data={"changes": changes},
+        )
+        return merchant
+
+    async def set_active(
+        self,
+        merchant_id: uuid.UUID,
+        active: bool,
+        *,
+        actor: str = "operator",
+        actor_id: str | None = None,
+    ) -> Merchant:
+        """Disable (its keys then get 403 PARTNER_INACTIVE on every request) or
+        enable a merchant; audited when it changes anything."""
+        merchant = await self.get(merchant_id)
+        if merchant.active == active:
+            return merchant
+        merchant.active = active
+        await self.session.flush()
+        await self.audit.record(
+            action="merchant.enabled" if active else "merchant.disabled",
+            actor_type=actor,
+            actor_id=actor_id,
+            merchant_id=merchant.id,
+            subject_type="merchant",
+            subject_id=str(merchant.id),
+        )
+        return merchant
 
     async def create_key(
         self,
