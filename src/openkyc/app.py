@@ -20,6 +20,8 @@ from openkyc.api.middleware import EdgeMiddleware
 from openkyc.api.openapi import SIGNING_GUIDE
 from openkyc.config import Settings
 from openkyc.state import AppState, build_state
+from openkyc.web.dashboard import ROUTERS as DASHBOARD_ROUTERS
+from openkyc.web.dashboard.auth import install_error_pages
 from openkyc.web.hosted import routes as hosted_routes
 from openkyc.worker.consumer import EmbeddedWorker
 from openkyc.worker.periodic import run_periodic_jobs
@@ -68,6 +70,9 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
                 background.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await background
+            throttle = getattr(app.state, "dashboard_throttle", None)
+            if throttle is not None:
+                await throttle.close()
             if state is None:
                 await app_state.close()
 
@@ -80,9 +85,13 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         redoc_url=None,
     )
     install_error_handlers(app)
+    # After the API's handlers: dashboard paths answer errors with HTML pages instead.
+    install_error_pages(app)
     app.include_router(session_endpoints.router)
     app.include_router(hosted_routes.router)
     for router in _optional_routers():
+        app.include_router(router)
+    for router in DASHBOARD_ROUTERS:
         app.include_router(router)
     app.include_router(system.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

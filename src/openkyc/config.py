@@ -115,6 +115,16 @@ class Settings(BaseSettings):
     # The sweep looks for due data at most this often (it scans session rows).
     retention_interval_s: float = Field(default=600.0, gt=0)
 
+    # --- back office (issue 22): operator sign-in and sessions ---
+    # A dashboard session ends after this long without a request, and this long after sign-in.
+    dashboard_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    dashboard_absolute_hours: int = Field(default=12, ge=1, le=7 * 24)
+    # Consecutive wrong passwords that lock an account, and for how long.
+    dashboard_max_failed_logins: int = Field(default=5, ge=1, le=100)
+    dashboard_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    # Failed sign-ins allowed from one client IP (moving window, ``limits`` syntax).
+    dashboard_login_ip_limit: str = "30/15minutes"
+
     @field_validator("trusted_proxies")
     @classmethod
     def _networks_only(cls, value: str) -> str:

@@ -17,6 +17,7 @@ from openkyc.cli.client import client_app
 from openkyc.cli.demo import create_demo_session, demo_instructions, ensure_demo_merchant
 from openkyc.cli.merchants import keys_app, merchants_app
 from openkyc.cli.runtime import describe
+from openkyc.cli.operators import operators_app
 from openkyc.config import Settings
 from openkyc.db import migrate
 from openkyc.errors import OpenKycError
@@ -33,6 +34,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(merchants_app, name="merchants")
 app.add_typer(keys_app, name="keys")
 app.add_typer(client_app, name="client")
+app.add_typer(operators_app, name="operators")
 
 
 @db_app.command("upgrade")

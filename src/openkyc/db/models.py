@@ -2,6 +2,7 @@
 
 import openkyc.flows.models
 import openkyc.media.models
+import openkyc.operators.models
 import openkyc.reviews.models
 import openkyc.verifications.models
 import openkyc.webhooks.models
@@ -14,6 +15,7 @@ __all__ = ["ApiKey", "AuditEvent", "Base", "IdempotencyRecord", "KycSession", "M
 _DOMAIN_MODULES = (
     openkyc.flows.models,
     openkyc.media.models,
+    openkyc.operators.models,
     openkyc.reviews.models,
     openkyc.verifications.models,
     openkyc.webhooks.models,

@@ -104,7 +104,12 @@ class Translator:
 
 def extract_messages() -> Catalog:
     template = Catalog(project="OpenKYC hosted page", charset="utf-8")
-    method_map = [("templates/**.html", "jinja2"), ("hosted/**.py", "python"), ("*.py", "python")]
+    method_map = [
+        ("templates/**.html", "jinja2"),
+        ("hosted/**.py", "python"),
+        ("dashboard/**.py", "python"),
+        ("*.py", "python"),
+    ]
     options_map = {"templates/**.html": {"trimmed": "true"}}
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
     for filename, lineno, message, comments, context in extract_from_dir(

@@ -1,0 +1,1 @@
+"""Back-office operators: accounts, sign-in, second factor and server-side sessions."""
