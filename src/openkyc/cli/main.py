@@ -16,8 +16,8 @@ import uvicorn
 from openkyc.cli.client import client_app
 from openkyc.cli.demo import create_demo_session, demo_instructions, ensure_demo_merchant
 from openkyc.cli.merchants import keys_app, merchants_app
-from openkyc.cli.runtime import describe
 from openkyc.cli.operators import operators_app
+from openkyc.cli.runtime import describe
 from openkyc.config import Settings
 from openkyc.db import migrate
 from openkyc.errors import OpenKycError
