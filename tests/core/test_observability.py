@@ -61,3 +61,40 @@ def test_formatter_drops_sensitive_extras_and_masks_messages() -> None:
     assert entry["session_id"] == "abc"
     assert "a@b.kz" not in entry["msg"]
     assert "77011234567" not in entry["msg"]
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    [
+        "c76ee4c1-c4d4-4de1-9123-4567fa183d59",
+        "12345678-1234-4123-8123-123456789012",  # all digits but for the dashes
+        "3f2b1c0e9d8a77665544332211009988",  # a request id
+        "evt_1796627803620_a1b2c3d4e5f6",
+    ],
+)
+def test_identifiers_are_kept_whole_while_personal_data_is_masked(identifier: str) -> None:
+    record = logging.LogRecord(
+        "t",
+        logging.INFO,
+        __file__,
+        1,
+        f'delivery {identifier} to +7 701 123 45 67, {{"delivery": "{identifier}"}}',
+        None,
+        None,
+    )
+    record.delivery = identifier
+    record.detail = f"session={identifier} iin=990101300123"
+    entry = json.loads(JsonFormatter().format(record))
+    assert entry["msg"].count(identifier) == 2, entry["msg"]
+    assert entry["delivery"] == identifier
+    assert identifier in entry["detail"]
+    assert "701 123 45 67" not in entry["msg"]
+    assert "990101300123" not in entry["detail"]
+
+
+def test_digits_glued_to_an_identifier_shape_are_still_masked() -> None:
+    # A phone number is not an id because it sits next to one.
+    text = JsonFormatter().format(
+        logging.LogRecord("t", logging.INFO, __file__, 1, "id=77011234567abc", None, None)
+    )
+    assert "77011234567" not in text

@@ -1,7 +1,10 @@
 """Structured JSON logs. Callers pass ids and codes only; personal data never reaches a log.
 
 As a second line of defence the formatter drops any extra field whose name suggests personal
-data or secrets, and masks e-mail addresses and long digit runs inside messages.
+data or secrets, and masks e-mail addresses and long digit runs inside messages. Identifiers
+(UUIDs, 32-64 hex digit ids such as request ids, event ids ``evt_<ms>_<hex>``) are left whole:
+an operator must be able to match a log line to a delivery or a session, and an id carries no
+personal data (a UUID's digits used to be cut out as if they were a phone number).
 """
 
 from __future__ import annotations
@@ -22,6 +25,14 @@ _FORBIDDEN_KEYS = re.compile(
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _DIGITS = re.compile(r"\+?\d[\d ()-]{6,}\d")
+_HEX = "[0-9a-fA-F]"
+_IDENTIFIER = re.compile(
+    rf"(?<![0-9A-Za-z_-])(?:"
+    rf"{_HEX}{{8}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{4}}-{_HEX}{{12}}"  # UUID
+    rf"|{_HEX}{{32,64}}"  # request ids, hashes
+    rf"|evt_\d{{10,16}}_{_HEX}{{6,32}}"  # webhook event ids
+    rf")(?![0-9A-Za-z_-])"
+)
 _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
     "message",
     "asctime",
@@ -29,8 +40,20 @@ _STANDARD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
 }
 
 
-def scrub(text: str) -> str:
+def _mask(text: str) -> str:
     return _DIGITS.sub("[redacted]", _EMAIL.sub("[redacted]", text))
+
+
+def scrub(text: str) -> str:
+    """Mask personal-looking data everywhere except inside identifiers."""
+    kept: list[str] = []
+    start = 0
+    for found in _IDENTIFIER.finditer(text):
+        kept.append(_mask(text[start : found.start()]))
+        kept.append(found.group())
+        start = found.end()
+    kept.append(_mask(text[start:]))
+    return "".join(kept)
 
 
 class JsonFormatter(logging.Formatter):
