@@ -96,6 +96,22 @@ class RunRepository(Repository[VerificationRun]):
         )
         return (await self.session.scalars(statement)).first()
 
+    async def leased_by_owners_starting(
+        self, prefix: str, now: datetime, limit: int
+    ) -> Sequence[VerificationRun]:
+        """Runs under a live lease whose owner name starts with ``prefix`` (one host's)."""
+        statement = (
+            select(VerificationRun)
+            .where(
+                VerificationRun.status == RunStatus.RUNNING.value,
+                VerificationRun.lease_owner.startswith(prefix, autoescape=True),
+                VerificationRun.lease_until >= now,
+            )
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.scalars(statement)).all()
+
     async def lost(
         self, now: datetime, enqueued_before: datetime, limit: int
     ) -> Sequence[VerificationRun]:

@@ -172,6 +172,22 @@ class DeliveryRepository(Repository[WebhookDelivery]):
         )
         return (await self.session.scalars(statement)).all()
 
+    async def leased_by_owners_starting(
+        self, prefix: str, now: datetime, limit: int
+    ) -> Sequence[WebhookDelivery]:
+        """Pending deliveries under a live lease whose owner name starts with ``prefix``."""
+        statement = (
+            select(WebhookDelivery)
+            .where(
+                WebhookDelivery.status == DeliveryStatus.PENDING.value,
+                WebhookDelivery.lease_owner.startswith(prefix, autoescape=True),
+                WebhookDelivery.lease_until >= now,
+            )
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return (await self.session.scalars(statement)).all()
+
     async def lost(
         self, now: datetime, enqueued_before: datetime, limit: int
     ) -> Sequence[WebhookDelivery]:

@@ -37,7 +37,9 @@ class JobQueue:
                 runtime.bind(job)
             )
 
-        # Each worker (thread or process) loads the models before its first job.
+        # A starting process first frees what its host's dead workers held (worker/leases.py),
+        # then each worker (thread or process) loads the models before its first job.
+        huey.on_startup("openkyc.reclaim")(runtime.reclaim)
         huey.on_startup("openkyc.warm")(runtime.warm)
         huey.on_shutdown("openkyc.close")(runtime.close_thread)
 

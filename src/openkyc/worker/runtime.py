@@ -25,6 +25,10 @@ logger = logging.getLogger("openkyc.worker")
 
 Job = Callable[..., Awaitable[None]]
 
+# Processes (by pid: a forked child starts with its parent's set) that already reclaimed.
+_reclaimed_in: set[int] = set()
+_reclaim_lock = threading.Lock()
+
 
 @dataclass
 class _ThreadContext:
@@ -50,6 +54,21 @@ class WorkerRuntime:
     def run(self, job: Job, *ids: str) -> None:
         context = self._context()
         context.loop.run_until_complete(job(context.state, *ids))
+
+    def reclaim(self) -> None:
+        """Once per process, before the models load: take back dead workers' leases, so
+        their jobs go to whichever worker is free instead of waiting for the lease."""
+        with _reclaim_lock:
+            if os.getpid() in _reclaimed_in:
+                return
+            _reclaimed_in.add(os.getpid())
+        from openkyc.worker.leases import reclaim_from_dead_workers
+
+        try:
+            context = self._context()
+            context.loop.run_until_complete(reclaim_from_dead_workers(context.state))
+        except Exception:  # the lease still lapses on its own; a worker must start anyway
+            logger.exception("taking back dead workers' leases failed")
 
     def warm(self) -> None:
         """Load the pipeline's models before the first job (once per process)."""
