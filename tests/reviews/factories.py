@@ -48,3 +48,35 @@ async def set_policy(state: AppState, merchant_id: str, policy: dict[str, Any]) 
         found = await db.get(Merchant, uuid.UUID(merchant_id))
         assert found is not None
         found.policy = policy
+
+
+def jpeg(width: int = 320, height: int = 240, shade: int = 90) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (shade, 140, 200)).save(out, format="JPEG")
+    return out.getvalue()
+
+
+async def captured_in_review(
+    state: AppState, merchant_id: str, *, frames: int = 24, back: bool = True, **fields: Any
+) -> uuid.UUID:
+    """A test session with a document (front and back) and a selfie burst, sent to review
+    by the sandbox after the (fake) pipeline analysed it."""
+    from tests.verifications.factories import capture_images
+
+    session_id = await new_session(state, merchant_id, mode="test", **fields)
+    await capture_images(
+        state,
+        session_id,
+        front=jpeg(640, 420, 10),
+        back=jpeg(640, 420, 20) if back else None,
+        frames=[jpeg(240, 320, 30 + i) for i in range(frames)],
+        times=[i * 120 for i in range(frames)],
+        challenge_json='{"steps":["turn_left","turn_right"]}',
+    )
+    await submit(state, session_id, sandbox="review")
+    await drain(state)
+    return session_id

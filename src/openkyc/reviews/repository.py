@@ -15,7 +15,14 @@ from openkyc.verifications.models import (
     RunOutcome,
     RunStatus,
     VerificationCheck,
+    VerificationReview,
     VerificationRun,
+)
+from openkyc.webhooks.models import (
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
 )
 
 
@@ -122,3 +129,61 @@ class ProposalRepository(Repository[DecisionProposal]):
     async def remove(self, proposal: DecisionProposal) -> None:
         await self.session.delete(proposal)
         await self.session.flush()
+
+
+class CaseRepository(Repository[VerificationRun]):
+    """What a case page reads about one session, across the domains that hold it."""
+
+    model = VerificationRun
+
+    async def runs_of(self, session_id: uuid.UUID) -> list[VerificationRun]:
+        statement = (
+            select(VerificationRun)
+            .where(VerificationRun.session_id == session_id)
+            .order_by(VerificationRun.attempt)
+        )
+        return list((await self.session.scalars(statement)).all())
+
+    async def checks_of(self, run_ids: Sequence[uuid.UUID]) -> Sequence[VerificationCheck]:
+        if not run_ids:
+            return []
+        statement = (
+            select(VerificationCheck)
+            .where(VerificationCheck.run_id.in_(run_ids))
+            .order_by(VerificationCheck.name)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def reviews_of(self, session_id: uuid.UUID) -> Sequence[VerificationReview]:
+        statement = (
+            select(VerificationReview)
+            .where(VerificationReview.session_id == session_id)
+            .order_by(VerificationReview.created_at)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def deliveries_of(
+        self, session_id: uuid.UUID
+    ) -> list[tuple[WebhookDelivery, str, str, list[WebhookAttempt]]]:
+        """Each webhook delivery of the session: its event name, target URL and attempts."""
+        statement = (
+            select(WebhookDelivery, WebhookEvent.event, WebhookEndpoint.url)
+            .join(WebhookEvent, WebhookEvent.id == WebhookDelivery.event_id)
+            .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
+            .where(WebhookDelivery.session_id == session_id)
+            .order_by(WebhookDelivery.sequence, WebhookDelivery.created_at)
+        )
+        rows = (await self.session.execute(statement)).all()
+        ids = [row[0].id for row in rows]
+        attempts: dict[uuid.UUID, list[WebhookAttempt]] = {}
+        if ids:
+            found = await self.session.scalars(
+                select(WebhookAttempt)
+                .where(WebhookAttempt.delivery_id.in_(ids))
+                .order_by(WebhookAttempt.attempted_at)
+            )
+            for attempt in found.all():
+                attempts.setdefault(attempt.delivery_id, []).append(attempt)
+        return [
+            (delivery, event, url, attempts.get(delivery.id, [])) for delivery, event, url in rows
+        ]

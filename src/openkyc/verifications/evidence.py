@@ -48,6 +48,9 @@ class Extracted:
     face: FaceVector | None
     timings: dict[str, float]
     pipeline: str
+    # What the document reader read, field by field with its source and check digits (see
+    # :func:`document_reading`): personal data, sealed with the candidate for a reviewer.
+    reading: dict[str, Any] = field(default_factory=dict)
 
 
 def extract(result: Any, *, today: date) -> Extracted:
@@ -101,7 +104,79 @@ def extract(result: Any, *, today: date) -> Extracted:
         face=_face_vector(result, face),
         timings=_timings(result),
         pipeline=type(result).__module__.rsplit(".", 1)[-1],
+        reading=document_reading(document),
     )
+
+
+# The zone fields a check digit covers, by the reader's check-digit names.
+_CHECKED = {
+    "number": "number",
+    "birth_date": "birth_date",
+    "expiry_date": "expiry_date",
+    "personal_number": "personal_number",
+}
+
+
+def document_reading(document: Any) -> dict[str, Any]:
+    """Each field read from the document with its source (the machine-readable zone, the
+    printed zone confirming it, the Cyrillic restored from the zone), the verdict of the check
+    digit covering it, and the zone's lines; empty when nothing was read."""
+    if document is None or not getattr(document, "found", False):
+        return {}
+    checks = {
+        str(getattr(report, "field", "")): bool(getattr(report, "ok", False))
+        for report in getattr(document, "check_digits", ()) or ()
+    }
+    printed = {
+        str(getattr(item, "name", "")): str(getattr(item, "text", ""))
+        for item in getattr(document, "visual_fields", ()) or ()
+        if getattr(item, "confirmed_by_mrz", False)
+    }
+    fields: list[dict[str, Any]] = []
+
+    def add(name: str, value: Any, source: str) -> None:
+        if value is None or value == "":
+            return
+        check_name = next((key for key, covered in _CHECKED.items() if covered == name), None)
+        fields.append(
+            {
+                "name": name,
+                "value": _iso(value) or str(value),
+                "source": source,
+                "printed": printed.get(name),
+                "checkDigit": checks.get(check_name) if check_name else None,
+            }
+        )
+
+    for name in ("surname", "given_names", "number", "issuing_country", "nationality", "sex"):
+        add(name, getattr(document, name, None), "mrz")
+    for name in ("birth_date", "expiry_date", "personal_number"):
+        add(name, getattr(document, name, None), "mrz")
+    for name in ("surname_cyrillic", "given_names_cyrillic", "patronymic"):
+        add(name, getattr(document, name, None), "mrz_cyrillic")
+    for name in ("issue_date", "department_code"):
+        add(name, getattr(document, name, None), "printed")
+    box = getattr(document, "portrait_box", None)
+    return {
+        "kind": getattr(document, "kind", None),
+        "valid": bool(getattr(document, "valid", False)),
+        "mrzSide": getattr(document, "mrz_side", None),
+        "mrzLines": [str(line) for line in getattr(document, "mrz_lines", ()) or ()],
+        "nameConfirmed": bool(getattr(document, "name_confirmed", False)),
+        "fields": fields,
+        "checkDigits": [
+            {
+                "field": str(getattr(report, "field", "")),
+                "expected": str(getattr(report, "expected", "")),
+                "found": str(getattr(report, "found", "")),
+                "ok": bool(getattr(report, "ok", False)),
+            }
+            for report in getattr(document, "check_digits", ()) or ()
+        ],
+        "portraitBox": (
+            [int(box.x), int(box.y), int(box.width), int(box.height)] if box is not None else None
+        ),
+    }
 
 
 def _identity(document: Any, face: Any, liveness: Any) -> dict[str, Any]:

@@ -295,9 +295,20 @@ class VerificationService:
             candidate = dict(extracted.identity)
             if run.forced_outcome and not candidate.get("fullName"):
                 candidate = _sandbox_identity()
-            duplicate = await self._is_duplicate(kyc_session, extracted, policy)
-            if duplicate:
+            duplicates = await self._duplicates(kyc_session, extracted, policy)
+            if duplicates:
                 evidence = _with_duplicate(evidence)
+                # Which sessions the same face was verified under (ids only): a reviewer
+                # follows them from the case page.
+                await self.checks.add(
+                    VerificationCheck(
+                        run_id=run.id,
+                        name="duplicates",
+                        passed=False,
+                        reasons=[rules.DUPLICATE_IDENTITY],
+                        detail={"sessions": " ".join(duplicates)},
+                    )
+                )
             for check in extracted.checks:
                 await self.checks.add(
                     VerificationCheck(
@@ -338,6 +349,7 @@ class VerificationService:
             extracted.face if extracted is not None else None,
             actor_type="system",
             actor_id=None,
+            reading=extracted.reading if extracted is not None else _sandbox_reading(candidate),
         )
         return run.outcome
 
@@ -478,6 +490,7 @@ class VerificationService:
         *,
         actor_type: str,
         actor_id: str | None,
+        reading: dict[str, Any] | None = None,
     ) -> None:
         outcome = _OUTCOME_OF[result.outcome]
         run.outcome = outcome.value
@@ -511,6 +524,8 @@ class VerificationService:
                 "identity": candidate,
                 "embedding": base64.b64encode(embedding.vector).decode() if embedding else None,
                 "embedding_model": embedding.space if embedding else None,
+                # What the reviewer sees field by field; dropped with the rest on decision.
+                "reading": reading or {},
             }
             run.candidate_ciphertext = self.state.keyring.encrypt(
                 json.dumps(sealed, ensure_ascii=False).encode(), candidate_aad(run.id)
@@ -531,16 +546,17 @@ class VerificationService:
             },
         )
 
-    async def _is_duplicate(
+    async def _duplicates(
         self, kyc_session: KycSession, extracted: Extracted, policy: DecisionPolicy
-    ) -> bool:
+    ) -> list[str]:
+        """The sessions whose verified face matches this one under another identity."""
         probe = extracted.face
         if not policy.reject_duplicates or probe is None:
-            return False
+            return []
         try:
             from openkyc.verification.face.duplicates import DuplicateCandidate, find_duplicates
         except ImportError:  # pragma: no cover - the face stage ships with the pipeline
-            return False
+            return []
         stored = await self.embeddings.for_tenant(
             kyc_session.merchant_id, kyc_session.mode, model=probe.space, excluding=kyc_session.id
         )
@@ -568,9 +584,9 @@ class VerificationService:
                 )
             )
         if not candidates:
-            return False
+            return []
         hits = find_duplicates(probe.vector, candidates, identity=_SAME)
-        return any(hit.different_identity for hit in hits)
+        return [hit.key for hit in hits if hit.different_identity]
 
     async def _remember_face(
         self, kyc_session: KycSession, identity: dict[str, Any], embedding: FaceVector
@@ -656,6 +672,38 @@ def _sandbox_identity(face_score: float = 0.99) -> dict[str, Any]:
         "documentExpiresAt": None,
         "faceMatchScore": face_score,
         "livenessScore": 0.99,
+    }
+
+
+def _sandbox_reading(candidate: dict[str, Any]) -> dict[str, Any]:
+    """The document a sandbox review without captures shows: the synthetic identity's own
+    fields, each marked as coming from the sandbox."""
+    fields = [
+        {
+            "name": name,
+            "value": candidate[key],
+            "source": "sandbox",
+            "printed": None,
+            "checkDigit": None,
+        }
+        for key, name in (
+            ("lastName", "surname"),
+            ("firstName", "given_names"),
+            ("documentNumber", "number"),
+            ("documentCountry", "issuing_country"),
+            ("dateOfBirth", "birth_date"),
+        )
+        if candidate.get(key)
+    ]
+    return {
+        "kind": "sandbox",
+        "valid": True,
+        "mrzLines": [],
+        "fields": fields,
+        "checkDigits": [],
+        "portraitBox": None,
+        "mrzSide": None,
+        "nameConfirmed": False,
     }
 
 
