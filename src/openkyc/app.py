@@ -58,7 +58,11 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         worker: EmbeddedWorker | None = None
         if settings.run_worker_in_process:
             # Embedded mode: worker threads and the sweep live in this process.
-            worker = EmbeddedWorker(app_state.queue, app_state.settings.worker_threads)
+            worker = EmbeddedWorker(
+                app_state.queue,
+                app_state.settings.worker_threads,
+                app_state.settings.shutdown_timeout_s,
+            )
             worker.start()
             background = asyncio.create_task(run_periodic_jobs(app_state))
         try:

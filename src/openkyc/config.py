@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = 64 * 1024
     expiry_sweep_interval_s: float = Field(default=30.0, gt=0)
     run_worker_in_process: bool = True
+    # SIGTERM: how long `serve` lets open requests finish (it stops accepting at once) and
+    # `worker` lets a running job finish before handing it back (docs/operations.md).
+    shutdown_timeout_s: float = Field(default=30.0, gt=0, le=600)
     log_level: str = "INFO"
 
     # --- hosted verification page (issue 5) ---

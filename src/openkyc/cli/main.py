@@ -99,6 +99,9 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
         "access_log": False,
         "proxy_headers": bool(trusted),
         "forwarded_allow_ips": trusted or [],
+        # SIGTERM: uvicorn stops accepting at once and lets open requests finish for up to
+        # this long, then runs the lifespan shutdown (the embedded worker gets as long again).
+        "timeout_graceful_shutdown": max(1, round(settings.shutdown_timeout_s)),
     }
 
 

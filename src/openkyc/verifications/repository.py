@@ -112,6 +112,19 @@ class RunRepository(Repository[VerificationRun]):
         )
         return (await self.session.scalars(statement)).all()
 
+    async def owned_by(self, owner: str) -> Sequence[VerificationRun]:
+        """Every run this worker holds, locked."""
+        statement = (
+            select(VerificationRun)
+            .where(
+                VerificationRun.status == RunStatus.RUNNING.value,
+                VerificationRun.lease_owner == owner,
+            )
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return (await self.session.scalars(statement)).all()
+
     async def lost(
         self, now: datetime, enqueued_before: datetime, limit: int
     ) -> Sequence[VerificationRun]:

@@ -112,6 +112,14 @@ class ClaimedRun:
     owner: str
 
 
+def _return_run(run: VerificationRun, error: str) -> None:
+    run.error = error[:200]
+    run.status = RunStatus.PENDING.value
+    run.lease_owner = None
+    run.lease_until = None
+    run.claims = max(0, run.claims - 1)
+
+
 def worker_identity() -> str:
     return f"{this_host_owner_prefix()}{os.getpid()}:{threading.get_ident() % 100000}"
 
@@ -357,13 +365,19 @@ class VerificationService:
         """Hand back a run this worker cannot do now for a reason outside the run (its media
         storage is down): pending again, and this claim does not count towards giving up."""
         run = await self.runs.get_owned(claimed.run_id, claimed.owner)
-        if run is None:
-            return
-        run.error = error[:200]
-        run.status = RunStatus.PENDING.value
-        run.lease_owner = None
-        run.lease_until = None
-        run.claims = max(0, run.claims - 1)
+        if run is not None:
+            _return_run(run, error)
+
+    async def release_all(self, owner: str, error: str) -> int:
+        """Hand back every run ``owner`` holds (a worker shutting down mid-job), enqueued
+        again at once after commit instead of waiting for their leases to lapse."""
+        runs = await self.runs.owned_by(owner)
+        for run in runs:
+            _return_run(run, error)
+            run.enqueued_at = utcnow()
+            enqueue_after_commit(self.db, VERIFY_SESSION, run.id)
+        await self.db.flush()
+        return len(runs)
 
     async def give_up(self, claimed: ClaimedRun, error: str) -> None:
         """The pipeline cannot process this run (it crashed, repeatedly): an operator decides."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 from typing import Any
 
 from huey.consumer import Consumer
@@ -20,6 +21,8 @@ logger = logging.getLogger("openkyc.worker")
 
 # Idle workers poll the queue at most this far apart (SQLite has no blocking pop).
 _MAX_POLL_S = 0.25
+# After the shutdown timeout, how long an interrupted worker gets to hand its job back.
+_HAND_BACK_S = 5.0
 
 
 class _QuietConsumer(Consumer):  # type: ignore[misc]  # huey ships no type hints
@@ -32,7 +35,9 @@ class _QuietConsumer(Consumer):  # type: ignore[misc]  # huey ships no type hint
 class EmbeddedWorker:
     """Worker threads in this process, for the one-command embedded mode."""
 
-    def __init__(self, queue: JobQueue, threads: int) -> None:
+    def __init__(self, queue: JobQueue, threads: int, shutdown_timeout_s: float) -> None:
+        # Threads cannot be interrupted: after the timeout a running job is left to its
+        # lease (another process takes it over), and the daemon thread dies with us.
         self.consumer = _QuietConsumer(
             queue.huey,
             workers=threads,
@@ -41,6 +46,7 @@ class EmbeddedWorker:
             initial_delay=0.05,
             max_delay=_MAX_POLL_S,
             check_worker_health=True,
+            shutdown_timeout=shutdown_timeout_s,
         )
 
     def start(self) -> None:
@@ -85,7 +91,12 @@ def _sweep_forever(settings: Settings, stop_flag: Any) -> None:
 
 
 def run_worker_processes(settings: Settings, queue: JobQueue, processes: int) -> None:
-    """Block running ``processes`` worker processes until SIGINT/SIGTERM."""
+    """Block running ``processes`` worker processes until SIGINT/SIGTERM.
+
+    SIGTERM is graceful: no new job is taken, running jobs get ``OPENKYC_SHUTDOWN_TIMEOUT_S``
+    to finish; then their workers are interrupted and hand their runs back (enqueued again at
+    once); a worker that still has not exited a few seconds later is killed. SIGINT skips
+    the wait. Either way the command returns within the timeout plus a few seconds."""
     consumer = _SweepingConsumer(
         settings,
         queue.huey,
@@ -97,5 +108,14 @@ def run_worker_processes(settings: Settings, queue: JobQueue, processes: int) ->
         check_worker_health=True,
         health_check_interval=2,
         graceful_signal="TERM",
+        shutdown_timeout=settings.shutdown_timeout_s,
     )
     consumer.run()
+    deadline = time.monotonic() + _HAND_BACK_S
+    for _, process in consumer.worker_threads:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            # Stuck in native code that ignores the interrupt: its lease returns the job.
+            logger.warning("worker process killed at shutdown", extra={"pid": process.pid})
+            process.kill()
+            process.join(1)

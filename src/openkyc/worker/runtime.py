@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from openkyc.config import Settings
+from openkyc.db.session import unit_of_work
 
 if TYPE_CHECKING:
     from openkyc.state import AppState
@@ -53,7 +54,37 @@ class WorkerRuntime:
 
     def run(self, job: Job, *ids: str) -> None:
         context = self._context()
-        context.loop.run_until_complete(job(context.state, *ids))
+        try:
+            context.loop.run_until_complete(job(context.state, *ids))
+        except KeyboardInterrupt:
+            # The shutdown deadline passed in the middle of this job (the consumer interrupts
+            # its workers): hand the run back now rather than when its lease lapses.
+            self._hand_back()
+            raise
+
+    def _hand_back(self) -> None:
+        from openkyc.state import build_state
+        from openkyc.verifications.service import VerificationService, worker_identity
+
+        owner = worker_identity()  # the same thread that claimed it: the same identity
+
+        async def release() -> int:
+            # A fresh state: the interrupted loop's connections may be mid-query.
+            state = build_state(self.settings, queue=self.queue)
+            try:
+                async with unit_of_work(state.sessionmaker) as db:
+                    return await VerificationService(db, state).release_all(
+                        owner, "worker_shutdown"
+                    )
+            finally:
+                await state.close()
+
+        try:
+            returned = asyncio.run(release())
+        except Exception:  # the lease still returns it, later
+            logger.exception("could not hand back the running job")
+            return
+        logger.warning("shutdown: running job handed back", extra={"runs": returned})
 
     def reclaim(self) -> None:
         """Once per process, before the models load: take back dead workers' leases, so
