@@ -140,6 +140,7 @@ async def test_list_is_newest_first_with_pagination(api: SignedApi) -> None:
     assert set(item) == {
         "id", "sessionId", "invoiceId", "customerId", "customerEmail", "customerPhone",
         "status", "verification", "createdAt",
+        "review",  # extension: null unless a person must decide
     }  # fmt: skip
 
 

@@ -29,6 +29,7 @@ from openkyc.sessions.models import SessionStatus
 from openkyc.sessions.schemas import parse_create_request
 from openkyc.sessions.service import SessionService
 from openkyc.state import AppState
+from openkyc.verifications.service import VerificationService
 
 router = APIRouter(prefix="/api/v2/kyc/sessions", tags=["KYC sessions"])
 
@@ -87,10 +88,19 @@ async def list_sessions(
     service = _service(session, state)
     page = await service.list(principal.tenant, status=status, limit=limit, offset=offset)
     now = utcnow()
+    reviews = await VerificationService(session, state).review_pending_since(
+        [item.id for item in page.items]
+    )
     return {
         "success": True,
         "data": [
-            presenters.list_item(item, service.contact_of(item), service.verification_of(item), now)
+            presenters.list_item(
+                item,
+                service.contact_of(item),
+                service.verification_of(item),
+                now,
+                review_since=reviews.get(item.id),
+            )
             for item in page.items
         ],
         "pagination": {
@@ -113,6 +123,7 @@ async def get_session(
     parsed = _parse_session_id(session_id)
     service = _service(session, state)
     found = await service.get(principal.tenant, parsed)
+    reviews = await VerificationService(session, state).review_pending_since([found.id])
     return {
         "success": True,
         "session": presenters.full_session(
@@ -121,6 +132,7 @@ async def get_session(
             service.verification_of(found),
             state.settings.public_url,
             utcnow(),
+            review_since=reviews.get(found.id),
         ),
     }
 

@@ -30,6 +30,11 @@ class Verification:
     face_match_score: float | None
     liveness_score: float | None
     verified_at: datetime | None
+    # Extension: the names' Latin (MRZ) form beside Cyrillic ones.
+    first_name_latin: str | None = None
+    last_name_latin: str | None = None
+    middle_name_latin: str | None = None
+    full_name_latin: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Verification:
@@ -47,6 +52,10 @@ class Verification:
             face_match_score=data.get("faceMatchScore"),
             liveness_score=data.get("livenessScore"),
             verified_at=_ts(data.get("verifiedAt")),
+            first_name_latin=data.get("firstNameLatin"),
+            last_name_latin=data.get("lastNameLatin"),
+            middle_name_latin=data.get("middleNameLatin"),
+            full_name_latin=data.get("fullNameLatin"),
         )
 
 
@@ -65,6 +74,8 @@ class Session:
     created_at: datetime | None
     expires_at: datetime | None
     raw: dict[str, Any]
+    # Extension: {"status": "PENDING", "since": ...} while a person must decide, else None.
+    review: dict[str, Any] | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Session:
@@ -83,6 +94,7 @@ class Session:
             created_at=_ts(data.get("createdAt")),
             expires_at=_ts(data.get("expiresAt")),
             raw=data,
+            review=data.get("review"),
         )
 
 

@@ -32,6 +32,11 @@ def full_verification(data: VerificationData | None) -> dict[str, Any] | None:
         "lastName": data.get("lastName"),
         "middleName": data.get("middleName"),
         "fullName": data.get("fullName"),
+        # Extension: the Latin form of the names (the MRZ's) beside Cyrillic ones.
+        "firstNameLatin": data.get("firstNameLatin"),
+        "lastNameLatin": data.get("lastNameLatin"),
+        "middleNameLatin": data.get("middleNameLatin"),
+        "fullNameLatin": data.get("fullNameLatin"),
         "dateOfBirth": data.get("dateOfBirth"),
         "documentType": data.get("documentType"),
         "documentNumber": mask_document_number(data.get("documentNumber")),
@@ -51,6 +56,9 @@ def reduced_verification(data: VerificationData | None) -> dict[str, Any] | None
         "firstName",
         "lastName",
         "fullName",
+        "firstNameLatin",
+        "lastNameLatin",
+        "fullNameLatin",
         "dateOfBirth",
         "documentType",
         "documentCountry",
@@ -59,6 +67,14 @@ def reduced_verification(data: VerificationData | None) -> dict[str, Any] | None
         "verifiedAt",
     )
     return {key: data.get(key) for key in keys}
+
+
+def review_state(pending_since: datetime | None) -> dict[str, Any] | None:
+    """Extension: a session waiting for a person reads ``{"status": "PENDING", "since"}``
+    (it stays ``IN_PROGRESS`` with ``verification: null`` meanwhile); null otherwise."""
+    if pending_since is None:
+        return None
+    return {"status": "PENDING", "since": format_timestamp(pending_since)}
 
 
 def created_session(session: KycSession, contact: Contact, public_url: str) -> dict[str, Any]:
@@ -83,6 +99,7 @@ def full_session(
     verification: VerificationData | None,
     public_url: str,
     now: datetime,
+    review_since: datetime | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": str(session.id),
@@ -94,6 +111,7 @@ def full_session(
         "status": effective_status(session, now).value,
         "verificationUrl": verification_url(public_url, session),
         "verification": full_verification(verification),
+        "review": review_state(review_since),
         "expiresAt": format_timestamp(session.expires_at),
         "createdAt": format_timestamp(session.created_at),
     }
@@ -104,7 +122,11 @@ def full_session(
 
 
 def list_item(
-    session: KycSession, contact: Contact, verification: VerificationData | None, now: datetime
+    session: KycSession,
+    contact: Contact,
+    verification: VerificationData | None,
+    now: datetime,
+    review_since: datetime | None = None,
 ) -> dict[str, Any]:
     return {
         "id": str(session.id),
@@ -115,5 +137,6 @@ def list_item(
         "customerPhone": contact.phone,
         "status": effective_status(session, now).value,
         "verification": reduced_verification(verification),
+        "review": review_state(review_since),
         "createdAt": format_timestamp(session.created_at),
     }

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from openkyc.verification.decision import Evidence
+from openkyc.verification.document.transliteration import to_icao_latin
 from openkyc.verification.reasons import all_reasons
 
 
@@ -187,11 +188,22 @@ def _identity(document: Any, face: Any, liveness: Any) -> dict[str, Any]:
     last = _name(getattr(document, "surname_cyrillic", None)) or _name(
         getattr(document, "surname", None)
     )
+    # Extension: the zone's Latin form beside a Cyrillic name (many merchant systems match
+    # Latin names); for the Russian internal passport the reader already gives the ICAO
+    # transliteration there, since its zone's letters are a code.
+    first_latin = _name(getattr(document, "given_names", None))
+    last_latin = _name(getattr(document, "surname", None))
+    middle_latin = _name(to_icao_latin(middle).replace("<", " ")) if middle else None
     return {
         "firstName": first,
         "lastName": last,
         "middleName": middle,
         "fullName": " ".join(part for part in (first, middle, last) if part) or None,
+        "firstNameLatin": first_latin,
+        "lastNameLatin": last_latin,
+        "middleNameLatin": middle_latin,
+        "fullNameLatin": " ".join(part for part in (first_latin, middle_latin, last_latin) if part)
+        or None,
         "dateOfBirth": _iso(getattr(document, "birth_date", None)),
         "documentType": getattr(document, "document_type", None),
         "documentNumber": getattr(document, "number", None),

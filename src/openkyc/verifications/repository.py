@@ -147,6 +147,20 @@ class RunRepository(Repository[VerificationRun]):
         )
         return (await self.session.scalars(statement)).all()
 
+    async def review_pending_since(
+        self, session_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, datetime]:
+        """For each of these sessions waiting for a person: since when (its run's end)."""
+        if not session_ids:
+            return {}
+        statement = select(VerificationRun.session_id, VerificationRun.finished_at).where(
+            VerificationRun.session_id.in_(list(session_ids)),
+            VerificationRun.status == RunStatus.DONE.value,
+            VerificationRun.outcome == RunOutcome.REVIEW.value,
+        )
+        rows = (await self.session.execute(statement)).all()
+        return {row[0]: row[1] for row in rows if row[1] is not None}
+
     async def awaiting_review(self, limit: int) -> Sequence[tuple[VerificationRun, KycSession]]:
         statement = (
             select(VerificationRun, KycSession)

@@ -64,6 +64,7 @@ from openkyc.verifications.repository import (
     ReviewRepository,
     RunRepository,
 )
+from openkyc.webhooks.service import WebhookService
 from openkyc.worker.enqueue import enqueue_after_commit
 from openkyc.worker.names import VERIFY_SESSION
 
@@ -408,6 +409,12 @@ class VerificationService:
 
     # --- an operator reviews --------------------------------------------------------------
 
+    async def review_pending_since(
+        self, session_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, datetime]:
+        """Which of these sessions wait for a person, and since when (the API's ``review``)."""
+        return await self.runs.review_pending_since(session_ids)
+
     async def awaiting_review(
         self, limit: int = 100
     ) -> Sequence[tuple[VerificationRun, KycSession]]:
@@ -545,6 +552,10 @@ class VerificationService:
                 json.dumps(sealed, ensure_ascii=False).encode(), candidate_aad(run.id)
             )
             await self.db.flush()
+            # The status stays IN_PROGRESS: this extension event tells the merchant why.
+            await WebhookService(self.db, self.state.keyring).record_session_event(
+                kyc_session, "kyc.review", None, review_since=run.finished_at or utcnow()
+            )
         await self.audit.record(
             action="verification.decided",
             actor_type=actor_type,
@@ -678,6 +689,10 @@ def _sandbox_identity(face_score: float = 0.99) -> dict[str, Any]:
         "lastName": "Sandbox",
         "middleName": None,
         "fullName": "Test Sandbox",
+        "firstNameLatin": "Test",
+        "lastNameLatin": "Sandbox",
+        "middleNameLatin": None,
+        "fullNameLatin": "Test Sandbox",
         "dateOfBirth": date(1990, 1, 15).isoformat(),
         "documentType": "passport",
         "documentNumber": "000001234",

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from openkyc.db.base import Base, CreatedAtMixin, IdMixin, utcnow
 
-EVENTS = ("kyc.completed", "kyc.failed", "kyc.started", "kyc.expired")
+# kyc.review (extension): the session now waits for a person (data.review is PENDING).
+EVENTS = ("kyc.completed", "kyc.failed", "kyc.started", "kyc.expired", "kyc.review")
 
 
 class DeliveryStatus(StrEnum):

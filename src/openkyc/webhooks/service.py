@@ -247,6 +247,7 @@ class WebhookService:
         verification: VerificationData | None,
         *,
         now: datetime | None = None,
+        review_since: datetime | None = None,
     ) -> WebhookEvent | None:
         """Write the event and its deliveries; None when no endpoint listens to it."""
         if event not in EVENTS:
@@ -263,7 +264,12 @@ class WebhookService:
         moment = now or utcnow()
         # verificationUrl is filled from the configured public URL when sent.
         data = full_session(
-            kyc_session, open_contact(self.keyring, kyc_session), verification, "", moment
+            kyc_session,
+            open_contact(self.keyring, kyc_session),
+            verification,
+            "",
+            moment,
+            review_since=review_since,
         )
         event_id = new_event_id()
         sequence = await self.events.next_sequence(kyc_session.id)
