@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.support import free_port
@@ -66,6 +67,25 @@ def test_serve_prints_a_working_signed_curl(tmp_path: Path) -> None:
             timeout=30,
         )
         assert page.stdout == "200"
+        # The demo admin printed beside the merchant signs in to the back office.
+        email = re.search(r"e-mail:\s+(\S+)", output)
+        password = re.search(r"password:\s+(\S+)", output)
+        assert email, output
+        assert password, output
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as http:
+            form = http.get("/dashboard/login").text
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', form)
+            assert csrf
+            signed_in = http.post(
+                "/dashboard/login",
+                data={
+                    "email": email.group(1),
+                    "password": password.group(1),
+                    "csrf_token": csrf.group(1),
+                },
+            )
+            assert signed_in.status_code == 303
+            assert signed_in.headers["location"] == "/dashboard/queue"
     finally:
         process.terminate()
         process.wait(timeout=20)

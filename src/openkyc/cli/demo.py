@@ -1,4 +1,5 @@
-"""The demo merchant that ``make run`` creates on a fresh machine, and how to call it."""
+"""The demo merchant and back-office admin that ``make run`` creates on a fresh machine, and
+how to use them."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from openkyc.config import Settings
 from openkyc.db.session import unit_of_work
 from openkyc.merchants.service import MerchantService
 from openkyc.merchants.tenant import Tenant
+from openkyc.operators import passwords
+from openkyc.operators.service import OperatorService
 from openkyc.sessions.presenters import verification_url
 from openkyc.sessions.schemas import CreateSessionRequest
 from openkyc.sessions.service import SessionService
 
 DEMO_NAME = "Demo merchant"
+DEMO_ADMIN_EMAIL = "admin@example.com"
 
 
 async def ensure_demo_merchant(settings: Settings) -> dict[str, str]:
@@ -43,6 +47,34 @@ async def ensure_demo_merchant(settings: Settings) -> dict[str, str]:
     return saved
 
 
+def _write_private(path: os.PathLike[str], data: dict[str, str]) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(data, handle)
+
+
+async def ensure_demo_admin(settings: Settings) -> dict[str, str]:
+    """A back-office admin for the demo (development only), created once; its password is
+    kept beside the demo merchant's keys in the data dir (owner-only)."""
+    path = settings.data_dir / "demo-admin.json"
+    async with command_state(settings) as state, unit_of_work(state.sessionmaker) as session:
+        service = OperatorService(session, state)
+        existing = await service.operators.by_email(DEMO_ADMIN_EMAIL)
+        if existing is not None and path.exists():
+            saved: dict[str, str] = json.loads(path.read_text())
+            return saved
+        password = passwords.generate_password()
+        if existing is None:
+            await service.create(email=DEMO_ADMIN_EMAIL, role="admin", password=password)
+        else:
+            # The file was lost: a new password, so what is printed works.
+            await service.reset_password(existing.id, password=password)
+    saved = {"email": DEMO_ADMIN_EMAIL, "password": password}
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _write_private(path, saved)
+    return saved
+
+
 async def create_demo_session(settings: Settings, demo: dict[str, str]) -> str:
     """A fresh test session of the demo merchant, so its hosted page can be opened at once."""
     async with command_state(settings) as state, unit_of_work(state.sessionmaker) as session:
@@ -55,7 +87,12 @@ async def create_demo_session(settings: Settings, demo: dict[str, str]) -> str:
         return verification_url(settings.public_url, created)
 
 
-def demo_instructions(base_url: str, demo: dict[str, str], hosted_page: str | None = None) -> str:
+def demo_instructions(
+    base_url: str,
+    demo: dict[str, str],
+    hosted_page: str | None = None,
+    admin: dict[str, str] | None = None,
+) -> str:
     body = '{"customerEmail":"client@example.com","customerPhone":"+79991234567","language":"ru"}'
     api_key, secret = demo["apiKey"], demo["secretKey"]
     # The signature is computed when the snippet runs, so it never goes stale.
@@ -78,6 +115,16 @@ def demo_instructions(base_url: str, demo: dict[str, str], hosted_page: str | No
             f"    api key:    {api_key}",
             f"    secret key: {secret}",
             "",
+            *(
+                [
+                    f"  Back office: {base_url}/dashboard/ (demo admin):",
+                    f"    e-mail:   {admin['email']}",
+                    f"    password: {admin['password']}",
+                    "",
+                ]
+                if admin
+                else []
+            ),
             "  Create a session with curl (signature computed at paste time):",
             f"    {curl}",
             "",

@@ -14,7 +14,12 @@ import typer
 import uvicorn
 
 from openkyc.cli.client import client_app
-from openkyc.cli.demo import create_demo_session, demo_instructions, ensure_demo_merchant
+from openkyc.cli.demo import (
+    create_demo_session,
+    demo_instructions,
+    ensure_demo_admin,
+    ensure_demo_merchant,
+)
 from openkyc.cli.merchants import keys_app, merchants_app
 from openkyc.cli.operators import operators_app
 from openkyc.cli.runtime import describe
@@ -64,7 +69,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host"),
     port: int = typer.Option(8000, "--port"),
     demo: bool = typer.Option(
-        True, "--demo/--no-demo", help="Development only: create and print the demo merchant."
+        True,
+        "--demo/--no-demo",
+        help="Development only: create and print the demo merchant and admin.",
     ),
 ) -> None:
     """Serve the API and the hosted pages (and, by default, the worker in the same process)."""
@@ -80,7 +87,8 @@ def serve(
         if demo:
             details = asyncio.run(ensure_demo_merchant(settings))
             hosted_page = asyncio.run(create_demo_session(settings, details))
-            typer.echo(demo_instructions(f"http://{host}:{port}", details, hosted_page))
+            admin = asyncio.run(ensure_demo_admin(settings))
+            typer.echo(demo_instructions(f"http://{host}:{port}", details, hosted_page, admin))
     from openkyc.app import create_app
 
     uvicorn.run(create_app(settings), host=host, port=port, **uvicorn_options(settings))

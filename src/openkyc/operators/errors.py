@@ -34,3 +34,13 @@ class CsrfInvalid(Forbidden):
 class TotpInvalid(Unauthorized):
     code = "TOTP_INVALID"
     message = "The code is not valid"
+
+
+class TotpAlreadyEnrolled(Conflict):
+    code = "TOTP_ALREADY_ENROLLED"
+    message = "Two-factor sign-in is already on; an administrator can reset it"
+
+
+class CannotChangeYourself(Conflict):
+    code = "CANNOT_CHANGE_YOURSELF"
+    message = "Administrators cannot disable themselves or reset their own second factor here"

@@ -4,7 +4,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, true, update
 
 from openkyc.db.repository import Repository
 from openkyc.operators.models import Operator, OperatorMerchant, OperatorSession
@@ -65,6 +65,21 @@ class OperatorRepository(Repository[Operator]):
         )
         await self.session.execute(statement)
 
+    async def claim_totp_step(self, operator_id: uuid.UUID, step: int) -> bool:
+        """Records ``step`` as the last accepted one unless it (or a later one) already was:
+        of two requests with the same code, exactly one wins."""
+        statement = (
+            update(Operator)
+            .where(
+                Operator.id == operator_id,
+                or_(Operator.totp_last_step.is_(None), Operator.totp_last_step < step),
+            )
+            .values(totp_last_step=step, failed_logins=0)
+            .execution_options(synchronize_session=False)
+        )
+        result = await self.session.execute(statement)
+        return bool(getattr(result, "rowcount", 0))
+
 
 class OperatorSessionRepository(Repository[OperatorSession]):
     model = OperatorSession
@@ -81,10 +96,16 @@ class OperatorSessionRepository(Repository[OperatorSession]):
         )
         return (await self.session.scalars(statement)).all()
 
-    async def revoke_all(self, operator_id: uuid.UUID, at: datetime) -> int:
+    async def revoke_all(
+        self, operator_id: uuid.UUID, at: datetime, *, keep: uuid.UUID | None = None
+    ) -> int:
         statement = (
             update(OperatorSession)
-            .where(OperatorSession.operator_id == operator_id, OperatorSession.revoked_at.is_(None))
+            .where(
+                OperatorSession.operator_id == operator_id,
+                OperatorSession.revoked_at.is_(None),
+                OperatorSession.id != keep if keep is not None else true(),
+            )
             .values(revoked_at=at)
             .execution_options(synchronize_session=False)
         )

@@ -22,8 +22,14 @@ from openkyc.db.base import utcnow
 from openkyc.errors import ValidationFailed
 from openkyc.merchants.errors import MerchantNotFound
 from openkyc.merchants.service import MerchantService
-from openkyc.operators import passwords
-from openkyc.operators.errors import OperatorExists, OperatorNotFound, OperatorSessionInvalid
+from openkyc.operators import passwords, totp
+from openkyc.operators.errors import (
+    CannotChangeYourself,
+    OperatorExists,
+    OperatorNotFound,
+    OperatorSessionInvalid,
+    TotpAlreadyEnrolled,
+)
 from openkyc.operators.models import Operator, OperatorSession, Role, SessionStage
 from openkyc.operators.repository import OperatorRepository, OperatorSessionRepository
 from openkyc.state import AppState
@@ -100,15 +106,23 @@ class OperatorService:
     ) -> tuple[Operator, str | None]:
         """A new operator, and the generated one-time password when none was given (shown
         once; the first sign-in asks for a new one)."""
-        normalised = normalise_email(email)
-        checked_role = parse_role(role)
+        errors: dict[str, str] = {}
+        normalised = checked_role = None
+        try:
+            normalised = normalise_email(email)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+        try:
+            checked_role = parse_role(role)
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
         one_time: str | None = None
         if password is None:
             one_time = password = passwords.generate_password()
-        else:
-            problem = passwords.password_problem(password)
-            if problem:
-                raise ValidationFailed({"password": problem})
+        elif problem := passwords.password_problem(password):
+            errors["password"] = problem
+        if errors or normalised is None or checked_role is None:
+            raise ValidationFailed(errors)
         merchants = sorted(set(merchant_ids or ()))
         merchant_service = MerchantService(self.session, self.state.keyring)
         for merchant_id in merchants:
@@ -163,6 +177,8 @@ class OperatorService:
     async def disable(
         self, operator_id: uuid.UUID, *, actor_id: uuid.UUID | None = None
     ) -> Operator:
+        if actor_id == operator_id:
+            raise CannotChangeYourself()
         operator = await self.get(operator_id)
         if operator.disabled_at is None:
             operator.disabled_at = utcnow()
@@ -213,8 +229,11 @@ class OperatorService:
         await self.session.flush()
         return operator, one_time
 
-    async def change_password(self, operator: Operator, current: str, new: str) -> None:
-        """The operator's own change (after a one-time password, or at will)."""
+    async def change_password(
+        self, operator: Operator, current: str, new: str, *, keep_session: uuid.UUID | None = None
+    ) -> None:
+        """The operator's own change (after a one-time password, or at will); every other
+        session of the operator ends."""
         if not passwords.verify_password(operator.password_hash, current):
             raise ValidationFailed({"current_password": "is not your current password"})
         problem = passwords.password_problem(new)
@@ -225,8 +244,81 @@ class OperatorService:
         operator.password_hash = passwords.hash_password(new)
         operator.password_changed_at = utcnow()
         operator.must_change_password = False
-        await self._record("operator.password_changed", operator, operator.id)
+        revoked = await self.sessions.revoke_all(operator.id, utcnow(), keep=keep_session)
+        await self._record(
+            "operator.password_changed", operator, operator.id, data={"sessions": revoked}
+        )
         await self.session.flush()
+
+    # --- second factor (TOTP) -------------------------------------------------------------------
+
+    async def enrolment_secret(self, operator: Operator) -> str:
+        """The secret being enrolled: the pending one, or a new one stored sealed (so a reload
+        of the enrolment page shows the same QR code)."""
+        if operator.totp_enrolled:
+            raise TotpAlreadyEnrolled()
+        keyring = self.state.keyring
+        if operator.totp_secret_ciphertext is not None:
+            return totp.open_secret(keyring, operator.id, operator.totp_secret_ciphertext)
+        secret = totp.new_secret()
+        operator.totp_secret_ciphertext = totp.seal(keyring, operator.id, secret)
+        await self.session.flush()
+        return secret
+
+    async def confirm_enrolment(self, operator: Operator, code: str) -> bool:
+        """Turns the second factor on when ``code`` matches the pending secret."""
+        if operator.totp_enrolled:
+            raise TotpAlreadyEnrolled()
+        if operator.totp_secret_ciphertext is None:
+            return False
+        secret = totp.open_secret(self.state.keyring, operator.id, operator.totp_secret_ciphertext)
+        step = totp.matching_step(secret, code, after_step=None)
+        if step is None:
+            return False
+        operator.totp_enabled_at = utcnow()
+        operator.totp_last_step = step
+        await self._record("operator.totp_enrolled", operator, operator.id)
+        await self.session.flush()
+        return True
+
+    async def verify_totp(
+        self, operator: Operator, code: str, *, ip: str | None = None
+    ) -> SignInFailure | None:
+        """The second step of a sign-in; wrong codes count toward the same lock-out as wrong
+        passwords (six digits are guessable otherwise)."""
+        now = utcnow()
+        if operator.locked_until is not None and operator.locked_until > now:
+            return (await self._failed(operator, SignInFailure.LOCKED, ip, "totp")).failure
+        if operator.totp_secret_ciphertext is None or not operator.totp_enrolled:
+            return SignInFailure.INVALID
+        secret = totp.open_secret(self.state.keyring, operator.id, operator.totp_secret_ciphertext)
+        step = totp.matching_step(secret, code, after_step=operator.totp_last_step)
+        if step is not None and await self.operators.claim_totp_step(operator.id, step):
+            return None
+        failures = await self.operators.count_failure(operator.id)
+        if failures >= self.settings.dashboard_max_failed_logins:
+            until = now + timedelta(minutes=self.settings.dashboard_lockout_minutes)
+            await self.operators.lock(operator.id, until)
+            await self._record("operator.locked", operator, None, data={"ip": ip})
+            await self.sessions.revoke_all(operator.id, now)
+            return (await self._failed(operator, SignInFailure.LOCKED, ip, "totp")).failure
+        return (await self._failed(operator, SignInFailure.INVALID, ip, "totp")).failure
+
+    async def reset_totp(
+        self, operator_id: uuid.UUID, *, actor_id: uuid.UUID | None = None
+    ) -> Operator:
+        """Turns the second factor off (a lost phone); the operator enrols again at the next
+        sign-in in production. Every session of the operator ends."""
+        if actor_id == operator_id:
+            raise CannotChangeYourself()
+        operator = await self.get(operator_id)
+        operator.totp_secret_ciphertext = None
+        operator.totp_enabled_at = None
+        operator.totp_last_step = None
+        revoked = await self.sessions.revoke_all(operator.id, utcnow())
+        await self._record("operator.totp_reset", operator, actor_id, data={"sessions": revoked})
+        await self.session.flush()
+        return operator
 
     # --- sign-in -----------------------------------------------------------------------------
 
@@ -269,9 +361,14 @@ class OperatorService:
         await self.session.flush()
         return SignIn(operator, None, known=True)
 
-    async def _failed(self, operator: Operator, failure: SignInFailure, ip: str | None) -> SignIn:
+    async def _failed(
+        self, operator: Operator, failure: SignInFailure, ip: str | None, step: str = "password"
+    ) -> SignIn:
         await self._record(
-            "operator.sign_in_failed", operator, None, data={"reason": failure.value, "ip": ip}
+            "operator.sign_in_failed",
+            operator,
+            None,
+            data={"reason": failure.value, "step": step, "ip": ip},
         )
         await self.session.flush()
         return SignIn(None, failure, known=True)
@@ -388,10 +485,15 @@ class OperatorService:
         return await self.sessions.live_for(operator_id)
 
     async def revoke_sessions(
-        self, operator_id: uuid.UUID, *, actor_id: uuid.UUID | None = None
+        self,
+        operator_id: uuid.UUID,
+        *,
+        actor_id: uuid.UUID | None = None,
+        keep: uuid.UUID | None = None,
     ) -> int:
+        """Ends every session of the operator (but ``keep``, the caller's own)."""
         operator = await self.get(operator_id)
-        revoked = await self.sessions.revoke_all(operator.id, utcnow())
+        revoked = await self.sessions.revoke_all(operator.id, utcnow(), keep=keep)
         await self._record(
             "operator.sessions_revoked", operator, actor_id, data={"sessions": revoked}
         )

@@ -15,7 +15,7 @@ from fastapi import APIRouter
 # can land on its own.
 ROUTER_MODULES = (
     "openkyc.web.dashboard.login",
-    "openkyc.web.dashboard.totp",
+    "openkyc.web.dashboard.account",
     "openkyc.web.dashboard.operators",
     "openkyc.web.dashboard.audit",
     "openkyc.web.dashboard.queue",

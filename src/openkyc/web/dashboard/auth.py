@@ -184,6 +184,21 @@ async def open_operator_session(request: Request, state: AppState) -> OpenSessio
         raise LoginRequired(login_location(request), clear=token is not None) from None
 
 
+async def open_stage(request: Request, state: AppState, *stages: SessionStage) -> OpenSession:
+    """The browser's session if it is in one of ``stages``; a session in another stage is
+    sent where it belongs (its pending step, or the dashboard)."""
+    opened = await open_operator_session(request, state)
+    if opened.record.stage not in stages:
+        raise LoginRequired(STAGE_PATHS.get(opened.record.stage, HOME_PATH))
+    return opened
+
+
+async def check_session_csrf(request: Request, state: AppState, opened: OpenSession) -> None:
+    check_origin(request, state.settings)
+    if not tokens_match(opened.record.csrf_token, await presented_csrf(request)):
+        raise CsrfInvalid()
+
+
 def principal_of(opened: OpenSession) -> OperatorPrincipal:
     return OperatorPrincipal(
         operator_id=opened.operator.id,

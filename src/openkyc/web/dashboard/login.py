@@ -7,11 +7,9 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from openkyc.api.dependencies import db_session, get_state
+from openkyc.api.dependencies import get_state
 from openkyc.db.session import unit_of_work
-from openkyc.errors import ValidationFailed
 from openkyc.operators.errors import CsrfInvalid
 from openkyc.operators.models import SessionStage
 from openkyc.operators.service import OpenSession, OperatorService, SignInFailure
@@ -23,14 +21,15 @@ from openkyc.web.dashboard.auth import (
     STAGE_PATHS,
     LoginRequired,
     check_origin,
+    check_session_csrf,
     clear_session_cookie,
     client_ip,
     current_operator,
     ensure_pre_token,
     login_csrf,
     open_operator_session,
+    open_stage,
     presented_csrf,
-    principal_of,
     render,
     safe_next,
     set_pre_cookie,
@@ -189,9 +188,7 @@ async def login(request: Request, state: AppState = Depends(get_state)) -> Respo
 async def logout(request: Request, state: AppState = Depends(get_state)) -> Response:
     # Any stage may sign out, so the session is opened without requiring it to be active.
     opened = await open_operator_session(request, state)
-    check_origin(request, state.settings)
-    if not tokens_match(opened.record.csrf_token, await presented_csrf(request)):
-        raise CsrfInvalid()
+    await check_session_csrf(request, state, opened)
     async with unit_of_work(state.sessionmaker) as db:
         service = OperatorService(db, state)
         record = await service.sessions.get(opened.record.id)
@@ -202,63 +199,68 @@ async def logout(request: Request, state: AppState = Depends(get_state)) -> Resp
     return response
 
 
-# --- the operator's own password -----------------------------------------------------------
+# --- the second factor of a sign-in --------------------------------------------------------
 
 
-async def _own_session(request: Request, state: AppState) -> OpenSession:
-    opened = await open_operator_session(request, state)
-    if opened.record.stage not in (SessionStage.ACTIVE, SessionStage.NEW_PASSWORD):
-        raise LoginRequired(STAGE_PATHS.get(opened.record.stage, LOGIN_PATH))
-    return opened
-
-
-@router.get("/dashboard/account/password")
-async def password_form(request: Request, state: AppState = Depends(get_state)) -> Response:
-    opened = await _own_session(request, state)
-    principal = principal_of(opened) if opened.record.stage == SessionStage.ACTIVE else None
+def _totp_page(
+    request: Request, opened: OpenSession, *, error: str | None = None, status_code: int = 200
+) -> Response:
+    t = translator(request)
     return render(
         request,
-        "dashboard/account_password.html",
-        {"required": opened.record.stage == SessionStage.NEW_PASSWORD, "fields": {}},
-        principal=principal,
+        "dashboard/login_totp.html",
+        {
+            "next": safe_next(request.query_params.get("next")),
+            "error": t.gettext(TOTP_INVALID) if error else None,
+            "show_logout": True,
+        },
         csrf_token=opened.record.csrf_token,
+        status_code=status_code,
     )
 
 
-@router.post("/dashboard/account/password")
-async def change_password(
-    request: Request,
-    state: AppState = Depends(get_state),
-    db: AsyncSession = Depends(db_session, scope="function"),
-) -> Response:
-    opened = await _own_session(request, state)
-    check_origin(request, state.settings)
-    if not tokens_match(opened.record.csrf_token, await presented_csrf(request)):
-        raise CsrfInvalid()
+TOTP_INVALID = N_("The code is not valid. Enter the current 6-digit code from your app.")
+
+
+@router.get("/dashboard/login/totp")
+async def totp_form(request: Request, state: AppState = Depends(get_state)) -> Response:
+    opened = await open_stage(request, state, SessionStage.TOTP)
+    return _totp_page(request, opened)
+
+
+@router.post("/dashboard/login/totp")
+async def totp_check(request: Request, state: AppState = Depends(get_state)) -> Response:
+    opened = await open_stage(request, state, SessionStage.TOTP)
+    await check_session_csrf(request, state, opened)
     form = await request.form()
-    service = OperatorService(db, state)
-    operator = await service.get(opened.operator.id)
-    record = await service.sessions.get(opened.record.id)
-    assert record is not None
-    required = record.stage == SessionStage.NEW_PASSWORD
-    try:
-        await service.change_password(
-            operator, str(form.get("current_password") or ""), str(form.get("new_password") or "")
-        )
-    except ValidationFailed as exc:
-        return render(
+    code = str(form.get("totp") or "")[:20]
+    next_path = safe_next(str(form.get("next") or ""))
+    ip = client_ip(request)
+    async with unit_of_work(state.sessionmaker) as db:
+        service = OperatorService(db, state)
+        operator = await service.get(opened.operator.id)
+        failure = await service.verify_totp(operator, code, ip=ip)
+        token: str | None = None
+        if failure is None:
+            record = await service.sessions.get(opened.record.id)
+            assert record is not None
+            token = await service.advance(record, operator, SessionStage.TOTP)
+            stage = record.stage
+    if failure is SignInFailure.LOCKED:
+        response = _login_page(
             request,
-            "dashboard/account_password.html",
-            {"required": required, "fields": exc.errors},
-            principal=None if required else principal_of(opened),
-            csrf_token=opened.record.csrf_token,
-            status_code=400,
+            state,
+            next_path=next_path,
+            error="locked",
+            status_code=429,
+            values={"minutes": state.settings.dashboard_lockout_minutes},
         )
-    next_path = safe_next(request.query_params.get("next"))
-    if not required:
-        return RedirectResponse(f"{next_path}", status_code=303)
-    token = await service.advance(record, operator, SessionStage.NEW_PASSWORD)
-    response = RedirectResponse(next_path, status_code=303)
+        clear_session_cookie(response, state.settings)
+        return response
+    if failure is not None:
+        return _totp_page(request, opened, error="invalid", status_code=401)
+    location = next_path if token is not None else STAGE_PATHS[stage]
+    response = RedirectResponse(location, status_code=303)
     if token is not None:
         set_session_cookie(response, state.settings, token)
     return response
