@@ -50,3 +50,38 @@ async def test_a_created_session_is_readable_as_soon_as_the_response_arrives(
         for index in range(30):
             created = kyc.create_session(customer_id=f"race-{index}")
             assert kyc.get_session(created.id).id == created.id
+
+
+async def test_client_and_cli_simulate(
+    live_server: LiveServer, merchant: MerchantInfo, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+    import json
+
+    from openkyc.cli.main import main
+
+    with OpenKycClient(
+        live_server.base_url, api_key=merchant.test.api_key, secret_key=merchant.test.secret_key
+    ) as kyc:
+        first = kyc.create_session(customer_id="ci")
+        declined = kyc.simulate(first.id, "decline", decline_reasons=["FACE_MISMATCH"])
+        assert (declined.status, declined.decline_reasons) == ("DECLINED", ("FACE_MISMATCH",))
+        second = kyc.create_session(customer_id="ci")
+        waiting = kyc.simulate(second.id, "review")
+        assert waiting.review is not None
+        assert waiting.review["status"] == "PENDING"
+        with pytest.raises(ValidationError) as invalid:
+            kyc.simulate(second.id, "win")
+        assert "outcome" in str(invalid.value)
+        third = kyc.create_session()
+
+    argv = [
+        "client", "simulate", third.id, "approve", "--base-url", live_server.base_url,
+        "--api-key", merchant.test.api_key, "--secret-key", merchant.test.secret_key,
+    ]  # fmt: skip
+    with pytest.raises(SystemExit) as exited:
+        await asyncio.to_thread(main, argv)
+    assert exited.value.code == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["status"] == "APPROVED"
+    assert printed["verification"]["fullNameLatin"] == "Test Sandbox"

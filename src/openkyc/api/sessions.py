@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import uuid
 from typing import Any
@@ -29,7 +30,9 @@ from openkyc.sessions.models import SessionStatus
 from openkyc.sessions.schemas import parse_create_request
 from openkyc.sessions.service import SessionService
 from openkyc.state import AppState
+from openkyc.verifications.sandbox import SandboxService
 from openkyc.verifications.service import VerificationService
+from openkyc.verifications.simulation import magic_simulation, parse_simulation
 
 router = APIRouter(prefix="/api/v2/kyc/sessions", tags=["KYC sessions"])
 
@@ -54,6 +57,9 @@ async def create_session(
 ) -> JSONResponse:
     """Create a verification session and return the link to send the customer to."""
     payload = parse_create_request(body)
+    if principal.tenant.mode == "test":
+        # A magic suffix asking for an unknown reason code is refused now, not at submit.
+        magic_simulation(payload.customer_id)
     idempotency_key = request.headers.get("idempotency-key")
     if idempotency_key is not None and not 0 < len(idempotency_key) <= _MAX_IDEMPOTENCY_KEY:
         raise ValidationFailed({"Idempotency-Key": "must be 1 to 255 characters"})
@@ -135,6 +141,53 @@ async def get_session(
             review_since=reviews.get(found.id),
         ),
     }
+
+
+@router.post("/{session_id}/simulate", openapi_extra=SIGNED)
+async def simulate_session(
+    session_id: str,
+    body: bytes = Depends(raw_body),
+    principal: MerchantPrincipal = Depends(authenticate),
+    session: AsyncSession = Depends(db_session, scope="function"),
+    state: AppState = Depends(get_state),
+) -> dict[str, Any]:
+    """Extension, test keys only: decide a test session now, as a real verification would be
+    decided, with a synthetic identity. Body ``{"outcome": "approve" | "decline" | "review" |
+    "retake" | "expire", "declineReasons": [...]}``; returns the session as ``GET`` does. A
+    live key gets 404, like a missing id; 409 when the session is already submitted or
+    closed; 400 naming ``outcome`` or ``declineReasons``."""
+    parsed = _parse_session_id(session_id)
+    if principal.tenant.mode != "test":
+        raise SessionNotFound()
+    service = _service(session, state)
+    found = await service.get(principal.tenant, parsed)
+    simulation = parse_simulation(*_simulate_body(body))
+    await SandboxService(session, state).simulate(
+        principal.tenant, found, simulation, actor_id=str(principal.tenant.merchant_id)
+    )
+    found = await service.get(principal.tenant, parsed)
+    reviews = await VerificationService(session, state).review_pending_since([found.id])
+    return {
+        "success": True,
+        "session": presenters.full_session(
+            found,
+            service.contact_of(found),
+            service.verification_of(found),
+            state.settings.public_url,
+            utcnow(),
+            review_since=reviews.get(found.id),
+        ),
+    }
+
+
+def _simulate_body(raw: bytes) -> tuple[object, object]:
+    try:
+        body = json.loads(raw) if raw.strip() else {}
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed({"body": "malformed JSON"}) from None
+    if not isinstance(body, dict):
+        raise ValidationFailed({"body": "must be a JSON object"})
+    return body.get("outcome"), body.get("declineReasons")
 
 
 @router.delete("/{session_id}", openapi_extra=SIGNED)

@@ -53,3 +53,24 @@ def get_session(
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(1) from None
     typer.echo(json.dumps(session.raw, ensure_ascii=False, indent=2))
+
+
+@client_app.command("simulate")
+def simulate(
+    session_id: str,
+    outcome: str = typer.Argument(..., help="approve, decline, review, retake or expire"),
+    reason: list[str] = typer.Option(
+        [], "--reason", help="A decline reason code, e.g. DOCUMENT_EXPIRED (repeatable)."
+    ),
+    base_url: str = typer.Option("http://127.0.0.1:8000", "--base-url"),
+    api_key: str = typer.Option(..., "--api-key", envvar="OPENKYC_API_KEY"),
+    secret_key: str = typer.Option(..., "--secret-key", envvar="OPENKYC_SECRET_KEY"),
+) -> None:
+    """Test keys only: decide a test session now and print it as JSON."""
+    with OpenKycClient(base_url, api_key=api_key, secret_key=secret_key) as client:
+        try:
+            session = client.simulate(session_id, outcome, decline_reasons=reason)
+        except OpenKycApiError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(1) from None
+    typer.echo(json.dumps(session.raw, ensure_ascii=False, indent=2))

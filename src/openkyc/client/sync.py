@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any
 
@@ -125,3 +126,15 @@ class OpenKycClient:
             data=tuple(Session.from_json(item) for item in payload["data"]),
             pagination=Pagination(**payload["pagination"]),
         )
+
+    def simulate(
+        self, session_id: str, outcome: str, *, decline_reasons: Sequence[str] | None = None
+    ) -> Session:
+        """Test keys only (extension): decide a test session now as a real verification
+        would be decided: ``approve``, ``decline`` (optionally with reason codes),
+        ``review``, ``retake`` or ``expire``. Returns the session as ``get_session`` does."""
+        body: dict[str, Any] = {"outcome": outcome}
+        if decline_reasons:
+            body["declineReasons"] = list(decline_reasons)
+        payload = self.request("POST", f"/api/v2/kyc/sessions/{session_id}/simulate", body=body)
+        return Session.from_json(payload["session"])

@@ -197,6 +197,35 @@ class SessionService:
                 await self._record_event(expired_session, SessionStatus.EXPIRED)
         return expired
 
+    async def expire_now(
+        self, kyc_session: KycSession, *, actor_type: str, actor_id: str | None = None
+    ) -> None:
+        """Close an open, unsubmitted session as its deadline would (the sandbox's expire):
+        the same status, audit row and kyc.expired event as the periodic job writes."""
+        locked = await self.sessions.get_for_update(kyc_session.id)
+        if locked is None:
+            raise SessionNotFound()
+        now = _truncate_to_ms(utcnow())
+        current = effective_status(locked, now)
+        if current not in (SessionStatus.NOT_STARTED, SessionStatus.IN_PROGRESS):
+            raise SessionStateConflict(f"Cannot expire a session that is {current}")
+        if locked.submitted_at is not None:
+            raise SessionStateConflict("Cannot expire a submitted session: it is being decided")
+        locked.expires_at = min(locked.expires_at, now)
+        locked.status = SessionStatus.EXPIRED.value
+        locked.updated_at = now
+        await self.db.flush()
+        await self.audit.record(
+            action="session.status_changed",
+            actor_type=actor_type,
+            actor_id=actor_id,
+            merchant_id=locked.merchant_id,
+            subject_type="kyc_session",
+            subject_id=str(locked.id),
+            data={"from": current.value, "to": SessionStatus.EXPIRED.value, "reason": "sandbox"},
+        )
+        await self._record_event(locked, SessionStatus.EXPIRED)
+
     async def _record_event(self, kyc_session: KycSession, to: SessionStatus) -> None:
         # Same transaction as the change: the event exists if and only if the change does.
         await WebhookService(self.db, self.keyring).record_session_event(

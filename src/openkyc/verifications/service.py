@@ -64,6 +64,7 @@ from openkyc.verifications.repository import (
     ReviewRepository,
     RunRepository,
 )
+from openkyc.verifications.simulation import magic_simulation
 from openkyc.webhooks.service import WebhookService
 from openkyc.worker.enqueue import enqueue_after_commit
 from openkyc.worker.names import VERIFY_SESSION
@@ -174,7 +175,13 @@ class VerificationService:
         *,
         actor_type: str = "customer",
         sandbox_outcome: str | None = None,
-    ) -> None:
+        sandbox_reasons: Sequence[str] = (),
+    ) -> VerificationRun:
+        """Submit the captures for a decision (a new run, enqueued after commit).
+
+        In test mode a sandbox outcome forces the decision (``sandbox_reasons`` the codes of
+        a forced decline); without one, a magic ``customerId`` suffix may ask for one
+        (``openkyc.verifications.sandbox``)."""
         if sandbox_outcome is not None and sandbox_outcome not in SANDBOX_OUTCOMES:
             raise ValidationFailed({"sandboxOutcome": "must be approve, decline, retake or review"})
         # The row lock serialises a double click and a second device submitting at once.
@@ -198,10 +205,16 @@ class VerificationService:
         forced = sandbox_outcome if kyc_session.mode == "test" else None
         if sandbox_outcome is not None and forced is None:
             logger.warning("sandbox outcome ignored for a live session")
+        if forced is None and kyc_session.mode == "test":
+            magic = magic_simulation(kyc_session.customer_id)
+            if magic is not None:
+                forced, sandbox_reasons = magic.outcome, magic.reasons
         now = utcnow()
         kyc_session.submitted_at = now
         try:
-            run = await self._add_run(kyc_session, used + 1, forced, now)
+            run = await self._add_run(
+                kyc_session, used + 1, forced, now, list(sandbox_reasons) if forced else []
+            )
         except IntegrityError:
             raise AlreadySubmitted() from None
         await self.audit.record(
@@ -213,9 +226,15 @@ class VerificationService:
             data={"run": str(run.id), "attempt": run.attempt, "sandbox": forced},
         )
         enqueue_after_commit(self.db, VERIFY_SESSION, run.id)
+        return run
 
     async def _add_run(
-        self, kyc_session: KycSession, attempt: int, forced: str | None, now: datetime
+        self,
+        kyc_session: KycSession,
+        attempt: int,
+        forced: str | None,
+        now: datetime,
+        requested_reasons: list[str],
     ) -> VerificationRun:
         return await self.runs.add(
             VerificationRun(
@@ -225,7 +244,8 @@ class VerificationService:
                 status=RunStatus.PENDING.value,
                 forced_outcome=forced,
                 enqueued_at=now,
-                reasons=[],
+                # A forced run holds the reasons asked for until the decision replaces them.
+                reasons=requested_reasons,
                 hints=[],
                 timings={},
             )
@@ -338,6 +358,8 @@ class VerificationService:
         result = rules.decide(
             evidence, policy, retakes_used=retakes_used, forced=run.forced_outcome
         )
+        if run.forced_outcome == rules.DECLINE and run.reasons:
+            result = Decision(rules.DECLINE, tuple(run.reasons))
         # Whatever the outcome, an operator can find the session by its document number.
         search.index_document(self.state.keyring, kyc_session, candidate.get("documentNumber"))
         run.status = RunStatus.DONE.value
