@@ -40,7 +40,7 @@ def test_every_decision_code_is_registered_in_three_languages() -> None:
         assert code in registry
         for language in LANGUAGES:
             assert message(code, language)
-    assert len(rules.DECISION_CODES) == 11
+    assert len(rules.DECISION_CODES) == 12
 
 
 @pytest.mark.parametrize(
@@ -209,3 +209,35 @@ def test_a_visa_asks_for_the_identity_page_unless_the_merchant_accepts_visas() -
     assert decide(visa, passports, retakes_used=0).outcome == "retake"
     visas = DecisionPolicy(allowed_document_types=frozenset({"passport", "visa"}))
     assert decide(visa, visas, retakes_used=0).outcome == "approve"
+
+
+# A single uploaded selfie photo: the liveness check saw too few frames to judge.
+STILL_PHOTO = replace(GOOD, live_capture=False, liveness_score=None, liveness_assessed=False)
+
+
+def test_a_still_photo_goes_to_review_with_no_live_capture_by_default() -> None:
+    assert decide(STILL_PHOTO, POLICY, retakes_used=0) == rules.Decision(
+        "review", (rules.NO_LIVE_CAPTURE,)
+    )
+
+
+def test_a_merchant_may_decline_a_still_photo() -> None:
+    policy = parse_policy({"noLiveCapture": "decline"})
+    assert decide(STILL_PHOTO, policy, retakes_used=0) == rules.Decision(
+        "decline", (rules.NO_LIVE_CAPTURE,)
+    )
+    # A recording is judged by the liveness check as before.
+    assert decide(GOOD, policy, retakes_used=0).outcome == "approve"
+
+
+def test_a_still_photo_with_an_unreadable_document_asks_for_the_document_again() -> None:
+    evidence = replace(STILL_PHOTO, mrz_found=False, mrz_valid=False)
+    decided = decide(evidence, POLICY, retakes_used=0)
+    assert decided.outcome == "retake"
+    assert rules.LIVENESS_FAILED not in decided.reasons
+
+
+@pytest.mark.parametrize("bad", ["approve", "", None, True])
+def test_no_live_capture_accepts_only_review_or_decline(bad: object) -> None:
+    with pytest.raises(InvalidPolicy):
+        parse_policy({"noLiveCapture": bad})

@@ -48,3 +48,12 @@ class DocumentNotAllowed(ValidationFailed):
 
     def __init__(self) -> None:
         super().__init__({"document": "not offered for this session"})
+
+
+class LiveCaptureRequired(OpenKycError):
+    """The merchant's policy refuses a selfie that is one uploaded photo (``noLiveCapture``)."""
+
+    code = "LIVE_CAPTURE_REQUIRED"
+    http_status = 422
+    message = "This service needs a live selfie recorded with the camera"
+    reason = "live_capture_required"

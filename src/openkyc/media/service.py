@@ -113,6 +113,14 @@ class MediaService:
             self._delete_after_commit([obj.storage_key for obj in replaced])
         return media_object
 
+    async def drop_attempt(self, session_id: uuid.UUID, kind: str, attempt: int) -> None:
+        """Forget one attempt's objects of a kind before it is captured again: a recording
+        replaced by fewer frames (or by one uploaded photo) must leave none of the old ones."""
+        stale = await self.objects.of_attempt(session_id, MediaKind(kind).value, attempt)
+        if stale:
+            await self.objects.delete_objects(stale)
+            self._delete_after_commit([obj.storage_key for obj in stale])
+
     async def discard_uncommitted(self) -> None:
         """Delete the files this instance wrote; call it when the transaction rolls back.
         Best effort: what cannot be deleted now (storage down) the orphan sweep deletes."""

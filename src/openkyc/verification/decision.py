@@ -35,6 +35,8 @@ FACE_MISMATCH = "FACE_MISMATCH"
 LIVENESS_FAILED = "LIVENESS_FAILED"
 DUPLICATE_IDENTITY = "DUPLICATE_IDENTITY"
 POOR_QUALITY = "POOR_QUALITY"
+# The selfie is a single uploaded photo: the active liveness check had nothing to judge.
+NO_LIVE_CAPTURE = "NO_LIVE_CAPTURE"
 
 APPROVE = "approve"
 DECLINE = "decline"
@@ -123,6 +125,16 @@ _TEXTS = (
         kk="Суреттер жеткілікті анық емес. Оларды жақсы жарықта, қозғалмай қайта түсіріңіз.",
         fixable=True,
     ),
+    ReasonText(
+        code=NO_LIVE_CAPTURE,
+        en="A live selfie is needed: a single photo cannot show that you are really there. "
+        "Open this link on a phone with a working camera and record the selfie.",
+        ru="Нужно живое селфи: одна фотография не показывает, что вы действительно здесь. "
+        "Откройте эту ссылку на телефоне с работающей камерой и запишите селфи.",
+        kk="Тірі селфи қажет: бір фотосурет сіздің шынымен осында екеніңізді көрсетпейді. "
+        "Осы сілтемені камерасы жұмыс істейтін телефонда ашып, селфи жазыңыз.",
+        fixable=False,
+    ),
 )
 
 
@@ -154,6 +166,9 @@ class DecisionPolicy:
     review_band: float = 0.45
     retakes_allowed: int = 3
     reject_duplicates: bool = True
+    # A selfie that is one uploaded photo (no live capture) proves no liveness: "review" sends
+    # the session to an operator (NO_LIVE_CAPTURE), "decline" refuses it.
+    no_live_capture: str = REVIEW
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +200,9 @@ class Evidence:
     # Document findings no retake fixes but an operator can judge (printed data vs the zone).
     document_doubts: tuple[str, ...] = ()
     duplicate_identity: bool = False
+    # False when the selfie is a single uploaded photo: liveness is then judged by policy
+    # (``no_live_capture``), never by the liveness check's "too few frames".
+    live_capture: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,6 +279,8 @@ def _hard_problems(evidence: Evidence, policy: DecisionPolicy) -> list[str]:
         problems.append(LIVENESS_FAILED)
     if evidence.duplicate_identity and policy.reject_duplicates:
         problems.append(DUPLICATE_IDENTITY)
+    if not evidence.live_capture and policy.no_live_capture == DECLINE:
+        problems.append(NO_LIVE_CAPTURE)
     return problems
 
 
@@ -277,8 +297,12 @@ def _fixable_problems(evidence: Evidence, policy: DecisionPolicy) -> list[str]:
         problems.append(NO_FACE)
     elif _face_below_floor(evidence, policy):
         problems.append(POOR_QUALITY)  # the selfie findings explain the low score
-    if not evidence.liveness_assessed or (
-        evidence.liveness_findings and (evidence.liveness_score or 0.0) < policy.liveness_threshold
+    if evidence.live_capture and (
+        not evidence.liveness_assessed
+        or (
+            evidence.liveness_findings
+            and (evidence.liveness_score or 0.0) < policy.liveness_threshold
+        )
     ):
         problems.append(LIVENESS_FAILED)
     if evidence.fixable_findings and not problems:
@@ -294,7 +318,8 @@ def _face_below_floor(evidence: Evidence, policy: DecisionPolicy) -> bool:
 def _liveness_below_floor(evidence: Evidence, policy: DecisionPolicy) -> bool:
     floor = policy.liveness_threshold - policy.review_band
     return (
-        evidence.liveness_assessed
+        evidence.live_capture
+        and evidence.liveness_assessed
         and evidence.liveness_score is not None
         and evidence.liveness_score < floor
     )
@@ -306,7 +331,9 @@ def _borderline(evidence: Evidence, policy: DecisionPolicy) -> list[str]:
         reasons.append(MRZ_CHECK_FAILED)
     if evidence.face_score is None or evidence.face_score < policy.face_match_threshold:
         reasons.append(FACE_MISMATCH)
-    if evidence.liveness_score is None or evidence.liveness_score < policy.liveness_threshold:
+    if not evidence.live_capture:
+        reasons.append(NO_LIVE_CAPTURE)
+    elif evidence.liveness_score is None or evidence.liveness_score < policy.liveness_threshold:
         reasons.append(LIVENESS_FAILED)
     return reasons
 

@@ -54,7 +54,16 @@ class Extracted:
     reading: dict[str, Any] = field(default_factory=dict)
 
 
-def extract(result: Any, *, today: date) -> Extracted:
+# What a single still photo can still show (a screen or a print); the motion cues need a
+# recording.
+_STILL_PHOTO_ATTACKS = frozenset(
+    {"liveness_screen_suspected", "liveness_print_suspected", "liveness_pad_model_rejected"}
+)
+
+
+def extract(result: Any, *, today: date, live_capture: bool = True) -> Extracted:
+    """``live_capture`` False: the selfie is one uploaded photo, so the liveness check's
+    "too few frames" is no finding to show the customer; the policy judges instead."""
     document = getattr(result, "document", None)
     face = getattr(result, "face", None)
     liveness = getattr(result, "liveness", None)
@@ -74,6 +83,13 @@ def extract(result: Any, *, today: date) -> Extracted:
     for part in (document, face, liveness):
         stage_reasons += _codes(_findings(part))
     liveness_codes = _codes(getattr(liveness, "reasons", ()))
+    if not live_capture:
+        liveness_codes = tuple(code for code in liveness_codes if code in _STILL_PHOTO_ATTACKS)
+        stage_reasons = tuple(
+            code
+            for code in stage_reasons
+            if not code.startswith("liveness_") or code in _STILL_PHOTO_ATTACKS
+        )
     document_codes = _codes(_findings(document))
     mrz_valid = bool(document is not None and getattr(document, "valid", False))
     evidence = Evidence(
@@ -97,6 +113,7 @@ def extract(result: Any, *, today: date) -> Extracted:
         hard_findings=hard(liveness_codes),
         # Expiry is judged from the date itself; other hard document findings need an eye.
         document_doubts=tuple(code for code in hard(document_codes) if code != "document_expired"),
+        live_capture=live_capture,
     )
     return Extracted(
         evidence=evidence,

@@ -3,7 +3,8 @@
 Keys (all optional): ``minimumAge`` (int), ``allowedCountries`` (ISO alpha-3 list),
 ``allowedDocumentTypes`` (list), ``faceMatchThreshold``, ``faceReviewFloor``, ``livenessThreshold``,
 ``reviewBand`` (liveness)
-(0..1), ``retakesAllowed`` (int), ``rejectDuplicates`` (bool), ``fourEyes`` (bool: a manual
+(0..1), ``retakesAllowed`` (int), ``rejectDuplicates`` (bool), ``noLiveCapture`` ("review" or
+"decline": what a selfie that is one uploaded photo leads to; default "review"), ``fourEyes`` (bool: a manual
 review decision needs a second, different reviewer; see :func:`requires_four_eyes`). A
 malformed policy raises instead of silently loosening to the defaults.
 """
@@ -19,6 +20,7 @@ from openkyc.verification.decision import DecisionPolicy
 from openkyc.verifications.errors import InvalidPolicy
 
 DEFAULT_POLICY = DecisionPolicy()
+NO_LIVE_CAPTURE_CHOICES = ("review", "decline")
 
 # Every key an operator may set, and what it means (the CLI's help and the dashboard's form).
 POLICY_FIELDS: dict[str, str] = {
@@ -35,6 +37,8 @@ POLICY_FIELDS: dict[str, str] = {
     "retakesAllowed": "integer 0-20; retakes the customer may do",
     "rejectDuplicates": "true or false; decline an identity already approved elsewhere",
     "fourEyes": "true or false; a manual review decision needs a second reviewer",
+    "noLiveCapture": "review or decline; a selfie that is one uploaded photo goes to manual "
+    "review (NO_LIVE_CAPTURE) or is refused",
 }
 DOCUMENT_TYPES = ("passport", "id_card", "visa")
 _ALPHA3 = re.compile(r"[A-Z]{3}")
@@ -91,6 +95,11 @@ def parse_policy(data: Mapping[str, Any] | None) -> DecisionPolicy:
             errors["rejectDuplicates"] = "must be true or false"
         else:
             values["reject_duplicates"] = data["rejectDuplicates"]
+    if "noLiveCapture" in data:
+        if data["noLiveCapture"] not in NO_LIVE_CAPTURE_CHOICES:
+            errors["noLiveCapture"] = "must be review or decline"
+        else:
+            values["no_live_capture"] = data["noLiveCapture"]
     if errors:
         raise InvalidPolicy(errors, "The merchant's decision policy is invalid")
     return DecisionPolicy(**values)
@@ -181,4 +190,5 @@ def effective_policy(data: Mapping[str, Any] | None) -> dict[str, Any]:
         "retakesAllowed": policy.retakes_allowed,
         "rejectDuplicates": policy.reject_duplicates,
         "fourEyes": requires_four_eyes(data),
+        "noLiveCapture": policy.no_live_capture,
     }

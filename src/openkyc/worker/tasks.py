@@ -74,7 +74,8 @@ async def _analyse(state: AppState, claimed: ClaimedRun) -> Extracted | None:
     pipeline = get_pipeline(state.settings)
     # The models block: run them off the loop so this worker's loop stays responsive.
     result = await asyncio.to_thread(run_pipeline, pipeline, inputs)
-    return extract(result, today=today)
+    # One selfie frame is an uploaded photo (the page's recording sends a burst).
+    return extract(result, today=today, live_capture=len(inputs.selfie_frames) > 1)
 
 
 def _nothing_captured(today: date) -> Extracted:

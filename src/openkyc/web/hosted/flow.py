@@ -24,6 +24,7 @@ from openkyc.flows.errors import (
     FlowAccessDenied,
     FlowClosed,
     FlowStepConflict,
+    LiveCaptureRequired,
 )
 from openkyc.flows.models import FlowStep
 from openkyc.flows.service import Consent
@@ -34,7 +35,13 @@ from openkyc.sessions.errors import SessionNotFound
 from openkyc.sessions.models import SessionStatus
 from openkyc.web.hosted import rendering
 from openkyc.web.hosted.capture_check import check_document_capture, check_selfie_burst
-from openkyc.web.hosted.pages import SANDBOX_OUTCOMES, SUBMITTED_STEPS, base_context, page_for
+from openkyc.web.hosted.pages import (
+    SANDBOX_OUTCOMES,
+    SUBMITTED_STEPS,
+    base_context,
+    page_for,
+    refuses_still_photo,
+)
 from openkyc.web.hosted.security import (
     PAGE_COOKIE,
     PRE_COOKIE,
@@ -243,10 +250,15 @@ async def capture_selfie(request: Request, session_id: str) -> Response:
             raise UploadRejected("upload_missing")
         if not visit.flows.count_upload(flow, len(uploads), limit=settings.upload_max_per_session):
             raise UploadLimitReached()
+        # One photo is an upload, not a recording: it proves no liveness, so the merchant's
+        # policy decides (operator review by default), never the head-movement check.
+        still_photo = len(uploads) == 1
+        if still_photo and refuses_still_photo(visit):
+            raise LiveCaptureRequired()
         frames = [await _clean_upload(upload, settings) for upload in uploads]
         times = _frame_times(form.get("times"), len(frames))
         # The fake pipeline promises no models at all (tests of the page, the sandbox).
-        instant = settings.selfie_instant_check and settings.pipeline != "fake"
+        instant = settings.selfie_instant_check and settings.pipeline != "fake" and not still_photo
         if instant and visit.flows.may_refuse_selfie(flow):
             verdict = await check_selfie_burst(
                 [frame.data for frame in frames],
@@ -261,6 +273,7 @@ async def capture_selfie(request: Request, session_id: str) -> Response:
                 )
                 return _accepted(visit, False, list(verdict.findings), steps=list(fresh.steps))
         media = visit.media_service()
+        await media.drop_attempt(visit.kyc_session.id, MediaKind.SELFIE_FRAME.value, flow.attempt)
         for index, (frame, at) in enumerate(zip(frames, times, strict=True)):
             await media.store(
                 visit.kyc_session.id,

@@ -12,6 +12,7 @@ from openkyc.flows.models import FlowStep
 from openkyc.sessions.models import SessionStatus
 from openkyc.sessions.presenters import effective_status
 from openkyc.web.hosted import rendering
+from openkyc.web.hosted.captures import current_captures
 from openkyc.web.hosted.security import (
     PAGE_COOKIE,
     PRE_COOKIE,
@@ -39,7 +40,8 @@ def base_context(visit: Visit, page: str) -> dict[str, Any]:
         if name == PAGE_COOKIE:
             token = value
     step = visit.flow.step if visit.flow else None
-    stage = rendering.STAGE_OF_STEP.get(step or "") if page not in ("result",) else 3
+    # Processing and the result are no step of the three: no progress bar there.
+    stage = rendering.STAGE_OF_STEP.get(step or "") if page not in ("result",) else None
     error = visit.request.query_params.get("error")
     return {
         "page": page,
@@ -90,7 +92,7 @@ async def page_for(visit: Visit) -> Response:
         return capture_page(visit, "front" if step is FlowStep.CAPTURE_FRONT else "back")
     if step is FlowStep.SELFIE:
         return selfie_page(visit)
-    return review_page(visit)
+    return await review_page(visit)
 
 
 def takeover_page(visit: Visit) -> Response:
@@ -131,7 +133,14 @@ def document_page(visit: Visit) -> Response:
 
 def findings_of(visit: Visit) -> list[str]:
     codes = visit.flow.last_findings if visit.flow else None
-    return [visit.t.reason(str(code)) for code in codes or []]
+    return rendering.top_reasons(visit.t, [str(code) for code in codes or []])
+
+
+def refuses_still_photo(visit: Visit) -> bool:
+    """The merchant's ``noLiveCapture`` policy: a selfie that is one uploaded photo goes to an
+    operator ("review", the default) or is refused before it is sent ("decline"). Read
+    leniently: a malformed policy is the worker's to report, the page keeps the default."""
+    return (visit.merchant.policy or {}).get("noLiveCapture") == "decline"
 
 
 def capture_page(visit: Visit, side: str) -> Response:
@@ -158,17 +167,21 @@ def selfie_page(visit: Visit) -> Response:
         findings=findings_of(visit),
         action=f"{visit.page_url}/selfie",
         max_frames=visit.state.settings.selfie_max_frames,
+        photo_allowed=not refuses_still_photo(visit),
     )
     return rendering.render(visit.t, "hosted/selfie.html", context)
 
 
-def review_page(visit: Visit) -> Response:
+async def review_page(visit: Visit) -> Response:
     option = option_for(visit.flow.document_kind if visit.flow else None)
+    captures = await current_captures(visit)
     context = base_context(visit, "review")
     context.update(
         document_label=visit.t.gettext(rendering.DOCUMENT_LABELS[option.kind]) if option else "",
         two_sided=bool(option and option.sides == 2),
         sandbox_outcomes=SANDBOX_OUTCOMES,
+        thumbnails={part: f"{visit.page_url}/captures/{part}" for part in captures.parts},
+        still_photo=captures.selfie_frames == 1,
     )
     return rendering.render(visit.t, "hosted/review.html", context)
 
@@ -196,7 +209,14 @@ async def result_page(visit: Visit, outcome: OutcomeLike | None) -> Response:
     context = base_context(visit, "result")
     context.update(
         state=state,
-        reasons=[visit.t.reason(code) for code in dict.fromkeys(reasons)] if authorised else [],
+        # Behind a retake, only what to fix next (one or two things); a decline says why.
+        reasons=(
+            rendering.top_reasons(visit.t, list(reasons))
+            if state == RETAKE
+            else [visit.t.reason(code) for code in dict.fromkeys(reasons)]
+        )
+        if authorised
+        else [],
         attempts_left=attempts_left,
         can_retake=state == RETAKE and attempts_left > 0,
         callback=callback_redirect(visit.kyc_session.callback_url, visit.session_id, status.value),

@@ -37,16 +37,70 @@ environment = Environment(
 # still escapes <, >, & and ' so the JSON block stays inert inside HTML.)
 environment.policies["json.dumps_kwargs"] = {"ensure_ascii": False, "sort_keys": True}
 
-# The customer's progress bar: which of the four visible stages each step belongs to.
-STAGES = (N_("Document"), N_("Photo"), N_("Selfie"), N_("Result"))
+# The customer's progress bar ("step N of 3"): which of the three steps each page belongs
+# to. The result is no step: the processing and result pages show none.
+STAGES = (N_("Document"), N_("Selfie"), N_("Check and send"))
 STAGE_OF_STEP = {
     "document": 0,
-    "capture_front": 1,
-    "capture_back": 1,
-    "selfie": 2,
-    "review": 3,
-    "processing": 3,
+    "capture_front": 0,
+    "capture_back": 0,
+    "selfie": 1,
+    "review": 2,
 }
+
+# Reasons to retake, grouped by what the customer does about them: the codes of one group say
+# the same thing, so only the first found is shown. Groups are ordered most actionable first
+# (light causes blur and unread lines; the document before the selfie, which is retaken
+# after it).
+_REASON_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("capture_too_dark",),
+    ("capture_glare", "document_portrait_glare"),
+    (
+        "capture_cut_off",
+        "capture_too_small",
+        "capture_mrz_not_found",
+        "document_mrz_not_found",
+        "capture_face_not_found",
+        "document_face_not_found",
+    ),
+    ("capture_blurred", "document_mrz_unverified", "MRZ_CHECK_FAILED"),
+    ("capture_unreadable", "document_unreadable", "DOCUMENT_UNREADABLE"),
+    ("selfie_too_dark",),
+    (
+        "selfie_no_face",
+        "selfie_face_cut_off",
+        "liveness_face_lost",
+        "selfie_face_too_small",
+        "selfie_face_turned_away",
+        "selfie_multiple_faces",
+        "NO_FACE",
+    ),
+    ("selfie_blurry", "selfie_eyes_closed", "selfie_unreadable"),
+    (
+        "liveness_challenge_not_followed",
+        "liveness_no_head_movement",
+        "liveness_too_few_frames",
+        "liveness_frames_discontinuous",
+        "liveness_not_assessed",
+    ),
+    ("POOR_QUALITY",),
+)
+_GROUP_OF = {code: rank for rank, group in enumerate(_REASON_GROUPS) for code in group}
+
+
+def top_reasons(t: Translator, codes: list[str], limit: int = 2) -> list[str]:
+    """The one or two things to fix, most actionable first, one per group of codes that say
+    the same thing; codes outside the groups come last, in their own order."""
+    chosen: dict[object, str] = {}
+    ordered = sorted(
+        dict.fromkeys(codes), key=lambda code: _GROUP_OF.get(code, len(_REASON_GROUPS))
+    )
+    for code in ordered:
+        group = _GROUP_OF.get(code, code)
+        message = t.reason(code)
+        if group not in chosen and message not in chosen.values():
+            chosen[group] = message
+    return list(chosen.values())[:limit]
 
 
 def consent_paragraphs(t: Translator, merchant: str) -> list[str]:
@@ -127,6 +181,11 @@ UPLOAD_MESSAGES = {
         "Your photo could not be saved just now. Nothing is lost: wait a few seconds and "
         "send it again."
     ),
+    "live_capture_required": N_(
+        "This service needs a live selfie recorded with a camera; a photo cannot be used. "
+        "Continue on a phone with the QR code, or open this link in a browser that can use "
+        "the camera."
+    ),
     "error": N_("Something went wrong on our side. Please try again."),
 }
 
@@ -155,6 +214,13 @@ def js_texts(t: Translator) -> dict[str, str]:
         "turn_right": t.gettext(N_("Slowly turn your head to the right")),
         "look_up": t.gettext(N_("Slowly raise your chin and look up")),
         "look_down": t.gettext(N_("Slowly lower your chin and look down")),
+        "camera_denied_live": t.gettext(
+            N_(
+                "The camera is not available or access was refused. Continue on your phone "
+                "with the QR code below."
+            )
+        ),
+        "recording": t.gettext(N_("Recording: %(num)d s left")),
         "hold_still": t.gettext(N_("Hold still…")),
         "done": t.gettext(N_("Done")),
         "too_large": message_for(t, "upload_too_large"),

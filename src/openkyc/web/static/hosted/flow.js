@@ -76,8 +76,18 @@
       var note = document.createElement("p");
       note.className = "note";
       note.setAttribute("role", "status");
+      /* The selfie: the phone hand-off comes first (a photo proves no liveness). */
+      var other = document.querySelector(".no-camera");
+      if (other && root.classList.contains("selfie")) {
+        note.textContent = t("camera_denied_live");
+        other.insertBefore(note, other.querySelector("form"));
+        var handoff = other.querySelector(".handoff-button");
+        if (handoff) { handoff.focus(); }
+        return;
+      }
       note.textContent = message;
       var upload = document.querySelector(".upload");
+      if (!upload) { return; }
       upload.parentNode.insertBefore(note, upload);
       var input = upload.querySelector("input[type=file]");
       if (input) { input.focus(); }
@@ -141,11 +151,23 @@
       var step = 0, stepStarted = started, inStep = 0;
       shutter.disabled = true;
       instruction.textContent = t(steps[0]);
+      /* A visible countdown and progress bar while recording (not announced: the
+         instructions are, and a ticking live region would drown them). */
+      var meter = root.querySelector(".recording");
+      var bar = meter ? meter.querySelector("progress") : null;
+      var left = meter ? meter.querySelector(".recording-text") : null;
+      if (meter) { meter.classList.remove("hidden"); }
+      function showProgress(now) {
+        var done = Math.min(1, Math.max(step / steps.length, (now - started) / total));
+        if (bar) { bar.value = Math.round(done * 100); }
+        if (left) { left.textContent = t("recording").replace("%(num)d", String(Math.max(1, Math.ceil((total - (now - started)) / 1000)))); }
+      }
       var recorded = new Promise(function (resolve) {
         function tick() {
           var now = performance.now();
           if (now - stepStarted >= segment && inStep >= minPerStep) { step += 1; stepStarted = now; inStep = 0; }
-          if (step >= steps.length || pending.length >= maxFrames) { resolve(); return; }
+          showProgress(now);
+          if (step >= steps.length || pending.length >= maxFrames) { if (meter) { meter.classList.add("hidden"); } resolve(); return; }
           instruction.textContent = t(steps[step]);
           inStep += 1;
           times.push(Math.round(now - started));
