@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
@@ -15,6 +15,7 @@ from openkyc.api.replay import replay_fingerprint
 from openkyc.db.session import unit_of_work
 from openkyc.digits import parse_ascii_int
 from openkyc.errors import (
+    Forbidden,
     InvalidApiKey,
     InvalidSignature,
     MissingHeaders,
@@ -55,6 +56,7 @@ class MerchantPrincipal:
     api_key_id: uuid.UUID
     merchant_name: str
     session_ttl_minutes: int | None
+    scopes: frozenset[str] = frozenset(keys.DEFAULT_SCOPES)
 
 
 async def raw_body(request: Request) -> bytes:
@@ -133,4 +135,20 @@ async def authenticate(
         api_key_id=found.api_key_id,
         merchant_name=found.merchant_name,
         session_ttl_minutes=found.session_ttl_minutes,
+        scopes=found.scopes,
     )
+
+
+class InsufficientScope(Forbidden):
+    code = "INSUFFICIENT_SCOPE"
+
+
+def require_scope(scope: str) -> Callable[..., Awaitable[MerchantPrincipal]]:
+    """A router dependency: the key must carry ``scope`` (``openkyc keys create --scope``)."""
+
+    async def check(principal: MerchantPrincipal = Depends(authenticate)) -> MerchantPrincipal:
+        if scope not in principal.scopes:
+            raise InsufficientScope(f"This API key lacks the {scope} scope")
+        return principal
+
+    return check

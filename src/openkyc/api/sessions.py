@@ -17,6 +17,7 @@ from openkyc.api.dependencies import (
     db_session,
     get_state,
     raw_body,
+    require_scope,
 )
 from openkyc.api.openapi import CREATE_SESSION_BODY, SIGNED
 from openkyc.db.base import utcnow
@@ -34,7 +35,11 @@ from openkyc.verifications.sandbox import SandboxService
 from openkyc.verifications.service import VerificationService
 from openkyc.verifications.simulation import magic_simulation, parse_simulation
 
-router = APIRouter(prefix="/api/v2/kyc/sessions", tags=["KYC sessions"])
+router = APIRouter(
+    prefix="/api/v2/kyc/sessions",
+    tags=["KYC sessions"],
+    dependencies=[Depends(require_scope("sessions"))],
+)
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50

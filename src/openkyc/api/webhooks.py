@@ -21,6 +21,7 @@ from openkyc.api.dependencies import (
     db_session,
     get_state,
     raw_body,
+    require_scope,
 )
 from openkyc.api.openapi import SIGNED
 from openkyc.digits import parse_ascii_int
@@ -31,7 +32,11 @@ from openkyc.webhooks.errors import DeliveryNotFound, EndpointNotFound
 from openkyc.webhooks.models import WebhookAttempt, WebhookEndpoint
 from openkyc.webhooks.service import DeliveryView, WebhookService
 
-router = APIRouter(prefix="/api/v2/webhooks", tags=["Webhooks"])
+router = APIRouter(
+    prefix="/api/v2/webhooks",
+    tags=["Webhooks"],
+    dependencies=[Depends(require_scope("webhooks"))],
+)
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50

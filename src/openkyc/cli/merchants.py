@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openkyc.cli.runtime import fail, parse_uuid, run_in_transaction
 from openkyc.errors import OpenKycError
+from openkyc.merchants.keys import DEFAULT_SCOPES, SCOPES, parse_scopes
 from openkyc.merchants.models import ApiKey, Merchant
-from openkyc.merchants.service import UNSET, MerchantService
+from openkyc.merchants.service import UNSET, MerchantService, key_scopes
 from openkyc.merchants.tenant import Tenant
 from openkyc.state import AppState
 from openkyc.verifications.policy import POLICY_FIELDS, effective_policy
@@ -90,6 +91,7 @@ def key_json(key: ApiKey) -> dict[str, object]:
         "createdAt": key.created_at.isoformat(),
         "revokedAt": key.revoked_at.isoformat() if key.revoked_at else None,
         "expiresAt": key.expires_at.isoformat() if key.expires_at else None,
+        "scopes": list(key_scopes(key)),
     }
 
 
@@ -334,21 +336,32 @@ def create_key(
     merchant: str = typer.Option(..., "--merchant"),
     mode: str = typer.Option("test", "--mode", help="live or test"),
     label: str | None = typer.Option(None, "--label"),
+    scope: str = typer.Option(
+        ",".join(DEFAULT_SCOPES),
+        "--scope",
+        help=f"What the key may call, comma-separated: {', '.join(SCOPES)} "
+        "(media: the evidence API, never by default).",
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Issue a new key pair. The secret is shown once."""
     merchant_id = parse_uuid(merchant, "--merchant")
     if mode not in ("live", "test"):
         raise typer.BadParameter("--mode must be live or test")
+    try:
+        scopes = parse_scopes(scope)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--scope") from None
 
     async def work(session: AsyncSession, state: AppState) -> dict[str, str]:
         issued = await MerchantService(session, state.keyring).create_key(
-            merchant_id, mode, label=label
+            merchant_id, mode, label=label, scopes=scopes
         )
         return {
             "keyId": str(issued.key.id),
             "apiKey": issued.pair.api_key,
             "secretKey": issued.pair.secret_key,
+            "scopes": ",".join(scopes),
         }
 
     try:

@@ -49,3 +49,10 @@ class MediaErased(MediaError):
     http_status = 410
     reason = "media_erased"
     message = "The session's media were erased"
+
+
+class MediaNotFound(MediaError):
+    code = "NOT_FOUND"
+    http_status = 404
+    reason = "media_not_found"
+    message = "Not found"

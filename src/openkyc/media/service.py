@@ -27,7 +27,7 @@ from openkyc.audit.service import AuditService
 from openkyc.db.session import after_commit
 from openkyc.encryption import generate_data_key
 from openkyc.flows.repository import FlowRepository
-from openkyc.media.errors import MediaErased, MediaMissing
+from openkyc.media.errors import MediaErased, MediaMissing, MediaNotFound
 from openkyc.media.models import (
     MediaKey,
     MediaKind,
@@ -136,6 +136,43 @@ class MediaService:
 
     async def list_for_session(self, session_id: uuid.UUID) -> Sequence[MediaObject]:
         return await self.objects.for_session(session_id)
+
+    async def catalogue(
+        self, session_id: uuid.UUID, *, actor_type: str, actor_id: str | None = None
+    ) -> Sequence[MediaObject]:
+        """The session's stored images (metadata only) for the evidence API; audited, since
+        even the list tells what was captured. Empty once erased."""
+        objects = await self.objects.for_session(session_id)
+        kyc_session = await self.sessions.get(session_id)
+        await self.audit.record(
+            action="media.listed",
+            actor_type=actor_type,
+            actor_id=actor_id,
+            merchant_id=kyc_session.merchant_id if kyc_session else None,
+            subject_type="kyc_session",
+            subject_id=str(session_id),
+            data={"objects": len(objects)},
+        )
+        return objects
+
+    async def read_one(
+        self,
+        session_id: uuid.UUID,
+        media_id: uuid.UUID,
+        *,
+        actor_type: str,
+        actor_id: str | None = None,
+    ) -> tuple[MediaObject, bytes]:
+        """One image of this session, decrypted, with its audit row; 404 for another
+        session's id and once erased (the row goes with the data key)."""
+        media_object = await self.objects.get(media_id)
+        if media_object is None or media_object.session_id != session_id:
+            raise MediaNotFound()
+        try:
+            plaintext = await self.read(media_object, actor_type=actor_type, actor_id=actor_id)
+        except (MediaErased, MediaMissing):
+            raise MediaNotFound() from None
+        return media_object, plaintext
 
     async def read(
         self, media_object: MediaObject, *, actor_type: str, actor_id: str | None = None

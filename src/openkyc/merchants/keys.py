@@ -11,6 +11,25 @@ from dataclasses import dataclass
 from openkyc.encryption import Keyring
 
 MODES = ("live", "test")
+# What a key may call: sessions (create, read, list, erase, simulate), webhooks (endpoints and
+# deliveries), media (the evidence API). Keys made before scopes existed, and keys made without
+# --scope, have the first two: today's behaviour, minus media.
+SCOPES = ("sessions", "webhooks", "media")
+DEFAULT_SCOPES = ("sessions", "webhooks")
+
+
+def parse_scopes(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Scopes from "sessions,media" or a list, in canonical order; ValueError names the bad."""
+    items = value.split(",") if isinstance(value, str) else list(value)
+    wanted = {item.strip() for item in items if item.strip()}
+    unknown = sorted(wanted - set(SCOPES))
+    if unknown:
+        raise ValueError(f"unknown scope(s) {', '.join(unknown)}; choose from {', '.join(SCOPES)}")
+    if not wanted:
+        raise ValueError(f"at least one scope of {', '.join(SCOPES)}")
+    return tuple(scope for scope in SCOPES if scope in wanted)
+
+
 _ALPHABET = string.ascii_letters + string.digits
 
 

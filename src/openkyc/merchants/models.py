@@ -37,5 +37,9 @@ class ApiKey(IdMixin, CreatedAtMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
     # Set when the key is rotated: it keeps working until then, for a graceful switch-over.
     expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Comma-separated (keys.SCOPES); rows made before scopes existed read the default.
+    scopes: Mapped[str] = mapped_column(
+        String(64), default="sessions,webhooks", server_default="sessions,webhooks"
+    )
 
     merchant: Mapped[Merchant] = relationship(back_populates="api_keys", lazy="raise")

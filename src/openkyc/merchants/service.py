@@ -56,6 +56,11 @@ class AuthenticatedKey:
     session_ttl_minutes: int | None
     # Checked by the caller only after the signature: the state is not told to strangers.
     active: bool
+    scopes: frozenset[str] = frozenset(keys.DEFAULT_SCOPES)
+
+
+def key_scopes(key: ApiKey) -> tuple[str, ...]:
+    return keys.parse_scopes(key.scopes or ",".join(keys.DEFAULT_SCOPES))
 
 
 class MerchantService:
@@ -193,9 +198,15 @@ class MerchantService:
         mode: str,
         *,
         label: str | None = None,
+        scopes: Sequence[str] = keys.DEFAULT_SCOPES,
         actor: str = "operator",
+        actor_id: str | None = None,
     ) -> IssuedKey:
         await self.get(merchant_id)
+        try:
+            chosen = keys.parse_scopes(tuple(scopes))
+        except ValueError as exc:
+            raise ValidationFailed({"scopes": str(exc)}) from None
         pair = keys.new_key_pair(mode)
         key_id = uuid.uuid4()
         key = ApiKey(
@@ -206,15 +217,17 @@ class MerchantService:
             public_key_hint=keys.hint(pair.api_key),
             secret_ciphertext=keys.seal_secret(self.keyring, key_id, pair.secret_key),
             label=label,
+            scopes=",".join(chosen),
         )
         await self.api_keys.add(key)
         await self.audit.record(
             action="api_key.created",
             actor_type=actor,
+            actor_id=actor_id,
             merchant_id=merchant_id,
             subject_type="api_key",
             subject_id=str(key_id),
-            data={"mode": mode},
+            data={"mode": mode, "scopes": list(chosen)},
         )
         return IssuedKey(key=key, pair=pair)
 
@@ -250,7 +263,9 @@ class MerchantService:
         old = await self._key(key_id)
         if old.revoked_at is not None:
             raise ApiKeyAlreadyRevoked()
-        issued = await self.create_key(old.merchant_id, old.mode, label=old.label, actor=actor)
+        issued = await self.create_key(
+            old.merchant_id, old.mode, label=old.label, scopes=key_scopes(old), actor=actor
+        )
         deadline = utcnow() + grace
         old.expires_at = deadline if old.expires_at is None else min(old.expires_at, deadline)
         await self.session.flush()
@@ -280,4 +295,5 @@ class MerchantService:
             secret=keys.open_secret(self.keyring, key.id, key.secret_ciphertext),
             session_ttl_minutes=merchant.session_ttl_minutes,
             active=merchant.active,
+            scopes=frozenset(key_scopes(key)),
         )
