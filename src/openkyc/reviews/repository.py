@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from openkyc.db.repository import Repository
@@ -187,3 +188,61 @@ class CaseRepository(Repository[VerificationRun]):
         return [
             (delivery, event, url, attempts.get(delivery.id, [])) for delivery, event, url in rows
         ]
+
+
+class StatsRepository(Repository[KycSession]):
+    """The overview's aggregates; merchant scope applied to every query."""
+
+    model = KycSession
+
+    @staticmethod
+    def _scope(statement: Any, merchant_ids: frozenset[uuid.UUID] | None) -> Any:
+        if merchant_ids is None:
+            return statement
+        return statement.where(KycSession.merchant_id.in_(merchant_ids))
+
+    async def per_day(
+        self, since: datetime, now: datetime, merchant_ids: frozenset[uuid.UUID] | None
+    ) -> Sequence[Any]:
+        """(day, merchant, status as read, count) of sessions created since ``since``."""
+        day = func.date(KycSession.created_at)
+        expired = (
+            KycSession.status.in_(("NOT_STARTED", "IN_PROGRESS"))
+            & KycSession.submitted_at.is_(None)
+            & (KycSession.expires_at <= now)
+        )
+        status = case((expired, "EXPIRED"), else_=KycSession.status)
+        statement = (
+            select(day, KycSession.merchant_id, status, func.count())
+            .where(KycSession.created_at >= since)
+            .group_by(day, KycSession.merchant_id, status)
+        )
+        return (await self.session.execute(self._scope(statement, merchant_ids))).all()
+
+    async def decided(
+        self, since: datetime, merchant_ids: frozenset[uuid.UUID] | None
+    ) -> Sequence[Any]:
+        """(merchant, status, submitted_at, decided_at, decline_reasons) of sessions decided
+        since ``since``."""
+        statement = select(
+            KycSession.merchant_id,
+            KycSession.status,
+            KycSession.submitted_at,
+            KycSession.decided_at,
+            KycSession.decline_reasons,
+        ).where(KycSession.decided_at >= since)
+        return (await self.session.execute(self._scope(statement, merchant_ids))).all()
+
+    async def reviewed(
+        self, since: datetime, merchant_ids: frozenset[uuid.UUID] | None
+    ) -> Sequence[Any]:
+        """(merchant, waited from, decided at) of manual reviews decided since ``since``."""
+        statement = (
+            select(
+                KycSession.merchant_id, VerificationRun.finished_at, VerificationReview.created_at
+            )
+            .join(VerificationRun, VerificationRun.id == VerificationReview.run_id)
+            .join(KycSession, KycSession.id == VerificationReview.session_id)
+            .where(VerificationReview.created_at >= since)
+        )
+        return (await self.session.execute(self._scope(statement, merchant_ids))).all()
