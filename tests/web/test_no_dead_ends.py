@@ -274,8 +274,10 @@ async def test_the_sandbox_banner_says_what_is_true(customer: Customer) -> None:
     page = (await customer.open()).text
     assert "no real check is made" not in page
     assert "no documents are needed" not in page
-    assert "force the result with the sandbox buttons" in page
-    assert "By default the real checks run, and they need real photos" in page
+    assert (
+        "the real checks run on real photos, unless you force a result with the buttons on the "
+        "last step" in page
+    )
     # The primary button runs the real checks; each sandbox button names its outcome.
     assert re.search(r'<button type="submit" class="button primary-action">Send for', page)
     for outcome in ("approve", "decline", "retake", "review"):
