@@ -12,7 +12,11 @@ from openkyc.db.base import Base, utcnow
 
 class AuditEvent(Base):
     """Append-only: rows are inserted, never updated or deleted (a trigger-free convention the
-    repository enforces by exposing no update or delete)."""
+    repository enforces by exposing no update or delete).
+
+    Tamper-evident (:mod:`openkyc.audit.chain`): when its transaction commits, each row gets
+    the next ``chain_seq``, the previous row's hash and its own hash over its content and that
+    previous hash, so altering, removing or inserting a row breaks the chain from there on."""
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_subject", "subject_type", "subject_id"),)
@@ -30,3 +34,7 @@ class AuditEvent(Base):
     subject_id: Mapped[str] = mapped_column(String(64))
     # Never personal data: ids, codes, statuses only.
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Set at commit, under the chain's lock; None only inside the inserting transaction.
+    chain_seq: Mapped[int | None] = mapped_column(BigInteger, unique=True, default=None)
+    prev_hash: Mapped[str | None] = mapped_column(String(64), default=None)
+    row_hash: Mapped[str | None] = mapped_column(String(64), default=None)

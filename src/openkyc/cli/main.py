@@ -13,6 +13,7 @@ import pydantic
 import typer
 import uvicorn
 
+from openkyc.cli.audit import audit_app
 from openkyc.cli.client import client_app
 from openkyc.cli.demo import (
     create_demo_session,
@@ -40,6 +41,7 @@ app.add_typer(merchants_app, name="merchants")
 app.add_typer(keys_app, name="keys")
 app.add_typer(client_app, name="client")
 app.add_typer(operators_app, name="operators")
+app.add_typer(audit_app, name="audit")
 
 
 @db_app.command("upgrade")
