@@ -225,6 +225,13 @@
     });
   });
 
+  /* A result arrives by navigation from the processing page: move focus to it so that a
+     screen reader starts reading there (its title already names the outcome). */
+  if (body.getAttribute("data-page") === "result") {
+    var main = document.getElementById("main");
+    if (main) { main.focus(); }
+  }
+
   var back = document.querySelector("[data-auto-redirect]");
   if (back) {
     setTimeout(function () { window.location.assign(back.getAttribute("href")); },
