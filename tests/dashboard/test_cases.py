@@ -260,3 +260,30 @@ async def test_an_unauthenticated_case_request_is_sent_to_sign_in(
     post = await client.post(f"/dashboard/cases/{session_id}/approve", data={})
     assert post.status_code == 303
     assert (await load_session(state, session_id)).status == "IN_PROGRESS"
+
+
+async def test_the_timeline_shows_webhook_deliveries_pending_and_answered(
+    client: httpx.AsyncClient, state: AppState, merchant: MerchantInfo, reviewer: OperatorInfo
+) -> None:
+    from openkyc.merchants.tenant import Tenant
+    from openkyc.webhooks.service import WebhookService
+    from tests.verifications.factories import drain
+
+    async with unit_of_work(state.sessionmaker) as db:
+        await WebhookService(db, state.keyring).create_endpoint(
+            Tenant(uuid.UUID(merchant.id), "test"),
+            url="http://127.0.0.1:9/hook",
+            events=["kyc.completed"],
+            secret=None,
+            production=False,
+        )
+    session_id = await in_review(state, merchant.id)
+    csrf = await sign_in(client, reviewer)
+    await client.post(f"/dashboard/cases/{session_id}/approve", data=form(csrf))
+    pending = await client.get(f"/dashboard/cases/{session_id}")
+    assert pending.status_code == 200
+    assert "Webhook kyc.completed" in pending.text
+    await drain(state)  # one attempt: nothing listens on port 9
+    answered = await client.get(f"/dashboard/cases/{session_id}")
+    assert answered.status_code == 200
+    assert answered.text.count("Webhook kyc.completed") >= 1

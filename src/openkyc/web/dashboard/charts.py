@@ -50,7 +50,7 @@ def stacked_days(
         parts.append(
             f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#d5d9e2"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end"'
-            f' fill="#4a5160">{round(y_max * fraction)}</text>'
+            f' fill="#4a5160">{y_max * fraction:g}</text>'
         )
     for index, day in enumerate(days):
         x = left + index * step + (step - bar) / 2
