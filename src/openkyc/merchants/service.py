@@ -71,13 +71,23 @@ class MerchantService:
         self.api_keys = ApiKeyRepository(session)
         self.audit = AuditService(session)
 
-    async def create(self, name: str, *, actor: str = "operator") -> CreatedMerchant:
-        merchant = await self.merchants.add(Merchant(name=name, policy={}))
-        live = await self.create_key(merchant.id, "live", label="default", actor=actor)
-        test = await self.create_key(merchant.id, "test", label="default", actor=actor)
+    async def create(
+        self, name: str, *, actor: str = "operator", actor_id: str | None = None
+    ) -> CreatedMerchant:
+        cleaned = name.strip()
+        if not cleaned or len(cleaned) > NAME_MAX:
+            raise ValidationFailed({"name": f"must be 1 to {NAME_MAX} characters"})
+        merchant = await self.merchants.add(Merchant(name=cleaned, policy={}))
+        live = await self.create_key(
+            merchant.id, "live", label="default", actor=actor, actor_id=actor_id
+        )
+        test = await self.create_key(
+            merchant.id, "test", label="default", actor=actor, actor_id=actor_id
+        )
         await self.audit.record(
             action="merchant.created",
             actor_type=actor,
+            actor_id=actor_id,
             merchant_id=merchant.id,
             subject_type="merchant",
             subject_id=str(merchant.id),
@@ -203,6 +213,8 @@ class MerchantService:
         actor_id: str | None = None,
     ) -> IssuedKey:
         await self.get(merchant_id)
+        if mode not in keys.MODES:
+            raise ValidationFailed({"mode": "must be live or test"})
         try:
             chosen = keys.parse_scopes(tuple(scopes))
         except ValueError as exc:
@@ -241,7 +253,9 @@ class MerchantService:
             raise ApiKeyNotFound()
         return key
 
-    async def revoke_key(self, key_id: uuid.UUID, *, actor: str = "operator") -> ApiKey:
+    async def revoke_key(
+        self, key_id: uuid.UUID, *, actor: str = "operator", actor_id: str | None = None
+    ) -> ApiKey:
         key = await self._key(key_id)
         if key.revoked_at is not None:
             raise ApiKeyAlreadyRevoked()
@@ -250,6 +264,7 @@ class MerchantService:
         await self.audit.record(
             action="api_key.revoked",
             actor_type=actor,
+            actor_id=actor_id,
             merchant_id=key.merchant_id,
             subject_type="api_key",
             subject_id=str(key.id),
@@ -257,14 +272,24 @@ class MerchantService:
         return key
 
     async def rotate_key(
-        self, key_id: uuid.UUID, *, grace: timedelta, actor: str = "operator"
+        self,
+        key_id: uuid.UUID,
+        *,
+        grace: timedelta,
+        actor: str = "operator",
+        actor_id: str | None = None,
     ) -> IssuedKey:
         """Issue a replacement; the old key keeps working for ``grace``, then stops."""
         old = await self._key(key_id)
         if old.revoked_at is not None:
             raise ApiKeyAlreadyRevoked()
         issued = await self.create_key(
-            old.merchant_id, old.mode, label=old.label, scopes=key_scopes(old), actor=actor
+            old.merchant_id,
+            old.mode,
+            label=old.label,
+            scopes=key_scopes(old),
+            actor=actor,
+            actor_id=actor_id,
         )
         deadline = utcnow() + grace
         old.expires_at = deadline if old.expires_at is None else min(old.expires_at, deadline)
@@ -272,6 +297,7 @@ class MerchantService:
         await self.audit.record(
             action="api_key.rotated",
             actor_type=actor,
+            actor_id=actor_id,
             merchant_id=old.merchant_id,
             subject_type="api_key",
             subject_id=str(old.id),

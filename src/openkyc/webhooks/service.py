@@ -145,6 +145,7 @@ class WebhookService:
         secret: str | None,
         production: bool,
         actor_type: str = "merchant",
+        actor_id: str | None = None,
     ) -> CreatedEndpoint:
         await ssrf.resolve(url, production=production)
         chosen = validate_events(events)
@@ -164,7 +165,9 @@ class WebhookService:
                 active=True,
             )
         )
-        await self._audit_endpoint(endpoint, "webhook.created", actor_type, {"events": chosen})
+        await self._audit_endpoint(
+            endpoint, "webhook.created", actor_type, {"events": chosen}, actor_id
+        )
         return CreatedEndpoint(endpoint=endpoint, secret=secret)
 
     async def list_endpoints(self, tenant: Tenant) -> Sequence[WebhookEndpoint]:
@@ -195,6 +198,7 @@ class WebhookService:
         secret: str | None = None,
         production: bool,
         actor_type: str = "merchant",
+        actor_id: str | None = None,
     ) -> WebhookEndpoint:
         changed: dict[str, Any] = {}
         if url is not None:
@@ -226,13 +230,17 @@ class WebhookService:
                 endpoint.disabled_reason = "merchant"
         endpoint.updated_at = utcnow()
         await self.db.flush()
-        await self._audit_endpoint(endpoint, "webhook.updated", actor_type, changed)
+        await self._audit_endpoint(endpoint, "webhook.updated", actor_type, changed, actor_id)
         return endpoint
 
     async def delete_endpoint(
-        self, endpoint: WebhookEndpoint, *, actor_type: str = "merchant"
+        self,
+        endpoint: WebhookEndpoint,
+        *,
+        actor_type: str = "merchant",
+        actor_id: str | None = None,
     ) -> None:
-        await self._audit_endpoint(endpoint, "webhook.deleted", actor_type, {})
+        await self._audit_endpoint(endpoint, "webhook.deleted", actor_type, {}, actor_id)
         await self.endpoints.delete(endpoint)
 
     def secret_of(self, endpoint: WebhookEndpoint) -> str:
@@ -364,7 +372,12 @@ class WebhookService:
         )
 
     async def resend(
-        self, endpoint: WebhookEndpoint, delivery_id: uuid.UUID, *, actor_type: str = "merchant"
+        self,
+        endpoint: WebhookEndpoint,
+        delivery_id: uuid.UUID,
+        *,
+        actor_type: str = "merchant",
+        actor_id: str | None = None,
     ) -> WebhookDelivery:
         """Send the same event (same id) again, now, whatever happened to it before."""
         delivery = await self.deliveries.get_for_endpoint(delivery_id, endpoint.id)
@@ -382,6 +395,7 @@ class WebhookService:
             "webhook.resend",
             actor_type,
             {"delivery": str(delivery.id), "event": delivery.event_id},
+            actor_id,
         )
         enqueue_after_commit(self.db, DELIVER_WEBHOOK, delivery.id)
         return delivery
@@ -514,11 +528,17 @@ class WebhookService:
         await self._audit_endpoint(endpoint, "webhook.disabled", "system", {"reason": reason})
 
     async def _audit_endpoint(
-        self, endpoint: WebhookEndpoint, action: str, actor_type: str, data: dict[str, Any]
+        self,
+        endpoint: WebhookEndpoint,
+        action: str,
+        actor_type: str,
+        data: dict[str, Any],
+        actor_id: str | None = None,
     ) -> None:
         await self.audit.record(
             action=action,
             actor_type=actor_type,
+            actor_id=actor_id,
             merchant_id=endpoint.merchant_id,
             subject_type="webhook_endpoint",
             subject_id=str(endpoint.id),
