@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     storage_max_connections: int = Field(default=16, ge=1, le=256)
     # Decoded images larger than this are refused before their pixels are read.
     upload_max_pixels: int = Field(default=40_000_000, ge=1_000_000)
+    # A selfie frame is drawn at most 720 px a side by the page; a few megapixels is plenty.
+    selfie_frame_max_pixels: int = Field(default=4_000_000, ge=500_000)
+    # Every image of one request together (a burst of frames), checked from the headers.
+    upload_max_request_pixels: int = Field(default=48_000_000, ge=1_000_000)
+    # Images decoded at once in this process: memory stays flat however many uploads arrive.
+    upload_decode_concurrency: int = Field(default=2, ge=1, le=32)
     # Room for every retake: (selfie burst + document photos) x (retakes + 1), and redos.
     upload_max_per_session: int = Field(default=200, ge=4)
     selfie_max_frames: int = Field(default=24, ge=1, le=40)

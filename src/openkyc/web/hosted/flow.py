@@ -9,15 +9,15 @@ redirect back to the page, which shows what to fix.
 
 from __future__ import annotations
 
-import asyncio
+from dataclasses import dataclass
 from datetime import timedelta
 
 import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from openkyc.config import Settings
 from openkyc.digits import parse_ascii_int
 from openkyc.errors import OpenKycError, RateLimited
 from openkyc.flows.errors import (
@@ -30,7 +30,6 @@ from openkyc.flows.models import FlowStep
 from openkyc.flows.service import Consent
 from openkyc.media.errors import UploadLimitReached, UploadRejected
 from openkyc.media.models import MediaKind
-from openkyc.media.sanitise import SanitisedImage, sanitise_image
 from openkyc.sessions.errors import SessionNotFound
 from openkyc.sessions.models import SessionStatus
 from openkyc.web.hosted import rendering
@@ -48,6 +47,7 @@ from openkyc.web.hosted.security import (
     apply_headers,
     check_csrf,
 )
+from openkyc.web.hosted.uploads import PixelBudget, read_images, sanitise_images
 from openkyc.web.hosted.verifications import (
     APPROVED,
     DECLINED,
@@ -68,6 +68,7 @@ from openkyc.web.hosted.visit import (
     open_visit,
     reason_of,
     redirect,
+    state_of,
     wants_json,
 )
 from openkyc.web.i18n import Translator
@@ -163,18 +164,33 @@ async def go_back(request: Request, session_id: str) -> Response:
     return await act(request, session_id, action)
 
 
-async def _clean_upload(value: object, settings: Settings) -> SanitisedImage:
-    """Read one uploaded image (one byte past the limit is enough to know it is too large) and
-    sanitise it off the event loop: decoding is CPU work."""
-    if not isinstance(value, UploadFile):
-        raise UploadRejected("upload_missing")
-    data = await value.read(settings.upload_max_bytes + 1)
-    return await asyncio.to_thread(
-        sanitise_image,
-        data,
-        max_bytes=settings.upload_max_bytes,
-        max_pixels=settings.upload_max_pixels,
-    )
+@dataclass(frozen=True, slots=True)
+class _FlowBefore:
+    """What an upload needs to know of the flow before its images are decoded."""
+
+    step: str
+    document_kind: str | None
+    attempt: int
+    uploads_total: int
+    challenge_json: str | None
+    may_refuse_selfie: bool
+    refuses_still_photo: bool
+
+
+async def _look(request: Request, session_id: str, form: FormData) -> _FlowBefore:
+    """Authorise the upload (rate limits, origin, page cookie, CSRF) on a plain read: the
+    flow is locked only later, once the images are decoded (web/hosted/uploads.py)."""
+    async with open_visit(request, session_id, post=True) as visit:
+        flow = await authorise(visit, form, lock=False)
+        return _FlowBefore(
+            step=flow.step,
+            document_kind=flow.document_kind,
+            attempt=flow.attempt,
+            uploads_total=flow.uploads_total,
+            challenge_json=flow.challenge_json,
+            may_refuse_selfie=visit.flows.may_refuse_selfie(flow),
+            refuses_still_photo=refuses_still_photo(visit),
+        )
 
 
 def _accepted(
@@ -200,31 +216,42 @@ def _accepted(
 async def capture_document(request: Request, session_id: str, side: str) -> Response:
     if side not in ("front", "back"):
         return failure(request, session_id, SessionNotFound())
+    settings = state_of(request).settings
+    expected = FlowStep.CAPTURE_FRONT if side == "front" else FlowStep.CAPTURE_BACK
+    budget = PixelBudget.document(settings)
+    try:
+        async with request.form(max_files=1, max_fields=8) as form:
+            # Outside any transaction: check, decode and judge the photo first.
+            before = await _look(request, session_id, form)
+            if before.step != expected.value:
+                raise FlowStepConflict()
+            if before.uploads_total + 1 > settings.upload_max_per_session:
+                raise UploadLimitReached()
+            images = await read_images([form.get("image")], settings, budget)
+            (clean,) = await sanitise_images(request, images, settings, budget)
+            verdict = await check_document_capture(clean.data, side=side, kind=before.document_kind)
 
-    async def action(visit: Visit) -> Response:
-        settings = visit.state.settings
-        form = await visit.form(max_files=1, max_fields=8)
-        flow = await authorise(visit, form)
-        expected = FlowStep.CAPTURE_FRONT if side == "front" else FlowStep.CAPTURE_BACK
-        if flow.step != expected.value:
-            raise FlowStepConflict()
-        if not visit.flows.count_upload(flow, 1, limit=settings.upload_max_per_session):
-            raise UploadLimitReached()
-        clean = await _clean_upload(form.get("image"), settings)
-        verdict = await check_document_capture(clean.data, side=side, kind=flow.document_kind)
-        # After three refusals the photo goes through anyway: the instant check must never
-        # trap a customer whose document it misjudges; the full pipeline still decides.
-        if not verdict.acceptable and flow.capture_checks < 2:
-            await visit.flows.capture_rejected(flow, verdict.findings)
-            return _accepted(visit, False, list(verdict.findings))
-        kind = MediaKind.DOCUMENT_FRONT if side == "front" else MediaKind.DOCUMENT_BACK
-        await visit.media_service().store(
-            visit.kyc_session.id, kind.value, clean.data, attempt=flow.attempt
-        )
-        await visit.flows.capture_accepted(flow, side, verdict.findings)
-        return _accepted(visit, True, [])
+            async def action(visit: Visit) -> Response:
+                flow = await authorise(visit, form)
+                if flow.step != expected.value or flow.document_kind != before.document_kind:
+                    raise FlowStepConflict()  # changed meanwhile, e.g. in another tab
+                if not visit.flows.count_upload(flow, 1, limit=settings.upload_max_per_session):
+                    raise UploadLimitReached()
+                # After three refusals the photo goes through anyway: the instant check must
+                # never trap a customer whose document it misjudges; the pipeline still decides.
+                if not verdict.acceptable and flow.capture_checks < 2:
+                    await visit.flows.capture_rejected(flow, verdict.findings)
+                    return _accepted(visit, False, list(verdict.findings))
+                kind = MediaKind.DOCUMENT_FRONT if side == "front" else MediaKind.DOCUMENT_BACK
+                await visit.media_service().store(
+                    visit.kyc_session.id, kind.value, clean.data, attempt=flow.attempt
+                )
+                await visit.flows.capture_accepted(flow, side, verdict.findings)
+                return _accepted(visit, True, [])
 
-    return await act(request, session_id, action)
+            return await act(request, session_id, action, limited=False)
+    except (OpenKycError, StarletteHTTPException) as exc:
+        return failure(request, session_id, exc)
 
 
 def _frame_times(raw: object, count: int) -> list[int | None]:
@@ -239,54 +266,77 @@ def _frame_times(raw: object, count: int) -> list[int | None]:
 
 @router.post("/verify/{session_id}/selfie")
 async def capture_selfie(request: Request, session_id: str) -> Response:
-    async def action(visit: Visit) -> Response:
-        settings = visit.state.settings
-        form = await visit.form(max_files=settings.selfie_max_frames, max_fields=8)
-        flow = await authorise(visit, form)
-        if flow.step != FlowStep.SELFIE.value:
-            raise FlowStepConflict()
-        uploads = form.getlist("frames")
-        if not uploads:
-            raise UploadRejected("upload_missing")
-        if not visit.flows.count_upload(flow, len(uploads), limit=settings.upload_max_per_session):
-            raise UploadLimitReached()
-        # One photo is an upload, not a recording: it proves no liveness, so the merchant's
-        # policy decides (operator review by default), never the head-movement check.
-        still_photo = len(uploads) == 1
-        if still_photo and refuses_still_photo(visit):
-            raise LiveCaptureRequired()
-        frames = [await _clean_upload(upload, settings) for upload in uploads]
-        times = _frame_times(form.get("times"), len(frames))
-        # The fake pipeline promises no models at all (tests of the page, the sandbox).
-        instant = settings.selfie_instant_check and settings.pipeline != "fake" and not still_photo
-        if instant and visit.flows.may_refuse_selfie(flow):
-            verdict = await check_selfie_burst(
-                [frame.data for frame in frames],
-                times,
-                challenge_json=visit.flows.challenge(flow),
+    settings = state_of(request).settings
+    budget = PixelBudget.selfie(settings)
+    try:
+        async with request.form(max_files=settings.selfie_max_frames, max_fields=8) as form:
+            # Outside any transaction: check, decode and judge the burst first.
+            before = await _look(request, session_id, form)
+            if before.step != FlowStep.SELFIE.value:
+                raise FlowStepConflict()
+            uploads = form.getlist("frames")
+            if not uploads:
+                raise UploadRejected("upload_missing")
+            if before.uploads_total + len(uploads) > settings.upload_max_per_session:
+                raise UploadLimitReached()
+            # One photo is an upload, not a recording: it proves no liveness, so the merchant's
+            # policy decides (operator review by default), never the head-movement check.
+            still_photo = len(uploads) == 1
+            if still_photo and before.refuses_still_photo:
+                raise LiveCaptureRequired()
+            images = await read_images(uploads, settings, budget)
+            frames = await sanitise_images(request, images, settings, budget)
+            times = _frame_times(form.get("times"), len(frames))
+            # The fake pipeline promises no models at all (tests of the page, the sandbox).
+            instant = (
+                settings.selfie_instant_check and settings.pipeline != "fake" and not still_photo
             )
-            if not verdict.acceptable:
-                from openkyc.verification.liveness.challenge import Challenge
-
-                fresh = Challenge.from_json(
-                    await visit.flows.selfie_refused(flow, verdict.findings)
+            verdict = None
+            if instant and before.may_refuse_selfie and before.challenge_json is not None:
+                verdict = await check_selfie_burst(
+                    [frame.data for frame in frames], times, challenge_json=before.challenge_json
                 )
-                return _accepted(visit, False, list(verdict.findings), steps=list(fresh.steps))
-        media = visit.media_service()
-        await media.drop_attempt(visit.kyc_session.id, MediaKind.SELFIE_FRAME.value, flow.attempt)
-        for index, (frame, at) in enumerate(zip(frames, times, strict=True)):
-            await media.store(
-                visit.kyc_session.id,
-                MediaKind.SELFIE_FRAME.value,
-                frame.data,
-                attempt=flow.attempt,
-                index=index,
-                frame_time_ms=at,
-            )
-        await visit.flows.selfie_accepted(flow, len(frames))
-        return _accepted(visit, True, [])
 
-    return await act(request, session_id, action)
+            async def action(visit: Visit) -> Response:
+                flow = await authorise(visit, form)
+                if flow.step != FlowStep.SELFIE.value or flow.attempt != before.attempt:
+                    raise FlowStepConflict()
+                if verdict is not None and flow.challenge_json != before.challenge_json:
+                    raise FlowStepConflict()  # judged against a challenge no longer current
+                if not visit.flows.count_upload(
+                    flow, len(frames), limit=settings.upload_max_per_session
+                ):
+                    raise UploadLimitReached()
+                if (
+                    verdict is not None
+                    and not verdict.acceptable
+                    and visit.flows.may_refuse_selfie(flow)
+                ):
+                    from openkyc.verification.liveness.challenge import Challenge
+
+                    fresh = Challenge.from_json(
+                        await visit.flows.selfie_refused(flow, verdict.findings)
+                    )
+                    return _accepted(visit, False, list(verdict.findings), steps=list(fresh.steps))
+                media = visit.media_service()
+                await media.drop_attempt(
+                    visit.kyc_session.id, MediaKind.SELFIE_FRAME.value, flow.attempt
+                )
+                for index, (frame, at) in enumerate(zip(frames, times, strict=True)):
+                    await media.store(
+                        visit.kyc_session.id,
+                        MediaKind.SELFIE_FRAME.value,
+                        frame.data,
+                        attempt=flow.attempt,
+                        index=index,
+                        frame_time_ms=at,
+                    )
+                await visit.flows.selfie_accepted(flow, len(frames))
+                return _accepted(visit, True, [])
+
+            return await act(request, session_id, action, limited=False)
+    except (OpenKycError, StarletteHTTPException) as exc:
+        return failure(request, session_id, exc)
 
 
 @router.post("/verify/{session_id}/submit")

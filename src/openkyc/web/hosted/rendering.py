@@ -161,6 +161,9 @@ UPLOAD_MESSAGES = {
     "upload_corrupt": N_("The photo could not be opened. Take it again or choose another file."),
     "upload_too_small": N_("The photo is too small. Use a photo at least 640 pixels wide."),
     "upload_too_many_pixels": N_("The photo is too large. Use a photo under 40 megapixels."),
+    "selfie_too_many_pixels": N_(
+        "The camera sent pictures that are too large. Reload the page and record again."
+    ),
     "upload_too_large": N_("The file is too large. Use a photo under 12 MB."),
     "upload_limit_reached": N_(
         "Too many photos were uploaded for this verification. Contact the service that sent "

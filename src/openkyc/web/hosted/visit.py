@@ -125,14 +125,20 @@ def language_of(request: Request, fallback: str | None) -> str:
 
 
 @asynccontextmanager
-async def open_visit(request: Request, raw_id: str, *, post: bool) -> AsyncIterator[Visit]:
+async def open_visit(
+    request: Request, raw_id: str, *, post: bool, limited: bool = True
+) -> AsyncIterator[Visit]:
+    """``limited=False``: the request's rate limits were already counted (by an earlier
+    visit of the same request, see web/hosted/uploads.py)."""
     state = state_of(request)
     session_id = parse_id(raw_id)
     limiter = limiter_of(request)
-    await limiter.check_ip(client_ip(request))
+    if limited:
+        await limiter.check_ip(client_ip(request))
     if post:
         check_origin(request, state.settings.public_url)
-        await limiter.check_session(str(session_id))
+        if limited:
+            await limiter.check_session(str(session_id))
     async with unit_of_work(state.sessionmaker) as db:
         sessions = SessionService(
             db, state.keyring, default_ttl_minutes=state.settings.session_ttl_minutes
@@ -165,14 +171,20 @@ Action = Callable[[Visit], Awaitable[Response]]
 
 
 async def act(
-    request: Request, raw_id: str, action: Action, *, post: bool = True, as_json: bool | None = None
+    request: Request,
+    raw_id: str,
+    action: Action,
+    *,
+    post: bool = True,
+    as_json: bool | None = None,
+    limited: bool = True,
 ) -> Response:
     """Run ``action`` in the visit's unit of work, which commits when it returns; a refusal
     answers with :func:`failure`, and objects the action stored are discarded, since the rows
     that would have named them were rolled back."""
     visit: Visit | None = None
     try:
-        async with open_visit(request, raw_id, post=post) as visit:
+        async with open_visit(request, raw_id, post=post, limited=limited) as visit:
             response = await action(visit)
         return finish(visit, response)
     except BaseException as exc:
@@ -183,15 +195,19 @@ async def act(
         raise
 
 
-async def authorise(visit: Visit, form: FormData | None) -> HostedFlow:
-    """The flow, locked, for a state change by its own browser with a valid CSRF token."""
+async def authorise(visit: Visit, form: FormData | None, *, lock: bool = True) -> HostedFlow:
+    """The flow, locked, for a state change by its own browser with a valid CSRF token
+    (``lock=False``: the same checks on a plain read, for work done before the change)."""
     token = visit.request.cookies.get(PAGE_COOKIE)
     presented = visit.request.headers.get(CSRF_HEADER)
     if presented is None and form is not None:
         value = form.get("csrf")
         presented = value if isinstance(value, str) else None
     check_csrf(visit.request, token, presented)
-    flow = await visit.flows.locked(visit.kyc_session.id)
+    if lock:
+        flow = await visit.flows.locked(visit.kyc_session.id)
+    else:
+        flow = await visit.flows.get(visit.kyc_session.id)
     if flow is None or not visit.flows.token_matches(flow, token):
         raise FlowAccessDenied()
     if visit.status is SessionStatus.EXPIRED:
