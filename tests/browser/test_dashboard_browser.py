@@ -92,6 +92,9 @@ async def test_a_reviewer_approves_a_sandbox_review_and_the_merchant_is_told(
     )
     frames = page.locator("#frames img")
     assert await frames.count() >= 2
+    # The burst is folded: none of its frames is fetched until the reviewer opens it.
+    assert not await frames.last.evaluate("img => img.complete && img.naturalWidth > 0")
+    await page.locator("#frames-box > summary").click()
     await frames.last.scroll_into_view_if_needed()
     await page.wait_for_function(
         "() => [...document.querySelectorAll('#frames img')]"
