@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 from pathlib import Path
@@ -36,6 +37,18 @@ def specimens_command(
         "--frames/--no-frames",
         help="Also write a selfie frame burst for a random challenge.",
     ),
+    challenge: str | None = typer.Option(
+        None,
+        "--challenge",
+        help='Render the frame burst for this issued challenge: JSON {"steps": [...]} (as the '
+        "hosted page's session holds it) or a file; implies --frames.",
+    ),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help="Documents are valid on this date (YYYY-MM-DD; default today): an expired one is "
+        "moved forward by whole years. 'drawn' keeps the drawn dates (the evaluations' seeds).",
+    ),
 ) -> None:
     """Render synthetic documents photographed on a table, with ground truth JSON."""
     from openkyc.specimens.documents import (
@@ -44,9 +57,28 @@ def specimens_command(
         random_distortion,
         random_identity,
         render_document,
+        valid_on,
     )
     from openkyc.specimens.faces import face_by_id, source_faces
+    from openkyc.verification.liveness.challenge import Challenge
 
+    issued: Challenge | None = None
+    if challenge is not None:
+        path = Path(challenge)
+        text = path.read_text(encoding="utf-8") if path.is_file() else challenge
+        try:
+            issued = Challenge.from_json(json.dumps(json.loads(text)))
+        except (ValueError, TypeError, KeyError) as error:
+            raise typer.BadParameter(str(error), param_hint="--challenge") from None
+        frames = True
+    valid_date: dt.date | None = dt.date.today()
+    if as_of == "drawn":
+        valid_date = None
+    elif as_of is not None:
+        try:
+            valid_date = dt.date.fromisoformat(as_of)
+        except ValueError:
+            raise typer.BadParameter("YYYY-MM-DD or 'drawn'", param_hint="--as-of") from None
     kinds = DOCUMENT_KINDS if kind == "all" else tuple(k.strip() for k in kind.split(","))
     unknown = [k for k in kinds if k not in DOCUMENT_KINDS]
     if unknown:
@@ -63,6 +95,8 @@ def specimens_command(
             face = faces[(index * len(kinds) + kinds.index(kind_name)) % len(faces)]
             family = rng.choice(DISTORTION_NAMES) if distortion == "random" else distortion
             identity = random_identity(kind_name, rng)
+            if valid_date is not None:
+                identity = valid_on(identity, valid_date)
             doc = render_document(
                 kind_name,
                 identity,
@@ -80,7 +114,14 @@ def specimens_command(
             truth["face_origin"], truth["face_licence"] = face.origin, face.licence
             if selfie or frames:
                 truth["files"].update(
-                    _write_selfies(face, stem, rng.randrange(2**31), selfie=selfie, frames=frames)
+                    _write_selfies(
+                        face,
+                        stem,
+                        rng.randrange(2**31),
+                        selfie=selfie,
+                        frames=frames,
+                        challenge=issued,
+                    )
                 )
             stem.with_name(stem.name + ".json").write_text(
                 json.dumps(truth, ensure_ascii=False, indent=2)
@@ -90,7 +131,7 @@ def specimens_command(
 
 
 def _write_selfies(
-    face: Any, stem: Path, seed: int, *, selfie: bool, frames: bool
+    face: Any, stem: Path, seed: int, *, selfie: bool, frames: bool, challenge: Any = None
 ) -> dict[str, Any]:
     """The same source face as a selfie and a challenge burst, via the face engineer's module."""
     from openkyc.specimens import selfies
@@ -102,12 +143,16 @@ def _write_selfies(
         path.write_bytes(selfies.render_selfie(face, seed))
         files["selfie"] = path.name
     if frames:
-        challenge = issue_challenge(random.Random(seed))  # noqa: S311
+        if challenge is None:
+            challenge = issue_challenge(random.Random(seed))  # noqa: S311
         burst, times = selfies.render_selfie_frames(face, challenge, seed)
         folder = stem.with_name(stem.name + "_frames")
         folder.mkdir(exist_ok=True)
         for i, frame in enumerate(burst):
             (folder / f"{i:03d}.jpg").write_bytes(frame)
+        # What `openkyc verify --selfie-frames FOLDER` reads beside the frames.
+        (folder / "challenge.json").write_text(json.dumps({"steps": list(challenge.steps)}))
+        (folder / "times.json").write_text(json.dumps(list(times)))
         files["frames"] = {
             "folder": folder.name,
             "challenge": list(challenge.steps),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -108,13 +109,16 @@ def verify_command(
     result = pipeline.run(inputs)
     run_ms = (time.perf_counter() - started) * 1000.0
 
+    decision = decision_of(result, inputs.today, live_capture=selfie_frames is not None)
     if as_json:
         data = result_to_json(result)
+        data["decision"] = {"outcome": decision.outcome, "reasons": list(decision.reasons)}
         data["process"] = {"models_load_ms": round(load_ms, 1), "run_ms": round(run_ms, 1)}
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
+    hard = hard_codes()
     for check in result.checks:
-        verdict = {True: "PASS", False: "FAIL", None: "n/a "}[check.passed]
+        verdict = check_verdict(check.passed, check.reasons, hard)
         score = "" if check.score is None else f" score={check.score:.4f}"
         threshold = "" if check.threshold is None else f" threshold={check.threshold}"
         model = "" if check.model is None else f" model={check.model.name}@{check.model.version}"
@@ -123,7 +127,36 @@ def verify_command(
             f"{verdict} {check.name:<15}{score}{threshold}{reasons}{model} {check.ms:.0f} ms"
         )
     typer.echo(f"reasons: {', '.join(result.reasons) or '-'}")
+    typer.echo(
+        f"decision (default policy): {decision.outcome.upper()}"
+        + (f" ({', '.join(decision.reasons)})" if decision.reasons else "")
+    )
     typer.echo(f"models loaded in {load_ms:.0f} ms; pipeline ran in {run_ms:.0f} ms")
+
+
+def check_verdict(passed: bool | None, reasons: Sequence[str], hard: set[str]) -> str:
+    """PASS only for a check that passed with no finding that declines (a document read
+    perfectly but expired is no PASS)."""
+    if passed and any(code in hard for code in reasons):
+        return "FAIL"
+    return {True: "PASS", False: "FAIL", None: "n/a "}[passed]
+
+
+def hard_codes() -> set[str]:
+    from openkyc.verification.reasons import all_reasons
+
+    return {code for code, text in all_reasons().items() if not text.fixable}
+
+
+def decision_of(result: Any, today: dt.date, *, live_capture: bool) -> Any:
+    """What the service would decide with the default policy: the same extraction and rules
+    as the worker (duplicates aside: there is no database here)."""
+    from openkyc.verification.decision import decide
+    from openkyc.verifications.evidence import extract
+    from openkyc.verifications.policy import DEFAULT_POLICY
+
+    extracted = extract(result, today=today, live_capture=live_capture)
+    return decide(extracted.evidence, DEFAULT_POLICY, retakes_used=0)
 
 
 def register(app: typer.Typer) -> None:

@@ -18,7 +18,7 @@ from .distort import (
     photograph,
     random_distortion,
 )
-from .identities import SpecimenIdentity, random_identity
+from .identities import SpecimenIdentity, random_identity, valid_on
 from .layouts import PortraitSource, draw_document
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "random_distortion",
     "random_identity",
     "render_document",
+    "valid_on",
 ]
 
 DOCUMENT_KINDS = (

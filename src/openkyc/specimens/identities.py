@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from openkyc.verification.document.transliteration import to_icao_latin
 
@@ -153,6 +153,23 @@ def _kz_iin(birth: dt.date, sex: str, rng: random.Random) -> str:
             )
         if check != 10:
             return body + str(check)
+
+
+def valid_on(identity: SpecimenIdentity, as_of: dt.date) -> SpecimenIdentity:
+    """The identity moved forward by whole years (birth, issue and expiry alike, so ages and
+    validity periods stay as drawn) until its document is valid on ``as_of``; unchanged when
+    it already is or never expires. Consumes no randomness: a seed renders the same person."""
+    if identity.expiry_date is None or identity.expiry_date > as_of:
+        return identity
+    years = as_of.year - identity.expiry_date.year
+    while _add_years(identity.expiry_date, years) <= as_of:
+        years += 1
+    return replace(
+        identity,
+        birth_date=_add_years(identity.birth_date, years),
+        issue_date=_add_years(identity.issue_date, years),
+        expiry_date=_add_years(identity.expiry_date, years),
+    )
 
 
 def random_identity(kind: str, rng: random.Random) -> SpecimenIdentity:
