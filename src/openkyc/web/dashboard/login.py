@@ -4,6 +4,7 @@ the operator's own password change (required after a one-time password)."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -177,7 +178,7 @@ async def login(request: Request, state: AppState = Depends(get_state)) -> Respo
     assert token is not None
     location = next_path if stage is SessionStage.ACTIVE else STAGE_PATHS[stage.value]
     if stage is not SessionStage.ACTIVE and next_path != HOME_PATH:
-        location += "?next=" + next_path
+        location += "?next=" + quote(next_path, safe="/")
     response = RedirectResponse(location, status_code=303)
     set_session_cookie(response, settings, token)
     response.delete_cookie(PRE_COOKIE, path="/dashboard")
