@@ -416,6 +416,11 @@ class Customer:
                     self.tally.errors[f"{type(exc).__name__} on {node.proc.role}"] += 1
                 await asyncio.sleep(0.2 * (attempt + 1))
                 continue
+            if response.status_code == 503:
+                # Overloaded or storage down: the page says "try again", and the customer does.
+                self.tally.errors[f"503 {response.headers.get('x-openkyc-reason', '')}"] += 1
+                await asyncio.sleep(float(response.headers.get("retry-after", 1)))
+                continue
             if response.status_code >= 500:
                 self.tally.errors[f"HTTP {response.status_code} on {path.split('/')[-1]}"] += 1
                 await asyncio.sleep(0.5 * (attempt + 1))
@@ -597,7 +602,8 @@ async def collect(cluster: Cluster, tally: Tally, settle_s: float) -> dict[str, 
             rows = (
                 await db.execute(
                     text(
-                        "SELECT s.id::text, s.status, r.created_at, r.finished_at, r.status "
+                        "SELECT s.id::text, s.status, r.created_at, r.finished_at, r.status, "
+                        "r.started_at "
                         "FROM kyc_sessions s LEFT JOIN verification_runs r ON r.session_id = s.id"
                     )
                 )
@@ -639,6 +645,8 @@ async def collect(cluster: Cluster, tally: Tally, settle_s: float) -> dict[str, 
     stuck = [s for s in submitted if s not in decided and s not in lost]
     finished = {}
     submit_decision = []
+    queue_wait: list[float] = []  # submit -> a worker claims the run
+    in_worker: list[float] = []  # claim -> decision (media from S3, pipeline, commit)
     for session, session_rows in by_session.items():
         done = [r for r in session_rows if r[3] is not None]
         if session in decided and done:
@@ -646,6 +654,10 @@ async def collect(cluster: Cluster, tally: Tally, settle_s: float) -> dict[str, 
             finished[session] = last[3].timestamp() if last[3].tzinfo else _utc(last[3])
             created = last[2].timestamp() if last[2].tzinfo else _utc(last[2])
             submit_decision.append((finished[session] - created) * 1000)
+            if last[5] is not None:
+                begun = last[5].timestamp() if last[5].tzinfo else _utc(last[5])
+                queue_wait.append((begun - created) * 1000)
+                in_worker.append((finished[session] - begun) * 1000)
     events: dict[str, set[str]] = defaultdict(set)
     first_hook: dict[str, float] = {}
     for at, event_id, _event, session in received:
@@ -670,6 +682,8 @@ async def collect(cluster: Cluster, tally: Tally, settle_s: float) -> dict[str, 
         "throughput": len(decided & submitted) / span,
         "submit_decision_ms": [pct(submit_decision, q) for q in (50, 95, 99)],
         "decision_webhook_ms": [pct(decision_webhook, q) for q in (50, 95, 99)],
+        "queue_wait_ms": [pct(queue_wait, q) for q in (50, 95, 99)],
+        "in_worker_ms": [pct(in_worker, q) for q in (50, 95, 99)],
         "span_s": span,
         "states": [" / ".join(map(str, shape)) for shape in shapes],
     }
@@ -736,6 +750,11 @@ def report(result: dict[str, Any]) -> None:
         f"({result['completed']} in {result['span_s']:.1f} s, first submit to last decision)"
     )
     print(f"submit -> decision ms: p50 {sd[0]:.0f}, p95 {sd[1]:.0f}, p99 {sd[2]:.0f}")
+    qw, iw = result["queue_wait_ms"], result["in_worker_ms"]
+    print(
+        f"  of which waiting for a worker: p50 {qw[0]:.0f}, p95 {qw[1]:.0f}; in the worker: "
+        f"p50 {iw[0]:.0f}, p95 {iw[1]:.0f}"
+    )
     print(f"decision -> webhook ms: p50 {dw[0]:.0f}, p95 {dw[1]:.0f}, p99 {dw[2]:.0f}")
     print(
         f"lost {result['lost']}, decided twice {result['decided_twice']}, stuck {result['stuck']}, "

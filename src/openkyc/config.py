@@ -38,6 +38,12 @@ class Settings(BaseSettings):
     # Retired master keys, "id:base64,id:base64": still decrypt, never encrypt.
     old_master_keys: SecretStr | None = None
     redis_url: str | None = None
+    # PostgreSQL connections per process: pool + overflow, times every API and worker process,
+    # must stay under the server's max_connections (docs/operations.md, "Sizing"). A request
+    # that waits longer than the timeout for one is answered 503 "try again".
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_max_overflow: int = Field(default=10, ge=0, le=200)
+    database_pool_timeout_s: float = Field(default=10.0, gt=0, le=120)
 
     signature_tolerance_s: int = Field(default=300, ge=1)
     # Proxies whose X-Forwarded-For/-Proto are believed ("10.0.0.2,192.168.0.0/24"); empty:

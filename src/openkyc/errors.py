@@ -115,3 +115,15 @@ class RateLimited(OpenKycError):
     def __init__(self, retry_after_s: int) -> None:
         super().__init__(headers={"Retry-After": str(max(1, retry_after_s))})
         self.retry_after_s = retry_after_s
+
+
+class ServiceBusy(OpenKycError):
+    """Every database connection of this process stayed busy past the pool timeout: an
+    overload, not a fault of the request. Nothing was written; the caller may try again."""
+
+    http_status = 503
+    code = "SERVICE_BUSY"
+    message = "The service is busy; try again in a few seconds"
+
+    def __init__(self) -> None:
+        super().__init__(headers={"Retry-After": "5"})

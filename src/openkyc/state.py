@@ -48,7 +48,12 @@ def build_keyring(settings: Settings) -> Keyring:
 def build_state(settings: Settings, *, queue: JobQueue | None = None) -> AppState:
     # The embedded database and local media live in the data dir; make sure it exists.
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(settings.resolved_database_url)
+    engine = create_engine(
+        settings.resolved_database_url,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        pool_timeout_s=settings.database_pool_timeout_s,
+    )
     replay: ReplayGuard
     if settings.redis_url:
         replay = RedisReplayGuard(Redis.from_url(settings.redis_url))

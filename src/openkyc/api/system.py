@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import html
-from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 
 from openkyc.api.dependencies import get_state
 from openkyc.api.openapi import SIGNING_GUIDE
+from openkyc.observability.readiness import readiness
 from openkyc.state import AppState
 
 router = APIRouter(include_in_schema=False)
@@ -23,41 +21,11 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-# Each dependency gets this long to answer; a hung one reads "unavailable", never a hung probe.
-READINESS_TIMEOUT_S = 3.0
-
-
-async def _database(state: AppState) -> None:
-    async with state.engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
-
-
-async def _queue(state: AppState) -> None:
-    # Huey's calls block (Redis socket, SQLite file): off the event loop.
-    await asyncio.to_thread(state.queue.pending)
-
-
-async def _storage(state: AppState) -> None:
-    await state.storage.check()
-
-
-async def _probe(check: Callable[[AppState], Awaitable[None]], state: AppState) -> str:
-    try:
-        await asyncio.wait_for(check(state), READINESS_TIMEOUT_S)
-    except Exception:  # readiness reports failures, it never raises them
-        return "unavailable"
-    return "ok"
-
-
 @router.get("/readyz")
 async def readyz(state: AppState = Depends(get_state)) -> JSONResponse:
     """The database, the queue and the media storage, each reported on its own: a load
     balancer needs only the status code, an operator sees which one is down."""
-    names = ("database", "queue", "storage")
-    results = await asyncio.gather(
-        *(_probe(check, state) for check in (_database, _queue, _storage))
-    )
-    checks = dict(zip(names, results, strict=True))
+    checks = await readiness(state)
     ready = all(value == "ok" for value in checks.values())
     return JSONResponse(
         {"status": "ready" if ready else "not_ready", "checks": checks},

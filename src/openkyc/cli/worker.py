@@ -29,5 +29,25 @@ def worker(
     run_worker_processes(settings, build_queue(settings), processes or settings.worker_processes)
 
 
+def ready() -> None:
+    """Exit 0 if the database, the queue and the media storage answer, 1 if not (a container
+    health check for processes without HTTP, such as workers); prints each check as JSON."""
+    import asyncio
+    import json
+
+    from openkyc.cli.runtime import command_state
+    from openkyc.observability.readiness import readiness
+
+    async def check() -> dict[str, str]:
+        async with command_state() as state:
+            return await readiness(state)
+
+    checks = asyncio.run(check())
+    typer.echo(json.dumps(checks))
+    if any(value != "ok" for value in checks.values()):
+        raise typer.Exit(1)
+
+
 def register(app: typer.Typer) -> None:
     app.command("worker")(worker)
+    app.command("ready")(ready)

@@ -10,7 +10,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from openkyc.errors import ServiceBusy
 
 AsyncSessionMaker = async_sessionmaker[AsyncSession]
 AfterCommit = Callable[[], Awaitable[None] | None]
@@ -28,9 +31,11 @@ async def unit_of_work(sessionmaker: AsyncSessionMaker) -> AsyncIterator[AsyncSe
         try:
             yield session
             await session.commit()
-        except BaseException:
+        except BaseException as exc:
             await session.rollback()
             session.info.pop(_HOOKS_KEY, None)
+            if isinstance(exc, PoolTimeout):
+                raise ServiceBusy() from exc
             raise
         hooks: list[AfterCommit] = session.info.pop(_HOOKS_KEY, [])
         for hook in hooks:
