@@ -152,3 +152,28 @@ async def test_the_dashboard_reads_in_russian(
         await page.goto(f"{server.base_url}{path}")
         await assert_translated(page, "ru")
     await shot(page, "dashboard-audit-ru")
+
+
+async def test_an_operator_enrols_a_second_factor_from_the_qr_page(
+    browser: Browser, server: LiveServer, state: AppState
+) -> None:
+    reviewer, _ = await create_operator(state, role="reviewer")
+    page = await new_page(browser, DESKTOP, phone=False)
+    violations: list[str] = []
+    page.on(
+        "console", lambda m: violations.append(m.text) if "Content Security" in m.text else None
+    )
+    await sign_in(page, server.base_url, reviewer.email, reviewer.password)
+    await page.wait_for_url(re.compile(r"/dashboard/queue$"))
+    await page.click("a.account")
+    await page.get_by_role("link", name="Turn on two-factor sign-in").click()
+    qr = await page.locator("#totp-qr svg").bounding_box()
+    assert qr is not None
+    assert qr["width"] >= 150
+    await shot(page, "dashboard-totp-enrol")
+    secret = (await page.inner_text("#totp-secret")).replace(" ", "")
+    await page.fill("#totp", pyotp.TOTP(secret).now())
+    await page.get_by_role("button", name="Turn on two-factor sign-in", exact=True).click()
+    await page.wait_for_url(re.compile(r"/dashboard/account\?notice=totp_on"))
+    assert "Two-factor sign-in is on." in await page.inner_text("[role=status]")
+    assert violations == []

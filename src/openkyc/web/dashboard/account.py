@@ -159,7 +159,7 @@ async def _enrolment_page(
         uri = totp.provisioning_uri(secret, operator.email)
         # An inline SVG made here: the secret never leaves for a QR service.
         context["qr_svg"] = segno.make(uri, error="m").svg_inline(
-            scale=4, dark="#111", light="#fff", omitsize=False
+            scale=6, dark="#111", light="#fff", omitsize=False
         )
         context["secret"] = _grouped(secret)
     return render(

@@ -150,12 +150,14 @@ def render_template(
     response = HTMLResponse(html, status_code=status_code)
     lang = request.query_params.get("lang")
     if lang and lang in DASHBOARD_LANGUAGES:
+        state = getattr(request.app.state, "openkyc", None)
         response.set_cookie(
             LANG_COOKIE,
             lang,
             path="/dashboard",
             httponly=True,
             samesite="strict",
+            secure=bool(state and state.settings.is_production),
             max_age=365 * 24 * 3600,
         )
     return apply_headers(response)
