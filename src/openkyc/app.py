@@ -13,8 +13,8 @@ from pathlib import Path
 from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from openkyc.api import openapi_document, system
 from openkyc.api import sessions as session_endpoints
-from openkyc.api import system
 from openkyc.api.errors import install_error_handlers
 from openkyc.api.middleware import EdgeMiddleware
 from openkyc.api.openapi import SIGNING_GUIDE
@@ -89,6 +89,7 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
         redoc_url=None,
     )
     install_error_handlers(app)
+    openapi_document.install(app)
     # After the API's handlers: dashboard paths answer errors with HTML pages instead.
     install_error_pages(app)
     app.include_router(session_endpoints.router)

@@ -8,6 +8,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
+from starlette.routing import Match
 
 from openkyc.api.envelope import error_response
 from openkyc.errors import OpenKycError, ValidationFailed
@@ -43,11 +44,30 @@ async def _request_validation(_request: Request, exc: Exception) -> Response:
     return await _openkyc_error(_request, ValidationFailed(fields))
 
 
-async def _http_exception(_request: Request, exc: Exception) -> Response:
+async def _http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     code = _HTTP_CODES.get(exc.status_code, "HTTP_ERROR")
     message = "Not found" if exc.status_code == 404 else str(exc.detail)
-    return error_response(exc.status_code, code, message, headers=exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names only the first route matching the path; a path served by several
+        # routes (GET and DELETE of one session) must list all of them.
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    return error_response(exc.status_code, code, message, headers=headers)
+
+
+_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Each method some route serves at this path: asked of the routes themselves (a full
+    match), which works through included routers too."""
+    allowed = []
+    for method in _METHODS:
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 async def _unhandled(_request: Request, exc: Exception) -> Response:

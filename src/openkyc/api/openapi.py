@@ -17,8 +17,10 @@ Example: secret `sk_test_example_secret`, timestamp `1706012345678`,
 `GET /api/v2/kyc/sessions/550e8400-e29b-41d4-a716-446655440000` →
 `b44d37a3e0d150577b0d32a6cffc20e299ef32400ca408e06f3dc8362977f195`.
 
-A signed request is accepted once: the same key, signature, method and URL seen again inside
-the window is refused with `REPLAYED_REQUEST`. Errors use
+A signed request is accepted once: the same key, method, path, timestamp, body and signature
+seen again inside the window is refused with `REPLAYED_REQUEST`, whatever its `Host`,
+`X-Forwarded-*` or query string (none of them is signed): give each request its own
+timestamp. Errors use
 `{"success": false, "error": {"code", "message", "requestId"}}`.
 """
 
@@ -42,13 +44,18 @@ CREATE_SESSION_BODY: dict[str, Any] = {
             "application/json": {
                 "schema": {
                     "type": "object",
+                    "description": "Every field is optional; null or empty means absent.",
                     "properties": {
-                        "invoiceId": {"type": "string", "format": "uuid"},
-                        "customerEmail": {"type": "string", "format": "email"},
-                        "customerPhone": {"type": "string", "example": "+79991234567"},
-                        "customerId": {"type": "string", "maxLength": 255},
-                        "callbackUrl": {"type": "string", "format": "uri"},
-                        "language": {"type": "string", "enum": ["ru", "en", "kk"], "default": "ru"},
+                        "invoiceId": {"type": ["string", "null"], "format": "uuid"},
+                        "customerEmail": {"type": ["string", "null"], "format": "email"},
+                        "customerPhone": {
+                            "type": ["string", "null"],
+                            "example": "+79991234567",
+                        },
+                        "customerId": {"type": ["string", "null"], "maxLength": 255},
+                        "callbackUrl": {"type": ["string", "null"], "format": "uri"},
+                        # null (like an absent field) means the default.
+                        "language": {"enum": ["ru", "en", "kk", None], "default": "ru"},
                     },
                 }
             }
@@ -60,7 +67,7 @@ CREATE_SESSION_BODY: dict[str, Any] = {
             "name": "Idempotency-Key",
             "in": "header",
             "required": False,
-            "schema": {"type": "string", "maxLength": 255},
+            "schema": {"type": "string", "minLength": 1, "maxLength": 255},
             "description": "Extension: the same key and body return the same session; "
             "another body is 409 IDEMPOTENCY_CONFLICT.",
         },
