@@ -31,7 +31,12 @@ logger = logging.getLogger("openkyc")
 UPLOAD_MAX_BYTES = 12 * 1024 * 1024
 STATIC_DIR = Path(__file__).resolve().parent / "web" / "static"
 # Routers of domains that grow beside the core; each module exposes ``router``.
-OPTIONAL_ROUTERS = ("openkyc.api.webhooks", "openkyc.api.media", "openkyc.web.hosted.flow")
+OPTIONAL_ROUTERS = (
+    "openkyc.api.webhooks",
+    "openkyc.api.media",
+    "openkyc.web.hosted.flow",
+    "openkyc.web.hosted.samples",
+)
 
 
 def _optional_routers() -> list[APIRouter]:
