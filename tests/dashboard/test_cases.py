@@ -115,6 +115,8 @@ async def test_a_reviewer_approves_through_the_case_page(
     ).status_code == 303
     page = await client.get(f"/dashboard/cases/{session_id}")
     assert 'id="approve"' in page.text
+    # The timeline names the operator by e-mail.
+    assert f'case.taken</strong> <span class="muted">operator {reviewer.email}' in page.text
     approved = await client.post(f"/dashboard/cases/{session_id}/approve", data=form(csrf))
     assert approved.status_code == 303
     assert (await load_session(state, session_id)).status == "APPROVED"

@@ -37,3 +37,27 @@ async def test_the_sandbox_review_button_puts_the_session_in_the_queue(
     assert [row[1].id for row in waiting] == [uuid.UUID(customer.session_id)]
     run = waiting[0][0]
     assert run.reasons  # the queue shows why it is there
+
+
+async def test_an_operators_retake_sends_the_customer_back_through_the_same_link(
+    customer: Customer, state: AppState
+) -> None:
+    from openkyc.reviews.schemas import Reviewer
+    from openkyc.reviews.service import ReviewService
+
+    await customer.reach_review()
+    await customer.post("submit", {"sandbox_outcome": "review"})
+    await decide_pending(state)
+    async with unit_of_work(state.sessionmaker) as db:
+        await ReviewService(db, state).decide(
+            Reviewer(actor_id="op-1", label="op@example.org"),
+            uuid.UUID(customer.session_id),
+            "retake",
+            reasons=["DOCUMENT_UNREADABLE"],
+        )
+    page = (await customer.open()).text
+    assert "Please take the photos again" in page
+    assert "We could not read your document." in page  # the operator's reason, in words
+    again = await customer.post("retake", {})
+    assert again.status_code == 303
+    assert "Photograph the page with your photo" in (await customer.open()).text

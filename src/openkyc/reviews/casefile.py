@@ -25,6 +25,7 @@ from openkyc.flows.repository import FlowRepository
 from openkyc.media.models import MediaKind, MediaObject
 from openkyc.media.service import MediaService
 from openkyc.merchants.repository import MerchantRepository
+from openkyc.operators.service import OperatorService
 from openkyc.reviews.errors import CaseNotFound
 from openkyc.reviews.models import CaseAssignment, CaseNote, DecisionProposal
 from openkyc.reviews.repository import CaseRepository
@@ -127,6 +128,7 @@ class CaseFileService:
         self.merchants = MerchantRepository(db)
         self.media = MediaService(db, state)
         self.audit = AuditService(db)
+        self.operators = OperatorService(db, state)
         self.sessions = SessionService(
             db, state.keyring, default_ttl_minutes=state.settings.session_ttl_minutes
         )

@@ -138,7 +138,9 @@ async def render_case(
     case = await files.load(reviewer, session_id)
     personal = await files.reveal(reviewer, case) if revealed else files.personal(case)
     context = case_context(case, personal, revealed=revealed, principal=principal)
-    context.update(error=error, notice=notice)
+    # The timeline names operators by e-mail rather than by id.
+    emails = {str(operator.id): operator.email for operator in await files.operators.list()}
+    context.update(error=error, notice=notice, who=lambda actor: emails.get(actor or "", actor))
     return render(
         request, "dashboard/case.html", context, principal=principal, status_code=status_code
     )
