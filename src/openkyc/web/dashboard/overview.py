@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openkyc.api.dependencies import db_session, get_state
 from openkyc.errors import ValidationFailed
-from openkyc.merchants.repository import MerchantRepository
+from openkyc.merchants.service import MerchantService
 from openkyc.reviews.overview import MAX_DAYS, OverviewService
 from openkyc.state import AppState
 from openkyc.web.dashboard.auth import current_operator, render
@@ -79,7 +79,7 @@ async def overview_page(
     reasons = overview.overall.reasons.most_common(12)
     merchants = [
         merchant
-        for merchant in await MerchantRepository(db).list_all()
+        for merchant in await MerchantService(db, state.keyring).list()
         if principal.sees(merchant.id)
     ]
     return render(

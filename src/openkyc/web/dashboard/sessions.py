@@ -17,7 +17,7 @@ from openkyc.api.dependencies import db_session, get_state
 from openkyc.audit.service import AuditService
 from openkyc.db.base import utcnow
 from openkyc.errors import ValidationFailed
-from openkyc.merchants.repository import MerchantRepository
+from openkyc.merchants.service import MerchantService
 from openkyc.sessions.models import SessionStatus
 from openkyc.sessions.presenters import effective_status
 from openkyc.sessions.search import SessionFinder
@@ -51,7 +51,7 @@ async def sessions_page(
     finder = SessionFinder(db, state.keyring)
     merchants = [
         merchant
-        for merchant in await MerchantRepository(db).list_all()
+        for merchant in await MerchantService(db, state.keyring).list()
         if principal.sees(merchant.id)
     ]
     context: dict[str, object] = {
