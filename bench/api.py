@@ -1,11 +1,12 @@
 """Signed POST /api/v2/kyc/sessions versus a bare FastAPI endpoint, served the same way.
 
-    .venv/bin/python bench/api.py [--duration 10] [--connections 8] [--postgres URL]
+    .venv/bin/python bench/api.py [--duration 10] [--connections 8] [--postgres URL] [--periodic]
 
 Each server is one uvicorn process pinned to CPU 0, the load generator pinned to CPU 1.
 Prints throughput (closed loop), p50/p99 latency at a fixed 100 requests/s (open loop), and
 the ratio to the bare endpoint, for SQLite and (when given or OPENKYC_TEST_POSTGRES_URL is
-set) PostgreSQL. Figures are medians of --repeat runs; this machine is noisy.
+set) PostgreSQL. Figures are medians of --repeat runs; this machine is noisy. --periodic runs
+the embedded worker threads, the sweep and retention in the server, as `openkyc serve` does.
 """
 
 from __future__ import annotations
@@ -72,13 +73,16 @@ def _serve(target: list[str], env: dict[str, str], port: int) -> subprocess.Pope
     return process
 
 
-def _openkyc_env(data_dir: Path, database_url: str | None) -> dict[str, str]:
+def _openkyc_env(data_dir: Path, database_url: str | None, periodic: bool) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         OPENKYC_DATA_DIR=str(data_dir),
         OPENKYC_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
         OPENKYC_RATE_LIMIT="1000000/minute",
-        OPENKYC_RUN_WORKER_IN_PROCESS="false",
+        # --periodic: the embedded worker threads, the sweep and retention run in the server
+        # process as in `openkyc serve` (fake pipeline: no models to load).
+        OPENKYC_RUN_WORKER_IN_PROCESS="true" if periodic else "false",
+        OPENKYC_PIPELINE="fake",
         OPENKYC_LOG_LEVEL="WARNING",
     )
     if database_url:
@@ -172,6 +176,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--postgres", default=os.environ.get("OPENKYC_TEST_POSTGRES_URL"))
+    parser.add_argument(
+        "--periodic", action="store_true", help="run the worker and periodic jobs in the server"
+    )
     args = parser.parse_args()
     if _pin(1):
         os.sched_setaffinity(0, {1})
@@ -196,7 +203,7 @@ def main() -> None:
     for name, url in targets:
         scratch = _scratch_postgres(url, create=True) if url else None
         with tempfile.TemporaryDirectory() as tmp:
-            env = _openkyc_env(Path(tmp), scratch)
+            env = _openkyc_env(Path(tmp), scratch, args.periodic)
             keys = _provision(env)
             port = _free_port()
             server = _serve(["--factory", "openkyc.app:create_app"], env, port)
@@ -219,7 +226,9 @@ def main() -> None:
         print(f"{label:38} {rps:8.0f} {rps / bare_rps:6.2f} {p50:9.1f}ms {p99:9.1f}ms")
     print(
         f"({args.repeat} runs each, medians; {args.connections} connections for throughput, "
-        f"{args.duration:.0f} s per run; server on CPU 0, load generator on CPU 1)"
+        f"{args.duration:.0f} s per run; server on CPU 0, load generator on CPU 1"
+        f"{'; worker and periodic jobs in the server' if args.periodic else ''}; "
+        f"load average {os.getloadavg()[0]:.1f})"
     )
 
 

@@ -61,6 +61,7 @@ from openkyc.web.hosted.visit import (
     act,
     authorise,
     client_ip,
+    count_request,
     error_page,
     failure,
     finish,
@@ -178,9 +179,10 @@ class _FlowBefore:
 
 
 async def _look(request: Request, session_id: str, form: FormData) -> _FlowBefore:
-    """Authorise the upload (rate limits, origin, page cookie, CSRF) on a plain read: the
-    flow is locked only later, once the images are decoded (web/hosted/uploads.py)."""
-    async with open_visit(request, session_id, post=True) as visit:
+    """Authorise the upload (origin, page cookie, CSRF; the rate limits were counted before
+    the form was read) on a plain read: the flow is locked only later, once the images are
+    decoded (web/hosted/uploads.py)."""
+    async with open_visit(request, session_id, post=True, limited=False) as visit:
         flow = await authorise(visit, form, lock=False)
         return _FlowBefore(
             step=flow.step,
@@ -220,6 +222,7 @@ async def capture_document(request: Request, session_id: str, side: str) -> Resp
     expected = FlowStep.CAPTURE_FRONT if side == "front" else FlowStep.CAPTURE_BACK
     budget = PixelBudget.document(settings)
     try:
+        await count_request(request, session_id, post=True)  # before reading the body
         async with request.form(max_files=1, max_fields=8) as form:
             # Outside any transaction: check, decode and judge the photo first.
             before = await _look(request, session_id, form)
@@ -269,6 +272,7 @@ async def capture_selfie(request: Request, session_id: str) -> Response:
     settings = state_of(request).settings
     budget = PixelBudget.selfie(settings)
     try:
+        await count_request(request, session_id, post=True)  # before reading the body
         async with request.form(max_files=settings.selfie_max_frames, max_fields=8) as form:
             # Outside any transaction: check, decode and judge the burst first.
             before = await _look(request, session_id, form)

@@ -124,6 +124,14 @@ def language_of(request: Request, fallback: str | None) -> str:
     return negotiate(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), fallback)
 
 
+async def count_request(request: Request, raw_id: str, *, post: bool) -> None:
+    """The per-IP limit, and for a state change the per-session one (429 when spent)."""
+    limiter = limiter_of(request)
+    await limiter.check_ip(client_ip(request))
+    if post:
+        await limiter.check_session(str(parse_id(raw_id)))
+
+
 @asynccontextmanager
 async def open_visit(
     request: Request, raw_id: str, *, post: bool, limited: bool = True
@@ -132,13 +140,10 @@ async def open_visit(
     visit of the same request, see web/hosted/uploads.py)."""
     state = state_of(request)
     session_id = parse_id(raw_id)
-    limiter = limiter_of(request)
     if limited:
-        await limiter.check_ip(client_ip(request))
+        await count_request(request, raw_id, post=post)
     if post:
         check_origin(request, state.settings.public_url)
-        if limited:
-            await limiter.check_session(str(session_id))
     async with unit_of_work(state.sessionmaker) as db:
         sessions = SessionService(
             db, state.keyring, default_ttl_minutes=state.settings.session_ttl_minutes
