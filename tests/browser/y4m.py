@@ -1,4 +1,10 @@
-"""A minimal YUV4MPEG2 writer: the format Chromium's fake camera plays in a loop."""
+"""A minimal YUV4MPEG2 writer: the format Chromium's fake camera plays in a loop.
+
+Chromium reads a y4m file as limited-range ("studio swing") BT.601 video: Y' from 16 (black)
+to 235 (white), Cb/Cr from 16 to 240. Written full range (Pillow's JPEG Y'CbCr), every pixel
+is stretched on the way in: a clean document photo arrived with 42% of its pixels at 250 or
+above, which the real pipeline rightly calls glare. So the planes are scaled to the limited
+range here."""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 
@@ -29,7 +36,16 @@ def write_y4m(path: Path, frames: Iterable[Image.Image], fps: int = 15) -> Path:
             y, cb, cr = frame.convert("YCbCr").split()
             half = (width // 2, height // 2)
             out.write(b"FRAME\n")
-            out.write(y.tobytes())
-            out.write(cb.resize(half, Image.Resampling.BILINEAR).tobytes())
-            out.write(cr.resize(half, Image.Resampling.BILINEAR).tobytes())
+            out.write(limited_range(y, luma=True).tobytes())
+            for chroma in (cb, cr):
+                small = chroma.resize(half, Image.Resampling.BILINEAR)
+                out.write(limited_range(small, luma=False).tobytes())
     return path
+
+
+def limited_range(plane: Image.Image, *, luma: bool) -> np.ndarray:
+    """A full-range (0-255) plane scaled to BT.601 limited range: luma 16-235, chroma 16-240
+    around 128."""
+    values = np.asarray(plane, dtype=np.float32)
+    scaled = 16 + values * 219 / 255 if luma else 128 + (values - 128) * 224 / 255
+    return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)

@@ -157,17 +157,27 @@
       var bar = meter ? meter.querySelector("progress") : null;
       var left = meter ? meter.querySelector(".recording-text") : null;
       if (meter) { meter.classList.remove("hidden"); }
+      root.classList.add("is-recording");
+      /* Touch the page only when what it shows changes: on a slow phone every repaint
+         delays the next frame grab. */
+      var shownPercent = -1, shownSeconds = -1;
       function showProgress(now) {
-        var done = Math.min(1, Math.max(step / steps.length, (now - started) / total));
-        if (bar) { bar.value = Math.round(done * 100); }
-        if (left) { left.textContent = t("recording").replace("%(num)d", String(Math.max(1, Math.ceil((total - (now - started)) / 1000)))); }
+        var percent = Math.round(20 * Math.min(1, Math.max(step / steps.length, (now - started) / total))) * 5;
+        var seconds = Math.max(1, Math.ceil((total - (now - started)) / 1000));
+        if (bar && percent !== shownPercent) { bar.value = percent; shownPercent = percent; }
+        if (left && seconds !== shownSeconds) { left.textContent = t("recording").replace("%(num)d", String(seconds)); shownSeconds = seconds; }
       }
       var recorded = new Promise(function (resolve) {
         function tick() {
           var now = performance.now();
           if (now - stepStarted >= segment && inStep >= minPerStep) { step += 1; stepStarted = now; inStep = 0; }
           showProgress(now);
-          if (step >= steps.length || pending.length >= maxFrames) { if (meter) { meter.classList.add("hidden"); } resolve(); return; }
+          if (step >= steps.length || pending.length >= maxFrames) {
+            if (meter) { meter.classList.add("hidden"); }
+            root.classList.remove("is-recording");
+            resolve();
+            return;
+          }
           instruction.textContent = t(steps[step]);
           inStep += 1;
           times.push(Math.round(now - started));
