@@ -86,6 +86,8 @@ async def test_the_case_page_shows_every_piece_of_evidence_masked_and_audited(
     assert "751234567" not in html  # masked until revealed
     assert "client@example.org" not in html
     assert "c•••@example.org" in html
+    assert "<dt>Document number</dt>" in html  # the API's keys, named for people
+    assert "documentNumber</dt>" not in html
     assert len(await _audited(state, session_id, "case.viewed")) == 1
 
     image = await client.get(images[0])

@@ -52,6 +52,26 @@ SOURCE_LABELS = {
     "printed": N_("printed zone"),
     "sandbox": N_("sandbox"),
 }
+# The verification object's keys (the API's names) as the page calls them.
+IDENTITY_LABELS = {
+    "firstName": N_("Given names"),
+    "lastName": N_("Surname"),
+    "middleName": N_("Patronymic"),
+    "fullName": N_("Full name"),
+    "firstNameLatin": N_("Given names (Latin)"),
+    "lastNameLatin": N_("Surname (Latin)"),
+    "middleNameLatin": N_("Patronymic (Latin)"),
+    "fullNameLatin": N_("Full name (Latin)"),
+    "dateOfBirth": N_("Date of birth"),
+    "documentType": N_("Document type"),
+    "documentNumber": N_("Document number"),
+    "documentCountry": N_("Issuing country"),
+    "documentIssuedAt": N_("Issue date"),
+    "documentExpiresAt": N_("Expiry date"),
+    "faceMatchScore": N_("Face match"),
+    "livenessScore": N_("Liveness"),
+    "verifiedAt": N_("Verified at"),
+}
 # Fields of the identity that are not personal (scores), shown unmasked.
 _OPEN_IDENTITY = {"faceMatchScore", "livenessScore", "documentType", "documentCountry"}
 
@@ -106,6 +126,7 @@ def case_context(
         "held_by_other": holder is not None and not mine,
         "my_proposal": proposal is not None and proposal.actor_id == str(principal.operator_id),
         "decision_codes": DECISION_CODES,
+        "identity_labels": IDENTITY_LABELS,
         "liveness": _liveness(case),
     }
 
