@@ -224,6 +224,8 @@ def js_texts(t: Translator) -> dict[str, str]:
             )
         ),
         "recording": t.gettext(N_("Recording: %(num)d s left")),
+        "hint_dark": t.gettext(N_("Too dark: move to a brighter place")),
+        "hint_glare": t.gettext(N_("Glare: tilt the document or move away from the light")),
         "hold_still": t.gettext(N_("Hold still…")),
         "done": t.gettext(N_("Done")),
         "too_large": message_for(t, "upload_too_large"),

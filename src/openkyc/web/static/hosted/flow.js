@@ -110,10 +110,40 @@
     }).then(function () {
       status.textContent = t("camera_ready");
       shutter.disabled = false;
+      if (facing === "environment") { watchFraming(); }
     }).catch(function () {
       fallback(t("camera_denied"));
     });
     window.addEventListener("pagehide", stop);
+
+    /* Live hints while framing the document, from a tiny downscaled copy of the picture
+       twice a second (cheap on any phone): too dark, or glare. Advice only: the server's
+       check of the photo stays the judge. */
+    function watchFraming() {
+      var hint = root.querySelector(".framing-hint");
+      if (!hint) { return; }
+      var canvas = document.createElement("canvas");
+      canvas.width = 64; canvas.height = 48;
+      var context = canvas.getContext("2d", { willReadFrequently: true });
+      var shown = "";
+      var timer = setInterval(function () {
+        if (!stream || !video.videoWidth) { if (!stream) { clearInterval(timer); } return; }
+        context.drawImage(video, 0, 0, canvas.width, canvas.height);
+        var data = context.getImageData(0, 0, canvas.width, canvas.height).data;
+        var total = 0, bright = 0, count = data.length / 4;
+        for (var i = 0; i < data.length; i += 4) {
+          var luma = 0.299 * data[i] + 0.587 * data[i + 1] + 0.114 * data[i + 2];
+          total += luma;
+          if (luma >= 250) { bright += 1; }
+        }
+        var key = total / count < 60 ? "hint_dark" : (bright / count > 0.08 ? "hint_glare" : "");
+        if (key !== shown) {
+          shown = key;
+          hint.textContent = key ? t(key) : "";
+          hint.classList.toggle("hidden", !key);
+        }
+      }, 500);
+    }
 
     if (root.classList.contains("selfie")) {
       shutter.addEventListener("click", function () { selfie(); });
