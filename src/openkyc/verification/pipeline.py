@@ -157,7 +157,7 @@ class DefaultPipeline:
         timings.append(Timing("document", ms))
         checks.append(_document_check(document, ms))
 
-        quality, ms = _timed(lambda: _quality(inputs))
+        quality, ms = _timed(lambda: _quality(inputs, getattr(document, "kind", None)))
         timings.append(Timing("quality", ms))
         checks.append(_quality_check(quality, ms))
 
@@ -214,10 +214,14 @@ def _decode(data: bytes) -> RGBImage | None:
         return None
 
 
-def _quality(inputs: VerificationInputs) -> list[QualityReport]:
-    reports = [check_capture(inputs.document_front, side="front")]
+def _quality(inputs: VerificationInputs, kind: str | None) -> list[QualityReport]:
+    """The capture checks, told the kind the reader recognised (as the hosted page's instant
+    check is told the customer's choice): without it a Russian internal passport's spread is
+    searched for its face photo where a card or passport page has it, and a genuine photo is
+    sent back to be retaken."""
+    reports = [check_capture(inputs.document_front, side="front", kind=kind)]
     if inputs.document_back is not None:
-        reports.append(check_capture(inputs.document_back, side="back"))
+        reports.append(check_capture(inputs.document_back, side="back", kind=kind))
     return reports
 
 
