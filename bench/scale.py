@@ -66,6 +66,7 @@ OPENKYC = str(Path(sys.executable).parent / "openkyc")
 _CSRF = re.compile(r'data-csrf="([^"]+)"')
 _FORM_CSRF = re.compile(r'name="csrf" value="([^"]*)"')
 _STEPS = re.compile(r'data-steps="([^"]*)"')
+_ERROR = re.compile(r"[?&]error=([a-z_]+)")
 KIND = "kz_passport"
 BUCKET = "openkyc-scale"
 
@@ -387,7 +388,7 @@ class Customer:
         # Idle connections are dropped before uvicorn's 5 s keep-alive ends, as browsers do;
         # otherwise a request can race the server closing the connection it reuses.
         self.http = httpx.AsyncClient(
-            timeout=httpx.Timeout(120, connect=5), limits=httpx.Limits(keepalive_expiry=2.0)
+            timeout=httpx.Timeout(60, connect=5), limits=httpx.Limits(keepalive_expiry=2.0)
         )
         self.turn = index % 2
         self.session_id = ""
@@ -432,13 +433,23 @@ class Customer:
         self, action: str, data: dict[str, str], files: Any = None, *, json_: bool = False
     ) -> httpx.Response:
         headers = {"accept": "application/json"} if json_ else {}
-        return await self.request(
-            "POST",
-            f"/verify/{self.session_id}/{action}",
-            data={"csrf": self.csrf, **data},
-            files=files,
-            headers=headers,
-        )
+        for attempt in range(8):
+            response = await self.request(
+                "POST",
+                f"/verify/{self.session_id}/{action}",
+                data={"csrf": self.csrf, **data},
+                files=files,
+                headers=headers,
+            )
+            # A refused form post answers like the page does: 303 back to it with ?error=.
+            reason = _ERROR.search(response.headers.get("location", ""))
+            if response.status_code != 303 or reason is None:
+                return response
+            if reason.group(1) == "flow_step_conflict":
+                return response  # an earlier try of this step had committed
+            self.tally.errors[f"page error={reason.group(1)} on {action}"] += 1
+            await asyncio.sleep(1.0 * (attempt + 1))
+        raise StepFailed(f"POST {action}")
 
     async def run(self) -> None:
         try:
@@ -679,6 +690,7 @@ async def collect(cluster: Cluster, tally: Tally, settle_s: float) -> dict[str, 
         "customer_errors": sum(tally.errors.values()),
         "error_kinds": dict(tally.errors),
         "killed_node_errors": tally.killed_node_errors,
+        "gave_up_before_submitting": tally.n - len(submitted),
         "throughput": len(decided & submitted) / span,
         "submit_decision_ms": [pct(submit_decision, q) for q in (50, 95, 99)],
         "decision_webhook_ms": [pct(decision_webhook, q) for q in (50, 95, 99)],
@@ -719,7 +731,10 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         fault_task = (
             None if args.no_faults else asyncio.create_task(inject_faults(cluster, tally, faults))
         )
-        outcomes = await asyncio.gather(*(c.run() for c in customers), return_exceptions=True)
+        outcomes = await asyncio.gather(
+            *(asyncio.wait_for(c.run(), args.customer_timeout_s) for c in customers),
+            return_exceptions=True,
+        )
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 tally.errors[f"gave up: {type(outcome).__name__}"] += 1
@@ -763,7 +778,8 @@ def report(result: dict[str, Any]) -> None:
     )
     print(
         f"customer errors: {result['customer_errors']} {result['error_kinds'] or ''}; "
-        f"on the killed API node's open connections: {result['killed_node_errors']}"
+        f"on the killed API node's open connections: {result['killed_node_errors']}; "
+        f"customers who gave up before submitting: {result['gave_up_before_submitting']}"
     )
     print("sessions by status / flow step / run status / count: " + "; ".join(result["states"]))
     print("peak RSS MB: " + ", ".join(f"{k} {v:.0f}" for k, v in result["peak_rss_mb"].items()))
@@ -791,6 +807,9 @@ def main() -> None:
         help="a PostgreSQL server URL; a scratch database is created on it and dropped",
     )
     parser.add_argument("--settle-s", type=float, default=180, help="wait for stragglers")
+    parser.add_argument(
+        "--customer-timeout-s", type=float, default=420, help="a customer gives up after this"
+    )
     parser.add_argument("--json", action="store_true", help="also print the result as JSON")
     args = parser.parse_args()
     result = asyncio.run(run(args))
