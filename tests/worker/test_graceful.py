@@ -68,7 +68,8 @@ async def test_a_job_past_the_timeout_is_handed_back_and_the_worker_exits(
         state, settings, merchant, pipeline_s=60.0, shutdown_timeout_s=1.5
     )
     worker.stop()
-    assert took_s < 1.5 + 10, worker.output()
+    # Far below the 60 s job: the worker did not wait for it (slack for a loaded machine).
+    assert took_s < 1.5 + 25, worker.output()
     (run,) = await runs_of(state, session_id)
     assert (run.status, run.lease_owner, run.claims, run.error) == (
         "pending",

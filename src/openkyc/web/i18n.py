@@ -15,6 +15,7 @@ import gettext
 import importlib
 import io
 import sys
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -103,7 +104,13 @@ class Translator:
 
 
 def extract_messages() -> Catalog:
-    template = Catalog(project="OpenKYC hosted page", charset="utf-8")
+    # A fixed creation date: a timestamp in every catalog's header made each refresh a conflict
+    # between branches that changed no message.
+    template = Catalog(
+        project="OpenKYC hosted page",
+        charset="utf-8",
+        creation_date=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     method_map = [
         ("templates/**.html", "jinja2"),
         ("hosted/**.py", "python"),
