@@ -2,7 +2,9 @@
 
     .venv/bin/python bench/hosted.py [--pipeline fake|default] [--runs 5]
 
-Prints:
+Prints (with ``--throttled``, instead: per step up to the document camera, on a mid-range
+phone profile, CPU x4 slower and DevTools' "Fast 3G" network, the bytes received and the time
+from the navigation until its primary action is usable):
 * page weight: bytes transferred (HTML, CSS, JS, images; headers included, no compression)
   from opening the link until the document camera is ready, on a 390x844 phone viewport in
   Chromium, for a first visit (empty cache) and for the capture page alone after a reload;
@@ -241,9 +243,97 @@ async def submit_to_result(
             await asyncio.sleep(0.05)
 
 
+# Chromium DevTools' "Fast 3G" preset and a mid-range phone's CPU (x4 slower than this one).
+FAST_3G = {
+    "offline": False,
+    "latency": 562.5,
+    "downloadThroughput": 1.44 * 1024 * 1024 / 8 * 0.9,
+    "uploadThroughput": 675 * 1024 / 8 * 0.9,
+}
+CPU_SLOWDOWN = 4
+
+
+async def throttled_steps(
+    base_url: str, key: tuple[str, str], language: str
+) -> list[tuple[str, int, float]]:
+    """Per step, on a throttled phone profile: bytes transferred for the step's page (empty
+    cache on the first) and time from the navigation to its primary action usable (for the
+    camera steps: the camera running and the shutter enabled)."""
+    from playwright.async_api import async_playwright
+
+    from openkyc.web.i18n import Translator
+
+    async with httpx.AsyncClient(base_url=base_url) as http:
+        session_id = await _create_session(http, key, language)
+    t = Translator(language)
+    results: list[tuple[str, int, float]] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+            ],
+        )
+        context = await browser.new_context(
+            viewport={"width": 360, "height": 640},
+            is_mobile=True,
+            has_touch=True,
+            permissions=["camera"],
+        )
+        page = await context.new_page()
+        page.set_default_timeout(120_000)
+        cdp = await context.new_cdp_session(page)
+        await cdp.send("Network.enable")
+        await cdp.send("Network.emulateNetworkConditions", FAST_3G)
+        await cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+        received: list[int] = []
+        cdp.on("Network.loadingFinished", lambda event: received.append(event["encodedDataLength"]))
+
+        async def step(name: str, go: Any, ready: str) -> None:
+            received.clear()
+            started = time.perf_counter()
+            await go()
+            await page.wait_for_selector(ready)
+            results.append((name, sum(received), time.perf_counter() - started))
+
+        async def press(label: str) -> None:
+            await page.get_by_role("button", name=t.gettext(label), exact=True).click()
+
+        async def open_link() -> None:
+            await page.goto(f"{base_url}/verify/{session_id}")
+
+        async def start() -> None:
+            await page.check("#agree")
+            await press("Start")
+
+        async def choose() -> None:
+            await page.check("#doc-ru_internal_passport")
+            await press("Continue")
+
+        await step("consent (link opened)", open_link, "form button[type=submit]")
+        await step("document", start, "body[data-page=document] form button[type=submit]")
+        await step("capture, camera ready", choose, ".shutter:not([disabled])")
+        await browser.close()
+    return results
+
+
 async def run(settings: Settings, args: argparse.Namespace) -> None:
     key = await _merchant(settings)
     with Server(settings) as server:
+        if args.throttled:
+            print(
+                f"throttled phone (CPU x{CPU_SLOWDOWN}, Fast 3G, 360x640, "
+                f"language={args.language}): bytes received and seconds to interactive"
+            )
+            rows = await throttled_steps(server.base_url, key, args.language)
+            for name, size, seconds in rows:
+                print(f"  {name:<24} {size:>8} B  {seconds:6.2f} s")
+            total = sum(size for _, size, _ in rows)
+            print(f"  link -> camera ready: {total} B, {sum(s for _, _, s in rows):.2f} s")
+            return
         if not args.skip_weight:
             first, capture, _ = await page_weight(server.base_url, key, args.language)
             print(
@@ -267,6 +357,11 @@ def main() -> None:
     parser.add_argument("--pipeline", default="fake", choices=["fake", "default"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--skip-weight", action="store_true")
+    parser.add_argument(
+        "--throttled",
+        action="store_true",
+        help="only the per-step figures on a throttled phone (CPU x4, Fast 3G)",
+    )
     parser.add_argument("--language", default="ru", choices=["ru", "kk", "en"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
