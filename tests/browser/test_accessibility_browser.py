@@ -130,3 +130,36 @@ async def test_keyboard_order_follows_the_page_and_results_are_announced(
     await page.wait_for_selector("body[data-page=result]", timeout=30_000)
     assert (await page.title()).startswith(t.gettext("You are verified"))
     assert await page.evaluate("document.activeElement.id") == "main"
+
+
+async def test_every_step_reflows_at_400_percent_zoom(
+    browser: Browser, server: LiveServer, merchant: MerchantInfo
+) -> None:
+    """WCAG 1.4.10: at 320 CSS px wide (a 1280 px window at 400%) nothing scrolls sideways."""
+    t = Translator("kk")  # the longest words of the three languages
+    url = await create_session(server, merchant, language="kk")
+    context = await browser.new_context(
+        viewport={"width": 320, "height": 256}, permissions=["camera"]
+    )
+    page = await context.new_page()
+
+    async def fits(step: str) -> None:
+        width = await page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{step}: {width} CSS px wide"
+
+    await page.goto(url)
+    await fits("consent")
+    await page.check("#agree")
+    await click(page, t.gettext("Start"))
+    await page.wait_for_selector("body[data-page=document]")
+    await fits("document")
+    await page.check("#doc-ru_internal_passport")
+    await click(page, t.gettext("Continue"))
+    await page.wait_for_selector("body[data-page=capture] .shutter:not([disabled])")
+    await fits("capture")
+    await capture_document(page, t, "reflow-capture")
+    await page.wait_for_selector("body[data-page=selfie] .shutter:not([disabled])")
+    await fits("selfie")
+    await click(page, t.gettext("Start the selfie"))
+    await page.wait_for_selector("body[data-page=review]", timeout=30_000)
+    await fits("review")
