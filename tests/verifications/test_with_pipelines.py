@@ -70,8 +70,9 @@ async def test_fake_pipeline_without_a_challenge_asks_for_a_retake(
         session_id,
         front=b"front",
         back=None,
-        frames=[b"a"],
-        times=[0],
+        # Two frames: a recording, not a single uploaded photo (that one goes to NO_LIVE_CAPTURE).
+        frames=[b"a", b"b"],
+        times=[0, 100],
         challenge_json=None,
     )
     await submit(state, session_id)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from openkyc.config import Settings
 from openkyc.db.session import unit_of_work
 from openkyc.state import AppState
-from openkyc.verifications.service import owner_is_dead_here, this_host_owner_prefix
+from openkyc.verifications.owners import owner_is_dead_here, this_host_owner_prefix
 from openkyc.webhooks.models import WebhookDelivery
 from tests.support import MerchantInfo
 from tests.verifications.factories import capture, load_session, new_session, runs_of, submit

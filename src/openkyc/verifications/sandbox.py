@@ -16,7 +16,8 @@ from openkyc.merchants.tenant import Tenant
 from openkyc.sessions.models import KycSession
 from openkyc.sessions.service import SessionService
 from openkyc.state import AppState
-from openkyc.verifications.service import VerificationService, worker_identity
+from openkyc.verifications.owners import worker_identity
+from openkyc.verifications.service import VerificationService
 from openkyc.verifications.simulation import Simulation
 
 

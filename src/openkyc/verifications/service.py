@@ -9,17 +9,12 @@ work. Services flush; the edge commits.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import json
 import logging
-import os
-import socket
-import threading
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -38,6 +33,7 @@ from openkyc.sessions.service import SessionService
 from openkyc.state import AppState
 from openkyc.verification import decision as rules
 from openkyc.verification.decision import Decision, DecisionPolicy
+from openkyc.verifications.duplicates import FaceRegistry
 from openkyc.verifications.errors import (
     AlreadySubmitted,
     InvalidPolicy,
@@ -48,14 +44,12 @@ from openkyc.verifications.errors import (
 )
 from openkyc.verifications.evidence import Extracted, FaceVector
 from openkyc.verifications.models import (
-    FaceEmbedding,
     RunOutcome,
     RunStatus,
     VerificationCheck,
     VerificationReview,
     VerificationRun,
     candidate_aad,
-    embedding_aad,
 )
 from openkyc.verifications.policy import DEFAULT_POLICY, parse_policy
 from openkyc.verifications.repository import (
@@ -65,6 +59,12 @@ from openkyc.verifications.repository import (
     RunRepository,
 )
 from openkyc.verifications.simulation import magic_simulation
+from openkyc.verifications.synthetic import (
+    SANDBOX_REVIEW_FACE,
+    sandbox_checks,
+    sandbox_identity,
+    sandbox_reading,
+)
 from openkyc.webhooks.service import WebhookService
 from openkyc.worker.enqueue import enqueue_after_commit
 from openkyc.worker.names import VERIFY_SESSION
@@ -122,36 +122,6 @@ def _return_run(run: VerificationRun, error: str) -> None:
     run.claims = max(0, run.claims - 1)
 
 
-def worker_identity() -> str:
-    return f"{this_host_owner_prefix()}{os.getpid()}:{threading.get_ident() % 100000}"
-
-
-def this_host_owner_prefix() -> str:
-    """What every lease owner name on this machine starts with."""
-    return f"{socket.gethostname()[:40]}:"
-
-
-def owner_is_dead_here(owner: str) -> bool:
-    """True if ``owner`` names a process of this host that no longer exists.
-
-    Only a certainty counts: a pid that exists (even reused by another program), a name from
-    another host or one that does not parse is treated as alive and left to its lease.
-    """
-    prefix = this_host_owner_prefix()
-    if not owner.startswith(prefix):
-        return False
-    pid_text = owner[len(prefix) :].split(":", 1)[0]
-    if not pid_text.isascii() or not pid_text.isdigit() or int(pid_text) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, OverflowError):
-        return False
-    return False
-
-
 class VerificationService:
     def __init__(self, db: AsyncSession, state: AppState) -> None:
         self.db = db
@@ -160,6 +130,7 @@ class VerificationService:
         self.checks = CheckRepository(db)
         self.reviews = ReviewRepository(db)
         self.embeddings = EmbeddingRepository(db)
+        self.faces = FaceRegistry(self.embeddings, state)
         self.sessions = SessionRepository(db)
         self.merchants = MerchantRepository(db)
         self.audit = AuditService(db)
@@ -304,7 +275,7 @@ class VerificationService:
             # Sandbox without captures: a synthetic identity, and for a forced review the
             # synthetic checks a reviewer would see, so the queue can be exercised.
             sandbox_review = run.forced_outcome == rules.REVIEW
-            face_score = _SANDBOX_REVIEW_FACE if sandbox_review else 1.0
+            face_score = SANDBOX_REVIEW_FACE if sandbox_review else 1.0
             evidence = rules.Evidence(
                 today=now.date(),
                 document_found=True,
@@ -313,9 +284,9 @@ class VerificationService:
                 face_score=face_score,
                 liveness_score=1.0,
             )
-            candidate = _sandbox_identity(face_score)
+            candidate = sandbox_identity(face_score)
             if sandbox_review:
-                for record in _sandbox_checks(policy):
+                for record in sandbox_checks(policy):
                     record.run_id = run.id
                     await self.checks.add(record)
                 run.pipeline = "sandbox"
@@ -323,8 +294,8 @@ class VerificationService:
             evidence = extracted.evidence
             candidate = dict(extracted.identity)
             if run.forced_outcome and not candidate.get("fullName"):
-                candidate = _sandbox_identity()
-            duplicates = await self._duplicates(kyc_session, extracted, policy)
+                candidate = sandbox_identity()
+            duplicates = await self.faces.matches(kyc_session, extracted, policy)
             if duplicates:
                 evidence = _with_duplicate(evidence)
                 # Which sessions the same face was verified under (ids only): a reviewer
@@ -380,7 +351,7 @@ class VerificationService:
             extracted.face if extracted is not None else None,
             actor_type="system",
             actor_id=None,
-            reading=extracted.reading if extracted is not None else _sandbox_reading(candidate),
+            reading=extracted.reading if extracted is not None else sandbox_reading(candidate),
         )
         return run.outcome
 
@@ -545,7 +516,7 @@ class VerificationService:
             identity = {**candidate, "verifiedAt": format_timestamp(now)}
             self.session_service.seal_verification(kyc_session, identity)
             if embedding:
-                await self._remember_face(kyc_session, identity, embedding)
+                await self.faces.remember(kyc_session, identity, embedding)
             await self.session_service.transition(
                 kyc_session, SessionStatus.APPROVED, actor_type=actor_type, actor_id=actor_id
             )
@@ -593,169 +564,9 @@ class VerificationService:
             },
         )
 
-    async def _duplicates(
-        self, kyc_session: KycSession, extracted: Extracted, policy: DecisionPolicy
-    ) -> list[str]:
-        """The sessions whose verified face matches this one under another identity."""
-        probe = extracted.face
-        if not policy.reject_duplicates or probe is None:
-            return []
-        try:
-            from openkyc.verification.face.duplicates import DuplicateCandidate, find_duplicates
-        except ImportError:  # pragma: no cover - the face stage ships with the pipeline
-            return []
-        stored = await self.embeddings.for_tenant(
-            kyc_session.merchant_id, kyc_session.mode, model=probe.space, excluding=kyc_session.id
-        )
-        keyring = self.state.keyring
-        known_keys = self.state.settings.master_keys()[1]
-        # A stored digest was made with the master key active when it was stored (the same
-        # key sealed its embedding), so the probe is digested with that key for each row:
-        # rotating the master key must not turn a returning customer into a "duplicate".
-        probe_digests: dict[str, str] = {}
-        candidates = []
-        for row in stored:
-            key_id = keyring.key_id_of(row.embedding_ciphertext)
-            if key_id not in known_keys:
-                continue  # sealed under a key that is gone: unreadable, so not comparable
-            if key_id not in probe_digests:
-                probe_digests[key_id] = self._identity_digest(extracted.identity, key_id)
-            same = hmac.compare_digest(row.identity_digest, probe_digests[key_id])
-            candidates.append(
-                DuplicateCandidate(
-                    key=str(row.session_id),
-                    identity=_SAME if same else _OTHER,
-                    embedding=keyring.decrypt(
-                        row.embedding_ciphertext, embedding_aad(row.session_id)
-                    ),
-                )
-            )
-        if not candidates:
-            return []
-        hits = find_duplicates(probe.vector, candidates, identity=_SAME)
-        return [hit.key for hit in hits if hit.different_identity]
-
-    async def _remember_face(
-        self, kyc_session: KycSession, identity: dict[str, Any], embedding: FaceVector
-    ) -> None:
-        await self.embeddings.delete_for_session(kyc_session.id)
-        await self.embeddings.add(
-            FaceEmbedding(
-                session_id=kyc_session.id,
-                merchant_id=kyc_session.merchant_id,
-                mode=kyc_session.mode,
-                identity_digest=self._identity_digest(identity),
-                embedding_ciphertext=self.state.keyring.encrypt(
-                    embedding.vector, embedding_aad(kyc_session.id)
-                ),
-                model=embedding.space,
-            )
-        )
-
-    def _identity_digest(self, identity: dict[str, Any], key_id: str | None = None) -> str:
-        # Keyed, so the digest of a known document number cannot be looked up in the table.
-        active, keys = self.state.settings.master_keys()
-        secret = keys[key_id or active]
-        key = hmac.new(secret, b"openkyc.identity-digest", hashlib.sha256).digest()
-        material = f"{identity.get('documentCountry') or ''}:{identity.get('documentNumber') or ''}"
-        return hmac.new(key, material.encode(), hashlib.sha256).hexdigest()
-
-
-# What a duplicate candidate's identity is compared as: the probe's own, or another one.
-_SAME, _OTHER = "same-identity", "other-identity"
-
 
 def _with_duplicate(evidence: rules.Evidence) -> rules.Evidence:
     return replace(evidence, duplicate_identity=True)
-
-
-# The face score of a sandbox review: inside the default review band (0.015-0.75).
-_SANDBOX_REVIEW_FACE = 0.62
-
-
-def _sandbox_checks(policy: DecisionPolicy) -> list[VerificationCheck]:
-    """The checks of a sandbox review without captures: named as sandbox, never a model."""
-
-    def check(
-        name: str, passed: bool, score: float | None, threshold: float | None, reasons: list[str]
-    ) -> VerificationCheck:
-        return VerificationCheck(
-            name=name,
-            passed=passed,
-            score=score,
-            threshold=threshold,
-            reasons=reasons,
-            model_name="sandbox",
-            model_version="1",
-            duration_ms=0.0,
-            detail={"sandbox": True},
-        )
-
-    return [
-        check("document", True, None, None, []),
-        check(
-            "face_match",
-            False,
-            _SANDBOX_REVIEW_FACE,
-            policy.face_match_threshold,
-            ["face_match_review"],
-        ),
-        check("liveness", True, 0.9, policy.liveness_threshold, []),
-    ]
-
-
-def _sandbox_identity(face_score: float = 0.99) -> dict[str, Any]:
-    """What a test-mode session decided without captured media shows: obviously synthetic."""
-    return {
-        "firstName": "Test",
-        "lastName": "Sandbox",
-        "middleName": None,
-        "fullName": "Test Sandbox",
-        "firstNameLatin": "Test",
-        "lastNameLatin": "Sandbox",
-        "middleNameLatin": None,
-        "fullNameLatin": "Test Sandbox",
-        "dateOfBirth": date(1990, 1, 15).isoformat(),
-        "documentType": "passport",
-        "documentNumber": "000001234",
-        "documentCountry": "UTO",
-        "documentIssuedAt": None,
-        "documentExpiresAt": None,
-        "faceMatchScore": face_score,
-        "livenessScore": 0.99,
-    }
-
-
-def _sandbox_reading(candidate: dict[str, Any]) -> dict[str, Any]:
-    """The document a sandbox review without captures shows: the synthetic identity's own
-    fields, each marked as coming from the sandbox."""
-    fields = [
-        {
-            "name": name,
-            "value": candidate[key],
-            "source": "sandbox",
-            "printed": None,
-            "checkDigit": None,
-        }
-        for key, name in (
-            ("lastName", "surname"),
-            ("firstName", "given_names"),
-            ("documentNumber", "number"),
-            ("documentCountry", "issuing_country"),
-            ("dateOfBirth", "birth_date"),
-        )
-        if candidate.get(key)
-    ]
-    return {
-        "kind": "sandbox",
-        "valid": True,
-        "mrzLines": [],
-        "fields": fields,
-        "checkDigits": [],
-        "portraitBox": None,
-        "mrzSide": None,
-        "nameConfirmed": False,
-    }
 
 
 def _json_safe(detail: dict[str, Any]) -> dict[str, Any]:

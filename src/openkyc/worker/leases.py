@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 from openkyc.db.base import utcnow
 from openkyc.db.session import unit_of_work
+from openkyc.verifications.owners import owner_is_dead_here, this_host_owner_prefix
 from openkyc.verifications.repository import RunRepository
-from openkyc.verifications.service import owner_is_dead_here, this_host_owner_prefix
 from openkyc.webhooks.repository import DeliveryRepository
 from openkyc.worker.enqueue import enqueue_after_commit
 from openkyc.worker.metrics import JOBS_REQUEUED

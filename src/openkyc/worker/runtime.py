@@ -64,7 +64,8 @@ class WorkerRuntime:
 
     def _hand_back(self) -> None:
         from openkyc.state import build_state
-        from openkyc.verifications.service import VerificationService, worker_identity
+        from openkyc.verifications.owners import worker_identity
+        from openkyc.verifications.service import VerificationService
 
         owner = worker_identity()  # the same thread that claimed it: the same identity
 

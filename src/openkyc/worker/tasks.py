@@ -15,7 +15,8 @@ from openkyc.db.session import unit_of_work
 from openkyc.storage.interface import StorageUnavailable
 from openkyc.verification.decision import Evidence
 from openkyc.verifications.evidence import Extracted, extract
-from openkyc.verifications.service import ClaimedRun, VerificationService, worker_identity
+from openkyc.verifications.owners import worker_identity
+from openkyc.verifications.service import ClaimedRun, VerificationService
 from openkyc.webhooks import delivery
 from openkyc.webhooks.service import WebhookService
 from openkyc.worker.metrics import VERIFICATIONS_DECIDED, WEBHOOK_ATTEMPTS, WEBHOOK_LATENCY
