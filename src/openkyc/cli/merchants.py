@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openkyc.cli.runtime import fail, parse_uuid, run_in_transaction
 from openkyc.errors import OpenKycError
+from openkyc.merchants.branding import LOGO_MAX_BYTES
 from openkyc.merchants.keys import DEFAULT_SCOPES, SCOPES, parse_scopes
 from openkyc.merchants.models import ApiKey, Merchant
 from openkyc.merchants.service import UNSET, MerchantService, key_scopes
@@ -115,6 +117,9 @@ async def merchant_profile(
         "effectiveSessionTtlMinutes": merchant.session_ttl_minutes
         or state.settings.session_ttl_minutes,
         "policy": merchant.policy or {},
+        "displayName": merchant.display_name,
+        "accentColour": merchant.accent_colour,
+        "logo": merchant.logo_digest,
         "effectivePolicy": effective_policy(merchant.policy),
         "keys": [key_json(key) for key in await service.list_keys(merchant.id)],
         "webhooks": [
@@ -138,7 +143,10 @@ def _print_profile(profile: dict[str, Any], as_json: bool) -> None:
         f"{profile['merchantId']}  {profile['name']}  "
         f"{'active' if profile['active'] else 'DISABLED'}\n"
         f"session lifetime: {profile['effectiveSessionTtlMinutes']} min"
-        f"{'' if profile['sessionTtlMinutes'] else ' (the default)'}"
+        f"{'' if profile['sessionTtlMinutes'] else ' (the default)'}\n"
+        f"brand: display name {profile['displayName'] or '(the name)'}, "
+        f"accent colour {profile['accentColour'] or '(the default)'}, "
+        f"logo {'set' if profile['logo'] else 'none'}"
     )
     policy, effective = profile["policy"], profile["effectivePolicy"]
     typer.echo("policy (* set for this merchant, otherwise the default):")
@@ -219,9 +227,21 @@ def update_merchant(
     reset: list[str] = typer.Option(
         [], "--reset", help="A policy field back to its default (repeat for several)."
     ),
+    display_name: str | None = typer.Option(
+        None, "--display-name", help="Name on the hosted page; '' for the merchant's name."
+    ),
+    accent_colour: str | None = typer.Option(
+        None,
+        "--accent-colour",
+        help="#RRGGBB for the hosted page's buttons (WCAG AA contrast); '' for the default.",
+    ),
+    logo: Path | None = typer.Option(
+        None, "--logo", help="PNG, JPEG or WebP, at most 256 KB and 1024x1024 px."
+    ),
+    remove_logo: bool = typer.Option(False, "--remove-logo", help="Show no logo."),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
-    """Change a merchant's name, session lifetime or decision policy. Each bad value is named;
+    """Change a merchant's name, session lifetime, decision policy or hosted-page brand. Each bad value is named;
     nothing changes unless all are valid; every change is audited with its old value."""
     merchant_id = parse_uuid(merchant, "MERCHANT_ID")
     whole: dict[str, object] | None = None
@@ -258,6 +278,18 @@ def update_merchant(
             changes[field] = _codes(text)  # None: back to "any"
     changes.update({field: None for field in reset})
     ttl = _ttl(session_ttl)
+    if logo is not None and remove_logo:
+        raise typer.BadParameter("give --logo or --remove-logo, not both", param_hint="--logo")
+    logo_bytes: bytes | None = None if remove_logo else UNSET
+    if logo is not None:
+        try:
+            with logo.open("rb") as handle:
+                # One byte past the limit is enough for the service to say "too large".
+                logo_bytes = handle.read(LOGO_MAX_BYTES + 1)
+        except OSError as exc:
+            raise typer.BadParameter(
+                f"cannot read it ({exc.strerror})", param_hint="--logo"
+            ) from None
 
     async def work(session: AsyncSession, state: AppState) -> dict[str, Any]:
         updated = await MerchantService(session, state.keyring).update(
@@ -266,6 +298,9 @@ def update_merchant(
             session_ttl_minutes=ttl,
             policy=whole,
             policy_changes=changes or None,
+            display_name=UNSET if display_name is None else display_name,
+            accent_colour=UNSET if accent_colour is None else accent_colour,
+            logo=logo_bytes,
         )
         return await merchant_profile(session, state, updated)
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from openkyc.db.base import Base, CreatedAtMixin, IdMixin
 
@@ -19,6 +19,12 @@ class Merchant(IdMixin, CreatedAtMixin, Base):
     session_ttl_minutes: Mapped[int | None] = mapped_column(default=None)
     # Decision policy overrides (minimum age, allowed countries...); empty means defaults.
     policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The hosted page's brand (merchants/branding.py); None: the name and OpenKYC's colours.
+    display_name: Mapped[str | None] = mapped_column(String(100), default=None)
+    accent_colour: Mapped[str | None] = mapped_column(String(7), default=None)
+    # A sanitised PNG (at most 512 KB), loaded only when served; the digest names its URL.
+    logo_png: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, default=None))
+    logo_digest: Mapped[str | None] = mapped_column(String(64), default=None, index=True)
 
     api_keys: Mapped[list[ApiKey]] = relationship(back_populates="merchant", lazy="raise")
 

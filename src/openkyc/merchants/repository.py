@@ -20,6 +20,15 @@ class MerchantRepository(Repository[Merchant]):
         result = await self.session.scalars(select(Merchant).where(Merchant.name == name).limit(1))
         return result.first()
 
+    async def logo_by_digest(self, digest: str) -> bytes | None:
+        """The stored logo whose sha256 is ``digest`` (merchants with the same logo share it)."""
+        statement = (
+            select(Merchant.logo_png)
+            .where(Merchant.logo_digest == digest, Merchant.logo_png.is_not(None))
+            .limit(1)
+        )
+        return (await self.session.scalars(statement)).first()
+
 
 class ApiKeyRepository(Repository[ApiKey]):
     model = ApiKey

@@ -14,7 +14,7 @@ from openkyc.audit.service import AuditService
 from openkyc.db.base import utcnow
 from openkyc.encryption import Keyring
 from openkyc.errors import InvalidApiKey, ValidationFailed
-from openkyc.merchants import keys
+from openkyc.merchants import branding, keys
 from openkyc.merchants.errors import ApiKeyAlreadyRevoked, ApiKeyNotFound, MerchantNotFound
 from openkyc.merchants.models import ApiKey, Merchant
 from openkyc.merchants.repository import ApiKeyRepository, MerchantRepository
@@ -111,6 +111,9 @@ class MerchantService:
         session_ttl_minutes: int | None = UNSET,
         policy: Mapping[str, Any] | None = None,
         policy_changes: Mapping[str, Any] | None = None,
+        display_name: str | None = UNSET,
+        accent_colour: str | None = UNSET,
+        logo: bytes | None = UNSET,
         actor: str = "operator",
         actor_id: str | None = None,
     ) -> Merchant:
@@ -118,7 +121,11 @@ class MerchantService:
         policy: ``policy`` replaces it whole, ``policy_changes`` sets fields over it (a None
         value drops a field back to its default). Every bad field is named in one 400
         (``name``, ``sessionTtlMinutes``, ``policy.<field>``); every change is audited with
-        its old and new value. The CLI and the dashboard both come here."""
+        its old and new value. The CLI and the dashboard both come here.
+
+        The brand: ``display_name`` and ``accent_colour`` (None or blank: back to the name and
+        OpenKYC's colour), ``logo`` (the uploaded bytes, None: remove it); errors name
+        ``displayName``, ``accentColour``, ``logo`` (:mod:`openkyc.merchants.branding`)."""
         merchant = await self.get(merchant_id)
         errors: dict[str, str] = {}
         changes: dict[str, dict[str, Any]] = {}
@@ -155,10 +162,18 @@ class MerchantService:
             else:
                 if validated != (merchant.policy or {}):
                     changes["policy"] = {"from": merchant.policy or {}, "to": validated}
+        new_logo = self._brand_changes(merchant, display_name, accent_colour, logo, errors, changes)
         if errors:
             raise ValidationFailed(errors)
         if not changes:
             return merchant
+        if "displayName" in changes:
+            merchant.display_name = changes["displayName"]["to"]
+        if "accentColour" in changes:
+            merchant.accent_colour = changes["accentColour"]["to"]
+        if "logo" in changes:
+            merchant.logo_png = None if new_logo is None else new_logo.png
+            merchant.logo_digest = changes["logo"]["to"]
         if "name" in changes:
             merchant.name = changes["name"]["to"]
         if "sessionTtlMinutes" in changes:
@@ -176,6 +191,46 @@ class MerchantService:
             data={"changes": changes},
         )
         return merchant
+
+    @staticmethod
+    def _brand_changes(
+        merchant: Merchant,
+        display_name: str | None,
+        accent_colour: str | None,
+        logo: bytes | None,
+        errors: dict[str, str],
+        changes: dict[str, dict[str, Any]],
+    ) -> branding.Logo | None:
+        """Check the brand fields into ``errors``/``changes``; the logo is audited by digest."""
+        for field, value, clean, current in (
+            ("displayName", display_name, branding.clean_display_name, merchant.display_name),
+            ("accentColour", accent_colour, branding.clean_accent_colour, merchant.accent_colour),
+        ):
+            if value is UNSET:
+                continue
+            try:
+                cleaned = None if value is None else clean(value)
+            except branding.BrandError as exc:
+                errors[field] = str(exc)
+                continue
+            if cleaned != current:
+                changes[field] = {"from": current, "to": cleaned}
+        if logo is UNSET:
+            return None
+        sanitised: branding.Logo | None = None
+        if logo is not None:
+            try:
+                sanitised = branding.sanitise_logo(logo)
+            except branding.BrandError as exc:
+                errors["logo"] = str(exc)
+                return None
+        digest = None if sanitised is None else sanitised.digest
+        if digest != merchant.logo_digest:
+            changes["logo"] = {"from": merchant.logo_digest, "to": digest}
+        return sanitised
+
+    async def logo(self, digest: str) -> bytes | None:
+        return await self.merchants.logo_by_digest(digest)
 
     async def set_active(
         self,

@@ -1,9 +1,9 @@
-"""Merchants (admin): create, disable and enable merchants; issue, rotate and revoke API keys;
-webhook endpoints with their delivery log and resend; the decision policy and session lifetime
-with an error beside each bad field. Every action goes through the services the API and the
-CLI use (MerchantService, WebhookService), so each is audited with the operator's id; a secret
-is shown once, on the answer to the form, never in a URL. An admin bound to merchants gets a
-404 for any other, as for a missing id."""
+"""Merchants (admin): create, disable and enable merchants; the hosted page's brand; issue,
+rotate and revoke API keys; webhook endpoints with their delivery log and resend; the decision
+policy, session lifetime and brand with an error beside each bad field. Every action goes
+through the services the API and the CLI use (MerchantService, WebhookService), so each is
+audited with the operator's id; a secret is shown once, on the answer to the form, never in a
+URL. An admin bound to merchants gets a 404 for any other, as for a missing id."""
 
 from __future__ import annotations
 
@@ -15,13 +15,15 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from openkyc.api.dependencies import db_session, get_state
 from openkyc.errors import ValidationFailed
+from openkyc.merchants.branding import LOGO_MAX_BYTES
 from openkyc.merchants.errors import ApiKeyNotFound, MerchantNotFound
 from openkyc.merchants.keys import DEFAULT_SCOPES, MODES, SCOPES
 from openkyc.merchants.models import Merchant
-from openkyc.merchants.service import MerchantService, key_scopes
+from openkyc.merchants.service import UNSET, MerchantService, key_scopes
 from openkyc.merchants.tenant import Tenant
 from openkyc.state import AppState
 from openkyc.verifications.policy import POLICY_FIELDS, effective_policy
@@ -43,6 +45,7 @@ NOTICES = {
     "disabled": N_("The merchant is disabled: its keys are refused from the next request on."),
     "enabled": N_("The merchant is enabled again."),
     "saved": N_("The settings are saved."),
+    "brand_saved": N_("The brand is saved: the hosted page shows it from the next page load."),
     "revoked": N_("The key is revoked."),
     "resent": N_("The delivery is queued again."),
     "webhook_removed": N_("The webhook endpoint is removed."),
@@ -185,6 +188,8 @@ async def _detail(
     values = {
         "name": merchant.name,
         "sessionTtlMinutes": str(merchant.session_ttl_minutes or ""),
+        "displayName": merchant.display_name or "",
+        "accentColour": merchant.accent_colour or "",
         **_policy_values(merchant.policy or {}),
         **(form_values or {}),
     }
@@ -286,6 +291,44 @@ async def save_settings(
             fields=errors, form_values=form, status_code=400,
         )  # fmt: skip
     return _back(merchant.id, "saved")
+
+
+@router.post("/dashboard/merchants/{merchant_id}/branding")
+async def save_branding(
+    request: Request,
+    merchant_id: str,
+    principal: OperatorPrincipal = Depends(admin_only),
+    _csrf: OperatorPrincipal = Depends(verify_csrf),
+    state: AppState = Depends(get_state),
+    db: AsyncSession = Depends(db_session, scope="function"),
+) -> Response:
+    """Display name, accent colour and logo (multipart); a bad one is named beside its field."""
+    merchant = await _merchant(db, state, principal, merchant_id)
+    logo: Any = UNSET
+    # The context closes the spooled upload (the CSRF check parsed the same form first).
+    async with request.form(max_files=1, max_fields=8) as form:
+        upload = form.get("logo")
+        if isinstance(upload, StarletteUploadFile) and upload.filename:
+            # One byte past the limit is enough for the service to say "too large".
+            logo = await upload.read(LOGO_MAX_BYTES + 1)
+        elif form.get("removeLogo"):
+            logo = None
+        texts = {name: str(form.get(name) or "")[:500] for name in ("displayName", "accentColour")}
+    try:
+        await MerchantService(db, state.keyring).update(
+            merchant.id,
+            display_name=texts["displayName"],
+            accent_colour=texts["accentColour"],
+            logo=logo,
+            actor=ACTOR,
+            actor_id=str(principal.operator_id),
+        )
+    except ValidationFailed as exc:
+        return await _detail(
+            request, principal, state, db, merchant,
+            fields=exc.errors, form_values=texts, status_code=400,
+        )  # fmt: skip
+    return _back(merchant.id, "brand_saved", "#branding")
 
 
 # --- keys -------------------------------------------------------------------------------------

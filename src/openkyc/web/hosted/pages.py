@@ -12,6 +12,7 @@ from openkyc.flows.models import FlowStep
 from openkyc.sessions.models import SessionStatus
 from openkyc.sessions.presenters import effective_status
 from openkyc.web.hosted import rendering
+from openkyc.web.hosted.brand import brand_context
 from openkyc.web.hosted.captures import current_captures
 from openkyc.web.hosted.security import (
     PAGE_COOKIE,
@@ -46,7 +47,7 @@ def base_context(visit: Visit, page: str) -> dict[str, Any]:
     return {
         "page": page,
         "page_url": visit.page_url,
-        "merchant_name": visit.merchant.name,
+        **brand_context(visit.merchant),
         "sandbox": visit.kyc_session.mode == "test",
         "csrf": csrf_token(token) if token else "",
         "progress": stage,

@@ -248,6 +248,8 @@ def render(
         "page_url": "",
         "csrf": "",
         "merchant_name": "",
+        "brand_css": None,
+        "brand_logo": None,
         "sandbox": False,
         "progress": None,
         "error": None,

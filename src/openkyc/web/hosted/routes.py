@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from openkyc.web.hosted import captures
+from openkyc.web.hosted import brand, captures
 
 router = APIRouter(include_in_schema=False)
 router.include_router(captures.router)
+router.include_router(brand.router)
