@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openkyc.db.base import utcnow
+from openkyc.digits import parse_ascii_int
 from openkyc.encryption import Keyring
 from openkyc.errors import ValidationFailed
 from openkyc.sessions.models import Contact, KycSession, SessionStatus
@@ -153,10 +154,11 @@ class SessionFinder:
             errors["to"] = "must not be before from"
         page = 1
         if (raw_page := text("page")) is not None:
-            if not raw_page.isdigit() or not 1 <= int(raw_page) <= 100_000:
+            parsed_page = parse_ascii_int(raw_page, max_digits=6)
+            if parsed_page is None or not 1 <= parsed_page <= 100_000:
                 errors["page"] = "must be a positive whole number"
             else:
-                page = int(raw_page)
+                page = parsed_page
         query = SessionQuery(
             merchant_ids=merchant_ids,
             status=status,

@@ -21,6 +21,7 @@ from openkyc.audit.models import AuditEvent
 from openkyc.audit.repository import AuditFilter
 from openkyc.audit.service import AuditService
 from openkyc.db.session import unit_of_work
+from openkyc.digits import parse_ascii_int
 from openkyc.errors import ValidationFailed
 from openkyc.operators.errors import OperatorNotFound
 from openkyc.operators.service import OperatorService
@@ -107,7 +108,7 @@ async def audit_page(
     operators = OperatorService(db, state)
     found, errors = await parse_filter(request.query_params, principal, operators)
     before = request.query_params.get("before")
-    before_id = int(before) if before and before.isdigit() and len(before) < 19 else None
+    before_id = parse_ascii_int(before, max_digits=18)
     audit = AuditService(db)
     rows: Sequence[AuditEvent] = []
     if not errors:

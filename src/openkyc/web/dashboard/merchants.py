@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from openkyc.api.dependencies import db_session, get_state
+from openkyc.digits import parse_ascii_int
 from openkyc.errors import ValidationFailed
 from openkyc.merchants.branding import LOGO_MAX_BYTES
 from openkyc.merchants.errors import ApiKeyNotFound, MerchantNotFound
@@ -389,14 +390,15 @@ async def key_action(
     if action != "rotate":
         raise ApiKeyNotFound()
     raw = str((await request.form()).get("grace_hours") or "24").strip()
-    if not raw.isdigit() or int(raw) > MAX_GRACE_HOURS:
+    grace_hours = parse_ascii_int(raw, max_digits=4)
+    if grace_hours is None or grace_hours > MAX_GRACE_HOURS:
         return await _detail(
             request, principal, state, db, merchant,
             fields={"grace_hours": f"a whole number of hours from 0 to {MAX_GRACE_HOURS}"},
             status_code=400,
         )  # fmt: skip
     issued = await service.rotate_key(
-        parsed, grace=timedelta(hours=int(raw)), actor=ACTOR, actor_id=actor_id
+        parsed, grace=timedelta(hours=grace_hours), actor=ACTOR, actor_id=actor_id
     )
     return render(
         request,
@@ -405,7 +407,7 @@ async def key_action(
             "merchant": merchant,
             "pairs": [(issued.key.mode, issued.pair)],
             "what": "rotated",
-            "grace_hours": int(raw),
+            "grace_hours": grace_hours,
         },
         principal=principal,
         status_code=201,

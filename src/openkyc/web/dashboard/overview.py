@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from openkyc.api.dependencies import db_session, get_state
+from openkyc.digits import parse_ascii_int
 from openkyc.errors import ValidationFailed
 from openkyc.merchants.service import MerchantService
 from openkyc.reviews.overview import MAX_DAYS, OverviewService
@@ -46,10 +47,11 @@ def _parse(days: str | None, merchant: str | None) -> tuple[int, uuid.UUID | Non
     errors: dict[str, str] = {}
     span = 30
     if days:
-        if not days.isdigit() or not 1 <= int(days) <= MAX_DAYS:
+        parsed = parse_ascii_int(days, max_digits=4)
+        if parsed is None or not 1 <= parsed <= MAX_DAYS:
             errors["days"] = f"must be a whole number from 1 to {MAX_DAYS}"
         else:
-            span = int(days)
+            span = parsed
     merchant_id = None
     if merchant:
         try:
