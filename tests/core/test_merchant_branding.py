@@ -83,7 +83,7 @@ def test_a_logo_is_reencoded_to_png_without_its_metadata() -> None:
         (b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "PNG, JPEG or WebP"),
         (image_bytes()[:60], "damaged"),
         (png_claiming(1025, 10), "1024x1024"),
-        (png_claiming(100_000, 100_000), "PNG, JPEG or WebP"),  # a bomb, never decoded
+        (png_claiming(100_000, 100_000), "1024x1024"),  # a bomb, never decoded
         (b"\x89PNG" + b"\0" * (branding.LOGO_MAX_BYTES + 1), "256 KB"),
     ],
 )

@@ -107,7 +107,9 @@ def sanitise_logo(data: bytes) -> Logo:
                 pixels = upright.convert("RGBA")
     except BrandError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise BrandError(f"must be at most {LOGO_MAX_SIDE}x{LOGO_MAX_SIDE} pixels") from None
+    except UnidentifiedImageError:
         raise BrandError("must be a PNG, JPEG or WebP image (SVG is not accepted)") from None
     except (OSError, ValueError, SyntaxError, EOFError):
         raise BrandError("the image is damaged and cannot be read") from None
