@@ -20,7 +20,7 @@ from openkyc.api.middleware import EdgeMiddleware
 from openkyc.api.openapi import SIGNING_GUIDE
 from openkyc.config import Settings
 from openkyc.state import AppState, build_state
-from openkyc.web.dashboard import ROUTERS as DASHBOARD_ROUTERS
+from openkyc.web.dashboard import ROUTER_MODULES as DASHBOARD_ROUTER_MODULES
 from openkyc.web.dashboard.auth import install_error_pages
 from openkyc.web.hosted import routes as hosted_routes
 from openkyc.worker.consumer import EmbeddedWorker
@@ -39,9 +39,9 @@ OPTIONAL_ROUTERS = (
 )
 
 
-def _optional_routers() -> list[APIRouter]:
+def _optional_routers(names: tuple[str, ...]) -> list[APIRouter]:
     routers = []
-    for name in OPTIONAL_ROUTERS:
+    for name in names:
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -99,9 +99,7 @@ def create_app(settings: Settings | None = None, *, state: AppState | None = Non
     install_error_pages(app)
     app.include_router(session_endpoints.router)
     app.include_router(hosted_routes.router)
-    for router in _optional_routers():
-        app.include_router(router)
-    for router in DASHBOARD_ROUTERS:
+    for router in _optional_routers(OPTIONAL_ROUTERS + DASHBOARD_ROUTER_MODULES):
         app.include_router(router)
     app.include_router(system.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
