@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
 import numpy.typing as npt
+
+from .scene import BUSY_BACKGROUNDS, bend_page, busy_background, thumb
 
 RGBImage = npt.NDArray[np.uint8]
 Quad = tuple[tuple[float, float], ...]
@@ -35,6 +37,8 @@ class Distortion:
     glare_on_mrz: bool = False
     background: str = "wood"
     frame: tuple[int, int] = (1280, 960)  # width, height
+    thumb: bool = False  # a thumb over one corner (kept off the zone where a corner allows)
+    bend: float = 0.0  # bulge of a page that does not lie flat, as a share of its height
 
     @property
     def degraded(self) -> bool:
@@ -92,6 +96,70 @@ def _preset(name: str, rng: random.Random, frame: tuple[int, int]) -> Distortion
     return Distortion(**base)  # type: ignore[arg-type]
 
 
+# The harder conditions (issue 26): a phone held upright over a card (the card turned 90 or
+# 270 degrees, filling the portrait frame), any angle, a card filling the frame or far away,
+# underexposure, strong JPEG, strong motion blur, strong glare off the zone, a thumb, a bent
+# page, a busy background, strong perspective. "clean", "dark", "motion_blur", "glare" and
+# "perspective" keep their classic meaning. Each draws its own strength from the rng.
+HARD_CONDITION_NAMES = (
+    "clean", "upright_90", "upright_270", "any_angle", "fills_frame", "far_small", "dark",
+    "underexposed", "jpeg_low", "motion_blur", "motion_strong", "glare_strong", "thumb",
+    "bent", "busy_background", "perspective_strong",
+)  # fmt: skip
+_PORTRAIT_FRAMES = ((960, 1280), (1200, 1600), (720, 1280), (1080, 1440))
+_LANDSCAPE_FRAMES = ((1280, 960), (1600, 1200), (1280, 720), (1440, 1080))
+
+
+def hard_distortion(name: str, rng: random.Random, *, kind: str = "") -> Distortion:
+    """A distortion of one of :data:`HARD_CONDITION_NAMES`. A quarter of the photos, whatever
+    their condition, lie on a busy background; the frame's orientation follows how a phone is
+    held for the document."""
+    if name in ("clean", "dark", "motion_blur", "glare", "perspective"):
+        return random_distortion(name, rng, kind=kind)
+    tall = kind == "ru_internal_passport"
+    turned = name in ("upright_90", "upright_270")
+    # The frame's long side follows the document's long side as it lies in the photo.
+    portrait = tall != turned
+    if tall:
+        frame = rng.choice(
+            ((1200, 1600), (1440, 1920)) if portrait else ((1600, 1200), (1920, 1440))
+        )
+    else:
+        frame = rng.choice(_PORTRAIT_FRAMES if portrait else _LANDSCAPE_FRAMES)
+    base = _preset("clean", rng, frame)
+    background = base.background
+    if rng.random() < 0.25 or name == "busy_background":
+        background = rng.choice(BUSY_BACKGROUNDS)
+    changes: dict[str, object] = {"name": name, "background": background}
+    if turned:
+        sign = 1.0 if name == "upright_90" else -1.0
+        changes.update(rotation_deg=sign * 90 + rng.uniform(-6, 6), fill=rng.uniform(0.8, 0.96))
+    elif name == "any_angle":
+        changes.update(rotation_deg=rng.uniform(0, 360), fill=rng.uniform(0.6, 0.85))
+    elif name == "fills_frame":
+        changes.update(fill=rng.uniform(0.93, 0.99), offset=(0.0, 0.0))
+    elif name == "far_small":
+        changes.update(fill=rng.uniform(0.3, 0.45), offset=(rng.uniform(-0.2, 0.2), rng.uniform(-0.2, 0.2)))  # fmt: skip
+    elif name == "underexposed":
+        changes.update(brightness=rng.uniform(0.22, 0.38), noise=rng.uniform(4, 9),
+                       blur_sigma=rng.uniform(0.4, 1.0), jpeg_quality=rng.randint(60, 85))  # fmt: skip
+    elif name == "jpeg_low":
+        changes.update(jpeg_quality=rng.randint(15, 54), noise=rng.uniform(1, 5))
+    elif name == "motion_strong":
+        changes["motion_blur"] = rng.randint(9, 14)
+    elif name == "glare_strong":
+        changes["glare"] = rng.uniform(0.6, 1.0)
+    elif name == "thumb":
+        changes["thumb"] = True
+    elif name == "bent":
+        changes["bend"] = rng.uniform(0.015, 0.045)
+    elif name == "perspective_strong":
+        changes["perspective"] = rng.uniform(0.08, 0.13)
+    elif name != "busy_background":
+        raise ValueError(f"unknown hard condition {name!r}")
+    return replace(base, **changes)  # type: ignore[arg-type]
+
+
 DISTORTION_NAMES = (
     "clean", "rotated", "rotated_90", "upside_down", "perspective", "blur", "motion_blur",
     "noise_jpeg", "dark", "uneven_light", "glare", "small", "mixed",
@@ -111,6 +179,8 @@ def random_distortion(name: str, rng: random.Random, *, kind: str = "") -> Disto
 def _background(
     width: int, height: int, kind: str, rng: np.random.Generator
 ) -> npt.NDArray[np.float32]:
+    if kind in BUSY_BACKGROUNDS:
+        return busy_background(kind, width, height, rng)
     low = cv2.resize(rng.random((max(2, height // 64), max(2, width // 64))).astype(np.float32),
                      (width, height), interpolation=cv2.INTER_CUBIC)  # fmt: skip
     fine = rng.normal(0, 1, (height, width)).astype(np.float32)
@@ -163,8 +233,10 @@ def photograph(
     rng: random.Random,
     *,
     glare_centre: tuple[float, float] | None = None,
+    zone_box: tuple[int, int, int, int] | None = None,
 ) -> tuple[RGBImage, npt.NDArray[np.float64], Quad]:
-    """The photo (RGB) plus the flat-to-photo homography and the document quad."""
+    """The photo (RGB) plus the flat-to-photo homography and the document quad. ``zone_box``
+    (flat pixels) is where the machine-readable zone is, for a thumb to keep off it."""
     nprng = np.random.default_rng(rng.randrange(2**32))
     fw, fh = distortion.frame
     h, w = flat.shape[:2]
@@ -185,6 +257,11 @@ def photograph(
         dtype=np.float32,
     )
     frame = np.asarray(frame * (1 - mask[..., None]) + doc * mask[..., None], dtype=np.float32)
+    if distortion.bend > 0:
+        frame = bend_page(frame, matrix.astype(np.float64), (w, h), distortion.bend)
+    if distortion.thumb:
+        clear = map_box(matrix.astype(np.float64), zone_box) if zone_box is not None else None
+        frame = thumb(frame, quad, rng, clear)
 
     light = np.full((fh, fw), distortion.brightness, np.float32)
     if distortion.uneven_light > 0:

@@ -2,6 +2,9 @@
 
 ``render_document`` is deterministic for a given (kind, identity, face, distortion, seed): the
 seed drives every stylistic choice (fonts, tints, offsets, MRZ pitch) and the photograph.
+``varied=True`` adds layout variety (photo left or right, label placement, more fonts and
+security prints, see ``styles.py``) drawn from a generator of its own, so the classic rendering
+of a seed is unchanged.
 """
 
 from __future__ import annotations
@@ -12,21 +15,26 @@ from typing import Any
 
 from .distort import (
     DISTORTION_NAMES,
+    HARD_CONDITION_NAMES,
     Distortion,
     encode_jpeg,
+    hard_distortion,
     map_box,
     photograph,
     random_distortion,
 )
 from .identities import SpecimenIdentity, random_identity, valid_on
 from .layouts import PortraitSource, draw_document
+from .styles import varied_style
 
 __all__ = [
     "DISTORTION_NAMES",
     "DOCUMENT_KINDS",
+    "HARD_CONDITION_NAMES",
     "Distortion",
     "RenderedDocument",
     "SpecimenIdentity",
+    "hard_distortion",
     "random_distortion",
     "random_identity",
     "render_document",
@@ -85,13 +93,17 @@ def render_document(
     face: PortraitSource,
     distortion: Distortion,
     seed: int,
+    *,
+    varied: bool = False,
 ) -> RenderedDocument:
     if kind not in DOCUMENT_KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     if identity.kind != kind:
         raise ValueError(f"identity was made for {identity.kind}, not {kind}")
     rng = random.Random(seed)
-    flat = draw_document(identity, face, rng)
+    # The style's seed is derived from the document's seed, not drawn from its generator.
+    style = varied_style(seed * 7919 + 26) if varied else None
+    flat = draw_document(identity, face, rng, style)
 
     mrz_x, mrz_y, mrz_w, mrz_h = flat.mrz_box
     mrz_centre_flat = (mrz_x + mrz_w / 2, mrz_y + mrz_h / 2)
@@ -99,20 +111,25 @@ def render_document(
     # only in that case; the first call fixes the geometry for the same seed.
     front_rng = random.Random(rng.randrange(2**32))
     front_state = front_rng.getstate()
-    front, front_matrix, front_quad = photograph(flat.front, distortion, front_rng)
+    front_zone = None if flat.mrz_on_back else flat.mrz_box
+    front, front_matrix, front_quad = photograph(
+        flat.front, distortion, front_rng, zone_box=front_zone
+    )
     back_jpeg: bytes | None = None
     back_quad = None
     if flat.back is not None:
         back_rng = random.Random(rng.randrange(2**32))
         back_state = back_rng.getstate()
-        back, back_matrix, back_quad = photograph(flat.back, distortion, back_rng)
+        back, back_matrix, back_quad = photograph(
+            flat.back, distortion, back_rng, zone_box=flat.mrz_box
+        )
         if distortion.glare_on_mrz:
             centre = map_box(
                 back_matrix, (round(mrz_centre_flat[0]), round(mrz_centre_flat[1]), 0, 0)
             )[0]
             back_rng.setstate(back_state)
             back, back_matrix, back_quad = photograph(
-                flat.back, distortion, back_rng, glare_centre=centre
+                flat.back, distortion, back_rng, glare_centre=centre, zone_box=flat.mrz_box
             )
         back_jpeg = encode_jpeg(back, distortion.jpeg_quality)
         mrz_quad = map_box(back_matrix, flat.mrz_box)
@@ -123,7 +140,7 @@ def render_document(
             )[0]
             front_rng.setstate(front_state)
             front, front_matrix, front_quad = photograph(
-                flat.front, distortion, front_rng, glare_centre=centre
+                flat.front, distortion, front_rng, glare_centre=centre, zone_box=front_zone
             )
         mrz_quad = map_box(front_matrix, flat.mrz_box)
     front_jpeg = encode_jpeg(front, distortion.jpeg_quality)
@@ -143,5 +160,6 @@ def render_document(
         "portrait_quad": _quad_json(map_box(front_matrix, flat.portrait_box)),
         "identity": _identity_json(identity),
         "printed": dict(flat.printed),
+        "varied": varied,
     }
     return RenderedDocument(front_jpeg, back_jpeg, truth, flat.portrait_box)

@@ -23,6 +23,7 @@ from openkyc.verification.document.dates import to_yymmdd
 
 from . import fonts
 from .identities import SpecimenIdentity
+from .styles import LayoutStyle, mirrored_x, security_print, text_width_mm
 
 RGBImage = npt.NDArray[np.uint8]
 PX_PER_MM = 10
@@ -127,7 +128,15 @@ def _printed_portrait(
 class _Page:
     """A drawing surface with millimetre helpers and one seeded style."""
 
-    def __init__(self, width_mm: float, height_mm: float, rng: random.Random, *, cyrillic: bool):
+    def __init__(
+        self,
+        width_mm: float,
+        height_mm: float,
+        rng: random.Random,
+        *,
+        cyrillic: bool,
+        style: LayoutStyle | None = None,
+    ):
         self.rng = rng
         self.image = Image.fromarray(_guilloche(mm(width_mm), mm(height_mm), rng))
         self.draw = ImageDraw.Draw(self.image)
@@ -139,6 +148,20 @@ class _Page:
         self.value_colour = (shade, shade, shade + rng.randint(0, 25))
         self.dx = rng.uniform(-1.0, 1.0)
         self.dy = rng.uniform(-0.8, 0.8)
+        # Variety (issue 26) is drawn after, and from the style's own generator, so the classic
+        # draws above stay the same for a given seed.
+        self.style = style
+        self.width_mm = width_mm
+        self.photo_right = style is not None and style.photo_right
+        self.text_shift = 0.0
+        if style is not None:
+            self.image = Image.fromarray(
+                security_print(mm(width_mm), mm(height_mm), style, PX_PER_MM)
+            )
+            self.draw = ImageDraw.Draw(self.image)
+            faces = style.faces(cyrillic)
+            self.label_face = style.rng.choice(faces)
+            self.value_face = style.rng.choice(faces)
 
     def _font(self, face: str, size_mm: float) -> ImageFont.FreeTypeFont:
         return fonts.load(face, max(8, mm(size_mm)))
@@ -152,8 +175,23 @@ class _Page:
         self.draw.text((mm(x + self.dx), mm(y + self.dy)), text, font=font, fill=self.value_colour)
 
     def field(self, x: float, y: float, label: str, value: str, size: float = 3.0) -> None:
-        self.label(x, y, label)
-        self.value(x, y + 2.3, value, size)
+        style = self.style
+        if style is None:
+            self.label(x, y, label)
+            self.value(x, y + 2.3, value, size)
+            return
+        x += self.text_shift
+        label = label.upper() if style.upper_labels else label
+        label_w = text_width_mm(label, self.label_face, 1.9, PX_PER_MM)
+        if style.label_place == "below":
+            self.value(x, y, value, size)
+            self.label(x, y + size * 1.1 + 0.2, label)
+        elif style.label_place == "inline" and label_w < 30:
+            self.label(x, y + 0.4 + (size - 1.9) * 0.5, label)
+            self.value(x + label_w + 1.5, y, value, size)
+        else:
+            self.label(x, y, label)
+            self.value(x, y + style.label_gap, value, size)
 
     def band(self, y: float, height: float, colour: tuple[int, int, int]) -> None:
         self.draw.rectangle((0, mm(y), self.image.width, mm(y + height)), fill=colour)
@@ -161,6 +199,10 @@ class _Page:
     def portrait(
         self, face: PortraitSource, x: float, y: float, w: float, h: float
     ) -> tuple[int, int, int, int]:
+        if self.photo_right:
+            # The photo on the other side; the text column moves left into its place.
+            self.text_shift = -(w + 1.0)
+            x = mirrored_x(x, w, self.width_mm)
         box = (mm(x + self.dx), mm(y + self.dy), mm(w), mm(h))
         self.image.paste(_printed_portrait(face, box[2], box[3], self.rng), (box[0], box[1]))
         return box
@@ -169,13 +211,18 @@ class _Page:
         self, lines: tuple[str, ...], left: float, top: float, pitch: float, line_gap: float
     ) -> tuple[int, int, int, int]:
         """Draw the zone in OCR-B at ``pitch`` mm per character; returns its box."""
-        probe = fonts.load(fonts.OCR_B, 100)
+        face = fonts.OCR_B
+        if self.style is not None and fonts.font_path(self.style.zone_face) is not None:
+            face = self.style.zone_face
+        probe = fonts.load(face, 100)
         advance = probe.getlength("<") / 100
         pitch *= self.rng.uniform(0.97, 1.03)
-        font = fonts.load(fonts.OCR_B, max(8, round(mm(pitch) / advance)))
+        font = fonts.load(face, max(8, round(mm(pitch) / advance)))
         ink = self.rng.randint(0, 50)
         colour = (ink, ink, ink + self.rng.randint(0, 40))
         stroke = 1 if self.rng.random() < 0.2 and pitch > 2.0 else 0
+        if self.style is not None and self.style.zone_bold and pitch > 2.0:
+            stroke = 1
         x0, y0 = mm(left + self.dx), mm(top + self.dy)
         for i, line in enumerate(lines):
             self.draw.text((x0, y0 + mm(i * line_gap)), line, font=font, fill=colour,
@@ -188,10 +235,15 @@ class _Page:
         return np.asarray(self.image, dtype=np.uint8).copy()
 
 
-def _td3_page(identity: SpecimenIdentity, face: PortraitSource, rng: random.Random) -> FlatDocument:
+def _td3_page(
+    identity: SpecimenIdentity,
+    face: PortraitSource,
+    rng: random.Random,
+    style: LayoutStyle | None = None,
+) -> FlatDocument:
     kind = identity.kind
     cyrillic = kind in ("ru_international_passport", "kz_passport")
-    page = _Page(125, 88, rng, cyrillic=cyrillic)
+    page = _Page(125, 88, rng, cyrillic=cyrillic, style=style)
     band = (rng.randint(120, 200), rng.randint(60, 140), rng.randint(60, 160))
     page.band(0, rng.uniform(6, 9), band)
     printed: dict[str, str] = {}
@@ -236,9 +288,14 @@ def _td3_page(identity: SpecimenIdentity, face: PortraitSource, rng: random.Rand
     return FlatDocument(page.array(), None, lines, False, portrait_box, mrz_box, printed)
 
 
-def _td1_card(identity: SpecimenIdentity, face: PortraitSource, rng: random.Random) -> FlatDocument:
+def _td1_card(
+    identity: SpecimenIdentity,
+    face: PortraitSource,
+    rng: random.Random,
+    style: LayoutStyle | None = None,
+) -> FlatDocument:
     kazakh = identity.kind == "kz_id_card"
-    front = _Page(85.6, 54, rng, cyrillic=kazakh)
+    front = _Page(85.6, 54, rng, cyrillic=kazakh, style=style)
     band = (rng.randint(40, 120), rng.randint(110, 180), rng.randint(150, 220))
     front.band(0, 6, band)
     assert identity.expiry_date is not None
@@ -256,7 +313,7 @@ def _td1_card(identity: SpecimenIdentity, face: PortraitSource, rng: random.Rand
     portrait_box = front.portrait(face, rng.uniform(3, 5), rng.uniform(9, 11), 24, 31)
     for i, (label, value) in enumerate(rows):
         front.field(31, 8 + i * 8.3, label, value, 2.7)
-    back = _Page(85.6, 54, rng, cyrillic=kazakh)
+    back = _Page(85.6, 54, rng, cyrillic=kazakh, style=style)
     if kazakh:
         back.field(4, 3, "ТУҒАН ЖЕРІ / МЕСТО РОЖДЕНИЯ", identity.place_of_birth, 2.4)
         back.field(4, 10, "БЕРІЛГЕН КҮНІ / ДАТА ВЫДАЧИ", _date(identity.issue_date), 2.4)
@@ -276,10 +333,13 @@ def _td1_card(identity: SpecimenIdentity, face: PortraitSource, rng: random.Rand
 
 
 def _ru_internal_spread(
-    identity: SpecimenIdentity, face: PortraitSource, rng: random.Random
+    identity: SpecimenIdentity,
+    face: PortraitSource,
+    rng: random.Random,
+    style: LayoutStyle | None = None,
 ) -> FlatDocument:
-    top = _Page(88, 125, rng, cyrillic=True)
-    bottom = _Page(88, 125, rng, cyrillic=True)
+    top = _Page(88, 125, rng, cyrillic=True, style=style)
+    bottom = _Page(88, 125, rng, cyrillic=True, style=style)
     series = f"{identity.number[:2]} {identity.number[2:4]}"
     top.label(6, 8, "Паспорт выдан", 2.2)
     top.value(6, 12, identity.authority, 2.8)
@@ -327,9 +387,14 @@ def _ru_internal_spread(
     )
 
 
-def _td2_card(identity: SpecimenIdentity, face: PortraitSource, rng: random.Random) -> FlatDocument:
+def _td2_card(
+    identity: SpecimenIdentity,
+    face: PortraitSource,
+    rng: random.Random,
+    style: LayoutStyle | None = None,
+) -> FlatDocument:
     """A TD2 card (105 x 74 mm): everything on the front, the 2 x 36 zone along its bottom."""
-    page = _Page(105, 74, rng, cyrillic=False)
+    page = _Page(105, 74, rng, cyrillic=False, style=style)
     band = (rng.randint(60, 150), rng.randint(90, 170), rng.randint(120, 210))
     page.band(0, rng.uniform(6, 8), band)
     assert identity.expiry_date is not None
@@ -358,14 +423,19 @@ def _td2_card(identity: SpecimenIdentity, face: PortraitSource, rng: random.Rand
 
 
 def _visa_page(
-    identity: SpecimenIdentity, face: PortraitSource, rng: random.Random
+    identity: SpecimenIdentity,
+    face: PortraitSource,
+    rng: random.Random,
+    style: LayoutStyle | None = None,
 ) -> FlatDocument:
     """A visa sticker on a passport's visa page; MRV-A (120 x 80 mm) or MRV-B (105 x 74 mm)."""
     size = "A" if rng.random() < 0.5 else "B"
     sticker_w, sticker_h, chars = (120.0, 80.0, 44) if size == "A" else (105.0, 74.0, 36)
-    page = _Page(125, 88, rng, cyrillic=False)
+    page = _Page(125, 88, rng, cyrillic=False, style=style)
     page.label(rng.uniform(55, 65), 1.2, str(rng.randrange(4, 33)), 2.6)  # the page number
-    sticker = _Page(sticker_w, sticker_h, rng, cyrillic=False)
+    sticker = _Page(sticker_w, sticker_h, rng, cyrillic=False, style=style)
+    # The visa's red number sits top right: its photo stays on the left.
+    sticker.photo_right = False
     assert identity.expiry_date is not None
     sticker.band(
         0, rng.uniform(5, 7), (rng.randint(90, 170), rng.randint(40, 110), rng.randint(90, 180))
@@ -414,14 +484,18 @@ def _passport_number_text(rng: random.Random) -> str:
 
 
 def draw_document(
-    identity: SpecimenIdentity, face: PortraitSource, rng: random.Random
+    identity: SpecimenIdentity,
+    face: PortraitSource,
+    rng: random.Random,
+    style: LayoutStyle | None = None,
 ) -> FlatDocument:
+    """The flat artwork; ``style`` adds layout variety (None: the classic layouts)."""
     if identity.kind == "ru_internal_passport":
-        return _ru_internal_spread(identity, face, rng)
+        return _ru_internal_spread(identity, face, rng, style)
     if identity.kind == "td2_document":
-        return _td2_card(identity, face, rng)
+        return _td2_card(identity, face, rng, style)
     if identity.kind == "visa":
-        return _visa_page(identity, face, rng)
+        return _visa_page(identity, face, rng, style)
     if identity.kind in ("kz_id_card", "td1_id_card"):
-        return _td1_card(identity, face, rng)
-    return _td3_page(identity, face, rng)
+        return _td1_card(identity, face, rng, style)
+    return _td3_page(identity, face, rng, style)
