@@ -2,51 +2,60 @@
 
 from __future__ import annotations
 
-import asyncio
-import importlib
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import httpx
-import pydantic
 import typer
-import uvicorn
 
-from openkyc.cli.audit import audit_app
-from openkyc.cli.client import client_app
-from openkyc.cli.demo import (
-    create_demo_session,
-    demo_instructions,
-    ensure_demo_admin,
-    ensure_demo_merchant,
-)
-from openkyc.cli.merchants import keys_app, merchants_app
-from openkyc.cli.operators import operators_app
-from openkyc.cli.runtime import describe
-from openkyc.config import Settings
-from openkyc.db import migrate
-from openkyc.errors import OpenKycError
-from openkyc.observability.logging import configure_logging
+from openkyc.cli.lazy import LazyGroup
+
+if TYPE_CHECKING:
+    import httpx
+
+    from openkyc.config import Settings
+
+
+class OpenKycCommands(LazyGroup):
+    # Every command outside this module, by name: its module is imported only when the command
+    # runs (or the help lists them all). `openkyc verify-document` thus loads the document
+    # reader and not the database layer, the web stack or the face pipeline (issue 26).
+    lazy: ClassVar[dict[str, str]] = {
+        "merchants": "openkyc.cli.merchants:merchants_app",
+        "keys": "openkyc.cli.merchants:keys_app",
+        "client": "openkyc.cli.client:client_app",
+        "operators": "openkyc.cli.operators:operators_app",
+        "audit": "openkyc.cli.audit:audit_app",
+        # Pipeline and job commands register themselves beside their packages.
+        "specimens": "openkyc.cli.documents",
+        "verify-document": "openkyc.cli.documents",
+        "verify": "openkyc.cli.verify",
+        "worker": "openkyc.cli.worker",
+        "ready": "openkyc.cli.worker",
+        "webhooks": "openkyc.cli.webhooks",
+        "review": "openkyc.cli.review",
+        "retention": "openkyc.cli.retention",
+        "sessions": "openkyc.cli.retention",
+    }
+
 
 app = typer.Typer(
     help="OpenKYC: self-hosted identity verification.",
     no_args_is_help=True,
     # Errors are one line (see main); OPENKYC_DEBUG=1 shows the plain traceback instead.
     pretty_exceptions_enable=False,
+    cls=OpenKycCommands,
 )
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(merchants_app, name="merchants")
-app.add_typer(keys_app, name="keys")
-app.add_typer(client_app, name="client")
-app.add_typer(operators_app, name="operators")
-app.add_typer(audit_app, name="audit")
 
 
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("heads")) -> None:
     """Apply migrations up to REVISION (default: the latest)."""
+    from openkyc.config import Settings
+    from openkyc.db import migrate
+
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(settings.resolved_database_url, revision)
@@ -56,6 +65,9 @@ def db_upgrade(revision: str = typer.Argument("heads")) -> None:
 @db_app.command("check")
 def db_check() -> None:
     """Fail if the models and the migrations disagree."""
+    from openkyc.config import Settings
+    from openkyc.db import migrate
+
     settings = Settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     url = settings.resolved_database_url
@@ -77,6 +89,20 @@ def serve(
     ),
 ) -> None:
     """Serve the API and the hosted pages (and, by default, the worker in the same process)."""
+    import asyncio
+
+    import uvicorn
+
+    from openkyc.cli.demo import (
+        create_demo_session,
+        demo_instructions,
+        ensure_demo_admin,
+        ensure_demo_merchant,
+    )
+    from openkyc.config import Settings
+    from openkyc.db import migrate
+    from openkyc.observability.logging import configure_logging
+
     settings = Settings()
     if "public_url" not in settings.model_fields_set:
         # Links must point where this process actually listens unless told otherwise.
@@ -115,27 +141,6 @@ def uvicorn_options(settings: Settings) -> dict[str, Any]:
     }
 
 
-def _register_optional(module_name: str) -> None:
-    # Pipeline commands live beside their packages and pull in the ML stack only when used.
-    module = importlib.import_module(module_name)
-    module.register(app)
-
-
-for _module in (
-    "openkyc.cli.documents",
-    "openkyc.cli.verify",
-    "openkyc.cli.worker",
-    "openkyc.cli.webhooks",
-    "openkyc.cli.review",
-    "openkyc.cli.retention",
-):
-    try:
-        _register_optional(_module)
-    except ModuleNotFoundError as exc:
-        if exc.name != _module:
-            raise
-
-
 def _target(exc: httpx.TransportError) -> str:
     try:
         return str(exc.request.url)
@@ -145,6 +150,31 @@ def _target(exc: httpx.TransportError) -> str:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def _known_failure(exc: Exception) -> str | None:
+    """The one line for a failure an operator can act on, or None for anything else.
+
+    The error classes are looked up among the modules already imported: an error of a library
+    the command never loaded cannot have been raised, and importing httpx, pydantic or the
+    domain layer only to rule that out would cost every command its start-up time."""
+    errors = sys.modules.get("openkyc.errors")
+    if errors is not None and isinstance(exc, errors.OpenKycError):
+        from openkyc.cli.runtime import describe
+
+        return _one_line(describe(exc))
+    pydantic = sys.modules.get("pydantic")
+    if pydantic is not None and isinstance(exc, pydantic.ValidationError):
+        # Settings refused (e.g. production without a master key): each problem named.
+        problems = "; ".join(
+            f"{'.'.join(map(str, error['loc'])) or 'settings'}: {error['msg']}"
+            for error in exc.errors()
+        )
+        return f"invalid settings: {_one_line(problems)}"
+    httpx = sys.modules.get("httpx")
+    if httpx is not None and isinstance(exc, httpx.TransportError):
+        return f"cannot reach {_target(exc)}: {_one_line(str(exc))}"
+    return None
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -162,28 +192,16 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         typer.echo("error: aborted", err=True)
         sys.exit(1)
-    except OpenKycError as exc:
-        typer.echo(f"error: {_one_line(describe(exc))}", err=True)
-        sys.exit(1)
-    except pydantic.ValidationError as exc:
-        # Settings refused (e.g. production without a master key): each problem named.
-        problems = "; ".join(
-            f"{'.'.join(map(str, error['loc'])) or 'settings'}: {error['msg']}"
-            for error in exc.errors()
-        )
-        typer.echo(f"error: invalid settings: {_one_line(problems)}", err=True)
-        sys.exit(1)
-    except httpx.TransportError as exc:
-        typer.echo(f"error: cannot reach {_target(exc)}: {_one_line(str(exc))}", err=True)
-        sys.exit(1)
     except Exception as exc:
-        if os.environ.get("OPENKYC_DEBUG"):
+        message = _known_failure(exc)
+        if message is None and os.environ.get("OPENKYC_DEBUG"):
             raise
-        typer.echo(
-            f"error: {type(exc).__name__}: {_one_line(str(exc))[:500]} "
-            "(OPENKYC_DEBUG=1 shows the traceback)",
-            err=True,
-        )
+        if message is None:
+            message = (
+                f"{type(exc).__name__}: {_one_line(str(exc))[:500]} "
+                "(OPENKYC_DEBUG=1 shows the traceback)"
+            )
+        typer.echo(f"error: {message}", err=True)
         sys.exit(1)
     sys.exit(result if isinstance(result, int) else 0)
 
