@@ -34,11 +34,55 @@ def test_lost_fillers_and_ocr_chevrons_are_rebuilt() -> None:
     assert result.mrz.lines == ICAO_TD3
 
 
-def test_document_code_chevron_read_as_a_letter() -> None:
+def test_document_code_second_letter_is_kept_as_read() -> None:
+    # ICAO 9303 leaves the second letter to the issuer: a real "PC" passport was rewritten to
+    # "P<" and reported valid. Whether a letter there is a misread chevron is for the readings'
+    # confidences to settle (row_doubts.document_code_doubted), not for the correction.
     raw = ["PCUTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", ICAO_TD3[1]]
     result = correct(raw)
     assert result is not None
-    assert result.mrz.document_code == "P<"
+    assert result.mrz.document_code == "PC"
+
+
+def test_a_state_code_missing_from_the_table_is_kept_as_read() -> None:
+    # No known code is one look-alike away from XYZ: the zone is exact, so it is not refused
+    # (the reader reports the unknown code as a finding instead).
+    raw = [
+        "P<XYZERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36XYZ7408122F1204159ZE184226B<<<<<10",
+    ]
+    result = correct(raw)
+    assert result is not None
+    assert (result.mrz.issuing_country, result.mrz.nationality) == ("XYZ", "XYZ")
+
+
+def test_one_field_alone_never_vouches_for_an_unknown_state_code() -> None:
+    # A blurred internal passport's nationality RUS read BOS, every check digit passing: two
+    # look-alike letters away from RUS, so no single swap repaired it.
+    raw = [
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36BOS7408122F1204159ZE184226B<<<<<10",
+    ]
+    assert correct(raw) is None
+
+
+def test_a_former_state_code_is_not_repaired_into_another() -> None:
+    raw = [
+        "P<YUGERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36YUG7408122F1204159ZE184226B<<<<<10",
+    ]
+    result = correct(raw)
+    assert result is not None
+    assert result.mrz.issuing_country == "YUG"
+    assert result.changed == 0
+
+
+def test_a_malformed_state_code_refuses_the_zone() -> None:
+    raw = [
+        "P<U1?ERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        "L898902C36U1?7408122F1204159ZE184226B<<<<<10",
+    ]
+    assert correct(raw) is None
 
 
 def test_chevrons_read_as_letters_after_the_names_become_fillers() -> None:
@@ -170,3 +214,12 @@ def test_false_valid_guard_on_corrupted_zones() -> None:
     assert accepted > 300
     assert repaired > 200
     assert parse(ICAO_TD3).valid
+
+
+def test_a_one_letter_given_name_is_kept() -> None:
+    # A real passport's KATIA<E came back as KATIA<< and was reported verified.
+    raw = ["P<UTOERIKSSON<<KATIA<E<<<<<<<<<<<<<<<<<<<<<<", ICAO_TD3[1]]
+    result = correct(raw)
+    assert result is not None
+    assert result.mrz.lines[0] == raw[0]
+    assert result.mrz.given_names == "KATIA E"

@@ -20,7 +20,11 @@ from openkyc.specimens.documents import (
 )
 from openkyc.specimens.faces import source_faces
 from openkyc.verification.document import DocumentReader, DocumentResult
-from openkyc.verification.document.reasons import DOCUMENT_MRZ_NOT_FOUND, DOCUMENT_UNREADABLE
+from openkyc.verification.document.reasons import (
+    DOCUMENT_ISSUER_UNKNOWN,
+    DOCUMENT_MRZ_NOT_FOUND,
+    DOCUMENT_UNREADABLE,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -172,3 +176,23 @@ def test_damaged_zone_is_never_reported_valid(reader: DocumentReader) -> None:
     else:
         assert result.number is None
         assert result.birth_date is None
+
+
+def test_an_issuer_letter_and_an_unknown_state_code_are_read_as_printed(
+    reader: DocumentReader,
+) -> None:
+    # ICAO 9303 leaves the document code's second letter to the issuer, and states use codes
+    # our table lacks: the exact zone is reported as read, with the unknown code as a finding.
+    identity = dataclasses.replace(
+        random_identity("td3_passport", random.Random(5)),
+        document_code="PC",
+        issuing_country="XYZ",
+        nationality="XYZ",
+    )
+    distortion = Distortion(name="test", rotation_deg=2.0, fill=0.8)
+    doc = render_document("td3_passport", identity, source_faces()[0], distortion, 5)
+    result = reader.read(doc.front_jpeg, today=TODAY)
+    assert result.valid, result.findings
+    assert list(result.mrz_lines) == doc.truth["mrz_lines"]
+    assert result.mrz_lines[0].startswith("PCXYZ")
+    assert DOCUMENT_ISSUER_UNKNOWN in [f.code for f in result.findings]

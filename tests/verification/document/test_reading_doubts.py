@@ -108,3 +108,13 @@ def test_a_doubted_zone_stays_rejected_for_the_rest_of_the_image() -> None:
 def test_visas_place_the_portrait_like_the_data_page_of_their_size() -> None:
     assert _PAGE["MRV-A"] == _PAGE["TD3"]
     assert _PAGE["MRV-B"] == _PAGE["TD2"]
+
+
+def test_a_letter_behind_the_filler_after_the_names_is_a_doubt() -> None:
+    # KATIA<E read as KATIA<<: the E dropped to a filler, with the E still behind it. No check
+    # digit covers the names, so the column after them must be as sure as the names.
+    line = "P<UTOERIKSSON<<KATIA<<<<<<<<<<<<<<<<<<<<<<<<"
+    mrz = parse([line, ICAO_TD3[1]])
+    dropped = line.index("KATIA") + len("KATIA") + 1
+    assert not _name_doubted(reading(line, {}), mrz, 0)
+    assert _name_doubted(reading(line, {dropped: ("E", 0.2)}), mrz, 0)

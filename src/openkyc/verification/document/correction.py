@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .checkdigits import is_valid
-from .countries import is_country
+from .countries import is_country, well_formed_code
 from .dates import parse_yymmdd
 from .mrz_format import Charset, MrzFormat, format_for
 from .mrz_parse import MRZ_CHARS, MrzError, parse
@@ -166,17 +166,26 @@ def _coerce(lines: list[str], fmt: MrzFormat, ru_internal: bool) -> list[str]:
 
 def _clean_name_fillers(line: str, start: int, end: int) -> str:
     """After a run of three fillers a name field holds only fillers: names contain at most the
-    double ``<<`` separator, so letters there are misread chevrons. Likewise trailing one- or
-    two-letter "names" made only of C, E and K between fillers are chevrons read as letters."""
+    double ``<<`` separator, so letters there are misread chevrons. Likewise a trail of
+    one- or two-letter "names" made only of C, E and K (``FEDOR<C<C<CE``) is chevrons read as
+    letters. One such name alone is kept (``KATIA<E``: a real initial was dropped this way and
+    reported verified): a chevron misread there is for the readings' confidences to doubt (see
+    :mod:`.name_doubts`)."""
     field = line[start:end]
     cut = field.find("<<<")
     if cut >= 0:
         field = field[:cut] + "<" * (len(field) - cut)
     tokens = field.rstrip("<").split("<")
-    if field.endswith("<"):
-        # Keep at least SURNAME, "", GIVEN (the "<<" separator makes the empty token).
-        while len(tokens) > 3 and len(tokens[-1]) <= 2 and set(tokens[-1]) <= set("CEK"):
-            tokens.pop()
+    trail = 0
+    # Keep at least SURNAME, "", GIVEN (the "<<" separator makes the empty token).
+    while (
+        len(tokens) - trail > 3
+        and len(tokens[-1 - trail]) <= 2
+        and set(tokens[-1 - trail]) <= set("CEK")
+    ):
+        trail += 1
+    if field.endswith("<") and trail >= 2:
+        tokens = tokens[:-trail]
         while tokens and not tokens[-1]:
             tokens.pop()
         kept = "<".join(tokens)
@@ -185,7 +194,7 @@ def _clean_name_fillers(line: str, start: int, end: int) -> str:
 
 
 def _repair_country(code: str) -> str | None:
-    """A real state code, possibly one look-alike letter away from what OCR read."""
+    """A known state code, possibly one look-alike letter away from what OCR read."""
     if is_country(code):
         return code
     if code[0] == "D" and set(code[1:]) <= set("<KCE"):
@@ -200,15 +209,23 @@ def _repair_country(code: str) -> str | None:
 
 
 def _fix_countries(lines: list[str], fmt: MrzFormat, ru: bool) -> list[str] | None:
+    """The issuing state and nationality as known codes, each possibly repaired by one
+    look-alike letter. Issuers use codes our table lacks (older ones, new states): a zone
+    whose two fields read the same well-formed code is kept as read, and the reader reports
+    the unknown code as a finding instead of refusing an otherwise exact zone. One field alone
+    never vouches for an unknown code: an internal passport's RUS came back BOS from a blurred
+    photo, every check digit passing."""
     out = list(lines)
-    for name in ("issuing_country", "nationality"):
-        spec = fmt.field(name)
-        code = out[spec.line][spec.start : spec.end]
+    specs = [fmt.field(name) for name in ("issuing_country", "nationality")]
+    codes = [out[spec.line][spec.start : spec.end] for spec in specs]
+    for spec, code in zip(specs, codes, strict=True):
         fixed = (
             "RUS"
             if ru and sum(a != b for a, b in zip(code, "RUS", strict=True)) <= 1
             else _repair_country(code)
         )
+        if fixed is None and not ru and codes[0] == codes[1] and well_formed_code(code):
+            fixed = code
         if fixed is None:
             return None
         row = out[spec.line]
@@ -380,10 +397,9 @@ def _correct_shape(window: list[str], count: int, length: int) -> Correction | N
     fmt = format_for(count, length, code)
     if fmt is None:
         return None
-    if code[0] in "PI" and code[1] in "KCE":
-        # "P<" / "I<" with the chevron read as a letter; no issuer uses these second letters.
-        lines[0] = code[0] + "<" + lines[0][2:]
-        code = lines[0][:2]
+    # The second character is the issuer's choice (ICAO 9303: PC, PK, IK are real codes), so a
+    # letter there is kept as read; whether it is a chevron misread is for the zone's readings
+    # to settle (see :func:`.row_doubts.document_code_doubted`).
     ru = code == "PN" and lines[0][2:5].replace("0", "O") in ("RUS", "RU5")
     coerced = _settle_fillers(_coerce(_settle_fillers(lines, fmt), fmt, ru), fmt)
     spans = digit_spans(coerced, fmt, ru)

@@ -5,6 +5,8 @@ caught by requiring a real code."""
 
 from __future__ import annotations
 
+import re
+
 _ISO3 = """
 ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR
 BHR BHS BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG
@@ -22,8 +24,20 @@ VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
 # stateless persons, the fictional Utopia of the ICAO specimens.
 _ICAO = "D<< GBD GBN GBO GBP GBS UNO UNA UNK EUE RKS XBA XIM XCC XCE XCO XEC XPO XES XMP XOM XDC XXA XXB XXC XXX UTO"
 
-CODES = frozenset(_ISO3.split()) | frozenset(_ICAO.split())
+# Codes of states that no longer exist, still printed on documents in circulation or in archives
+# (ISO 3166-3): Netherlands Antilles, Burma, Czechoslovakia, East Germany, Serbia and Montenegro,
+# Soviet Union, East Timor, Yugoslavia, Zaire, and Romania's code until 2002.
+_FORMER = "ANT BUR CSK DDR SCG SUN TMP YUG ZAR ROM"
+
+CODES = frozenset(_ISO3.split()) | frozenset(_ICAO.split()) | frozenset(_FORMER.split())
+_WELL_FORMED = re.compile(r"[A-Z]{1,3}<{0,2}")
 
 
 def is_country(code: str) -> bool:
     return code in CODES
+
+
+def well_formed_code(code: str) -> bool:
+    """Whether ``code`` has the shape ICAO 9303 gives a state code: three characters, letters
+    padded with fillers on the right (``D<<``)."""
+    return len(code) == 3 and _WELL_FORMED.fullmatch(code) is not None

@@ -17,6 +17,8 @@ NAME_SURE = 0.85
 # A name letter whose rival letter (or filler) gets this much probability is doubtful.
 NAME_RIVAL = 0.015
 NAME_FILLER_RIVAL = 0.05
+# Fillers right after the names whose letter rivals count as doubts (see _aligned_names).
+_AFTER_NAMES = 2
 
 
 def _rival(
@@ -84,7 +86,9 @@ def _aligned_names(
         if key:
             keys.append(key)
             options.append(alternatives)
-    start, end = (5 if index == 0 else 0), len(line.rstrip("<"))
+    # The two columns after the last letter too: a dropped initial (``KATIA<<`` for
+    # ``KATIA<E``) is a letter read as a filler there, which the check digits never see.
+    start, end = (5 if index == 0 else 0), min(len(line), len(line.rstrip("<")) + _AFTER_NAMES)
     # Aligned on the reading's own variant: it differs from the accepted row only in settled
     # columns, where it may hold the other letter of the pair.
     matcher = difflib.SequenceMatcher(None, "".join(keys), variant, autojunk=False)

@@ -13,6 +13,7 @@ import numpy.typing as npt
 from openkyc.verification.types import Finding, ModelInfo, Timing
 
 from . import reasons
+from .countries import is_country
 from .images import ImageDecodeError, shrink, to_bgr, to_grey
 from .interpret import interpret
 from .mrz_parse import MrzError, parse
@@ -98,6 +99,10 @@ class DocumentReader:
             findings.append(
                 Finding(reasons.DOCUMENT_EXPIRED, {"expiry": fields.expiry_date.isoformat()})
             )
+        unknown = [c for c in (mrz.issuing_country, mrz.nationality) if not is_country(c)]
+        if unknown:
+            # Read exactly, yet not a code we know: kept, and left to a person to judge.
+            findings.append(Finding(reasons.DOCUMENT_ISSUER_UNKNOWN, {"codes": ",".join(unknown)}))
         stage = time.perf_counter()
         angle = reading.angle if side == "front" else None
         layout = "RU" if fields.kind == "ru_internal_passport" else mrz.format

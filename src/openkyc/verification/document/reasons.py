@@ -8,6 +8,8 @@ DOCUMENT_UNREADABLE = "document_unreadable"
 DOCUMENT_MRZ_NOT_FOUND = "document_mrz_not_found"
 DOCUMENT_MRZ_UNVERIFIED = "document_mrz_unverified"
 DOCUMENT_EXPIRED = "document_expired"
+# A state code our table lacks (an older or new code, or one misread where no check digit looks).
+DOCUMENT_ISSUER_UNKNOWN = "document_issuer_unknown"
 
 register(
     ReasonText(
@@ -42,6 +44,13 @@ register(
         en="The document has expired.",
         ru="Срок действия документа истёк.",
         kk="Құжаттың қолданылу мерзімі өтіп кеткен.",
+        fixable=False,
+    ),
+    ReasonText(
+        code=DOCUMENT_ISSUER_UNKNOWN,
+        en="The document's issuing state or nationality code is not one we know; a person checks it.",
+        ru="Код государства выдачи или гражданства в документе нам неизвестен; его проверит сотрудник.",
+        kk="Құжаттағы беруші мемлекеттің немесе азаматтықтың коды бізге белгісіз; оны қызметкер тексереді.",
         fixable=False,
     ),
 )

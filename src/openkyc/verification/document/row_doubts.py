@@ -12,7 +12,7 @@ from .checkdigits import char_value
 from .correction import LOOKALIKES, digit_spans, normalise
 from .mrz_format import Charset, format_for
 from .mrz_parse import MrzError, parse
-from .name_doubts import Settled, _same_names
+from .name_doubts import NAME_FILLER_RIVAL, Settled, _same_names
 from .ocr import Recognised
 from .results import MrzData
 
@@ -310,3 +310,38 @@ def _same_zone(
 
 def _checked_rows(lines: tuple[str, ...], name_row: int) -> tuple[str, ...]:
     return lines[:name_row] + lines[name_row + 1 :]
+
+
+def document_code_doubted(reads: list[Recognised], mrz: MrzData) -> bool:
+    """Whether the readings leave the document code's second character in doubt. ICAO 9303
+    leaves it to the issuer (``P<``, ``PC``, ``PK``, ``ID``...) and no check digit covers it,
+    while the chevron there is often read as C, K or E: so a letter there must be seen by a
+    reading of the first row, and every such reading must have read it with the filler less
+    than ``NAME_FILLER_RIVAL`` behind it. An accepted filler is doubted only by a reading that
+    read a letter there: a blurred chevron keeps C a few percent behind it at every scale
+    (``P<`` of an out-of-focus passport), and taking it for a letter is the error this guards
+    against, not the other way round. Another letter behind a letter is no doubt here (``ID``
+    with 0 behind its D, upside down): the state code beside it is no better protected.
+    Readings of other rows say nothing here."""
+    line = mrz.lines[0]
+    accepted = line[1]
+    # Without per-character readings (the detector's lines) only the chevron's look-alikes need
+    # a reading that saw them.
+    seen = accepted == "<" or (accepted not in "CEK" and not any(r.alternatives for r in reads))
+    for read in reads:
+        if not read.alternatives:
+            continue
+        keys, options = keyed(read)
+        if difflib.SequenceMatcher(None, keys, line, autojunk=False).ratio() < 0.7:
+            continue
+        for a, column in one_to_one(keys, line):
+            if column != 1:
+                continue
+            weights: dict[str, float] = {}
+            for char, p in options[a]:
+                weights[normalise(char)] = weights.get(normalise(char), 0.0) + p
+            rival = weights.get("<", 0.0) if accepted != "<" else 0.0
+            if keys[a] != accepted or rival >= NAME_FILLER_RIVAL:
+                return True
+            seen = True
+    return not seen

@@ -68,6 +68,7 @@ from .row_doubts import (
     _runner_up_witness,
     _same_zone,
     _unseen_rivals,
+    document_code_doubted,
 )
 from .rows import split_rows
 from .visual_zone import PrintedWords, shared_visual_zone
@@ -621,7 +622,11 @@ class ZoneReader:
             self._doubtful.add(mrz.lines)
             return None
         self._seen.add(mrz.lines)
-        if self._name_doubts(first.reads, mrz) or not _checked_rows_sure([first.reads], mrz):
+        if (
+            self._name_doubts(first.reads, mrz)
+            or not _checked_rows_sure([first.reads], mrz)
+            or document_code_doubted(first.reads, mrz)
+        ):
             self._doubtful.add(mrz.lines)
             return None
         rivals = _unseen_rivals(first.reads, mrz)
@@ -849,6 +854,8 @@ class ZoneReader:
             read = self._ocr.recognise_chars(crop)
             if name_row_variant(read.text, mrz, index) != mrz.lines[index]:
                 continue
-            if _names_confidence(read, mrz, index) >= NAME_SURE:
+            if _names_confidence(read, mrz, index) >= NAME_SURE and (
+                index == 2 or not document_code_doubted([read], mrz)
+            ):
                 return True
         return False
