@@ -51,6 +51,7 @@ from openkyc.specimens.faces import source_faces
 from openkyc.verification.document import DocumentReader, DocumentResult
 from openkyc.verification.document.interpret import interpret
 from openkyc.verification.document.mrz_parse import parse
+from openkyc.verification.document.reasons import DOCUMENT_PRINTED_MISMATCH
 from openkyc.verification.document.transliteration import fold_yo
 
 TODAY = dt.date(2026, 1, 15)
@@ -190,6 +191,8 @@ def main() -> int:
     field_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     visual_hits: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     stage_ms: dict[str, list[float]] = defaultdict(list)
+    printed_issue = [0, 0, 0]  # reported, right, of
+    false_mismatch: dict[str, int] = defaultdict(int)
     side_by_side = passporteye_side.available() and not args.no_passporteye
     theirs: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for i in range(args.n):
@@ -234,6 +237,21 @@ def main() -> int:
                     print(f"PRINTED WRONG #{i} {kind}/{dname} {k}: {actual[k]!r} != "
                           f"{truth_text!r}", file=sys.stderr)  # fmt: skip
                 expected[k] = actual[k] = None
+        if kind != "ru_internal_passport":
+            # The issue date is printed, not in the zone: scored apart, like the names above.
+            truth_issue = doc.truth["identity"]["issue_date"]
+            printed_issue[0] += actual["issue_date"] is not None
+            printed_issue[1] += actual["issue_date"] == truth_issue
+            printed_issue[2] += 1
+            if actual["issue_date"] is not None and actual["issue_date"] != truth_issue:
+                print(f"PRINTED WRONG #{i} {kind}/{dname} issue_date: {actual['issue_date']} != "
+                      f"{truth_issue}", file=sys.stderr)  # fmt: skip
+            expected["issue_date"] = actual["issue_date"] = None
+        for finding in result.findings:
+            if finding.code == DOCUMENT_PRINTED_MISMATCH:
+                # The specimens print what their zone holds: every such finding is false.
+                false_mismatch[str((finding.detail or {}).get("field"))] += 1
+                print(f"FALSE MISMATCH #{i} {kind}/{dname}: {finding.detail}", file=sys.stderr)
         fields_exact = result.valid and all(actual[k] == expected[k] for k in FIELDS)
         key_names = (*KEY_FIELDS, "issue_date") if kind == "ru_internal_passport" else KEY_FIELDS
         key_exact = result.valid and all(actual[k] == expected[k] for k in key_names)
@@ -313,6 +331,13 @@ def main() -> int:
             print(
                 f"  {k:22} reported {pct(reported, n)}  right {pct(right, n)}  wrong {reported - right}"
             )
+    reported, right, of = printed_issue
+    print(f"\nprinted issue date (not in the zone; all kinds but the RU internal passport): "
+          f"reported {pct(reported, of)}  right {pct(right, of)}  wrong {reported - right}")  # fmt: skip
+    print(
+        "printed-vs-zone mismatch findings (all false on specimens): "
+        + (", ".join(f"{k} {v}" for k, v in sorted(false_mismatch.items())) or "none")
+    )
     stages(stage_ms)
     if side_by_side:
         print(f"\n{passporteye_side.describe()}")

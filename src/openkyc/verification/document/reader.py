@@ -143,6 +143,17 @@ class DocumentReader:
                     surname_cyr = vf.text
                 elif not ru and vf.name == "given_names":
                     given_cyr = vf.text
+        issue_date = fields.issue_date
+        if self._visual is not None and reading.zone is not None and reading.angle is not None:
+            # The printed page: the issue date the zone lacks, disagreements as findings.
+            stage = time.perf_counter()
+            printed = self._visual.check_printed(
+                to_grey(image), reading.zone, reading.angle, mrz, fields, today
+            )
+            timings.append(Timing("printed_fields", _ms_since(stage)))
+            visual_fields += printed.fields
+            findings.extend(printed.findings)
+            issue_date = issue_date or printed.issue_date
         timings.extend(self._model_timings(spent))
         timings.append(Timing("total", _ms_since(started)))
         return DocumentResult(
@@ -161,7 +172,7 @@ class DocumentReader:
             birth_date=fields.birth_date,
             nationality=fields.nationality,
             expiry_date=fields.expiry_date,
-            issue_date=fields.issue_date,
+            issue_date=issue_date,
             personal_number=fields.personal_number,
             department_code=fields.department_code,
             mrz_lines=mrz.lines,

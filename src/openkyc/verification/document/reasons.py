@@ -10,6 +10,9 @@ DOCUMENT_MRZ_UNVERIFIED = "document_mrz_unverified"
 DOCUMENT_EXPIRED = "document_expired"
 # A state code our table lacks (an older or new code, or one misread where no check digit looks).
 DOCUMENT_ISSUER_UNKNOWN = "document_issuer_unknown"
+# A field printed on the page (read confidently) differs from the check-digit-verified zone:
+# for an operator to look at; the zone's value stands.
+DOCUMENT_PRINTED_MISMATCH = "document_printed_mismatch"
 
 register(
     ReasonText(
@@ -51,6 +54,13 @@ register(
         en="The document's issuing state or nationality code is not one we know; a person checks it.",
         ru="Код государства выдачи или гражданства в документе нам неизвестен; его проверит сотрудник.",
         kk="Құжаттағы беруші мемлекеттің немесе азаматтықтың коды бізге белгісіз; оны қызметкер тексереді.",
+        fixable=False,
+    ),
+    ReasonText(
+        code=DOCUMENT_PRINTED_MISMATCH,
+        en="A field printed on the document differs from its machine-readable lines.",
+        ru="Поле, напечатанное в документе, не совпадает с машиночитаемой зоной.",
+        kk="Құжатта басылған өріс машинамен оқылатын аймақпен сәйкес келмейді.",
         fixable=False,
     ),
 )

@@ -14,6 +14,7 @@ specimens, tesseract's own letter errors made it a false alarm far more often th
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import threading
@@ -27,8 +28,10 @@ import numpy.typing as npt
 
 from openkyc.verification.types import ModelInfo
 
+from .interpret import Interpreted
 from .locate import ZoneCandidate
 from .portrait import upright_window
+from .printed_fields import PrintedCheck, PrintedWord, ZoneFacts, check_printed
 from .results import MrzData, VisualField
 from .transliteration import fold_yo, to_icao_latin
 
@@ -54,7 +57,23 @@ _REGIONS = {
     "RU_TALL": (-0.15, 0.62, -1.25, -0.68),
 }
 _WIDTH = 640
+# The whole side above the zone, where the printed dates, number and sex are (issue 26), in
+# the same zone widths, by zone format: a TD3 page is 1.14 zone widths wide and its zone's
+# centre 0.66 below its top; a TD1 card 1.14 and 0.53; a TD2 card 1.17 and 0.67. A visa
+# sticker is laid out like the page of its size.
+_PAGES = {
+    "TD3": (-0.56, 0.56, -0.68, -0.06),
+    "MRV-A": (-0.56, 0.56, -0.68, -0.06),
+    "TD1": (-0.58, 0.58, -0.56, -0.08),
+    "TD2": (-0.59, 0.59, -0.7, -0.07),
+    "MRV-B": (-0.59, 0.59, -0.7, -0.07),
+}
+# Printed dates are small beside the page: read it at a higher resolution than the name band.
+_PAGE_WIDTH = 960
+LATIN = "eng"
 _WORD = re.compile(r"[А-ЯЁӘҒҚҢӨҰҮҺІ]{2,}")
+# Issuers printing Russian (with Latin) only: the Kazakh model is not needed for their pages.
+_RUSSIAN_ISSUERS = frozenset({"RUS", "BLR", "KGZ", "TJK", "UZB", "ARM", "AZE", "MDA", "UKR"})
 
 
 class PrintedWords(Protocol):
@@ -89,6 +108,7 @@ class VisualZoneReader:
         import tesserocr
 
         self._apis = {lang: _api(tessdata, lang) for lang in (LANGUAGES, RUSSIAN)}
+        self._tessdata = tessdata
         self._lock = threading.Lock()
         version = str(tesserocr.tesseract_version()).split()[1]
         # Both language sets, since which one reads a document depends on its issuer.
@@ -96,12 +116,15 @@ class VisualZoneReader:
             ModelInfo(name=f"tesseract/{lang}", version=version) for lang in self._apis
         )
 
-    def _words(
-        self, grey: GreyImage, zone: ZoneCandidate, angle: float, layout: str, lang: str
-    ) -> list[str]:
-        from PIL import Image
-
-        left, right, top, bottom = _REGIONS[layout]
+    def _crop(
+        self,
+        grey: GreyImage,
+        zone: ZoneCandidate,
+        angle: float,
+        region: tuple[float, float, float, float],
+        side: int,
+    ) -> GreyImage:
+        left, right, top, bottom = region
         zw = zone.size[0]
         theta = math.radians(angle)
         ux, uy = math.cos(theta), math.sin(theta)
@@ -109,7 +132,69 @@ class VisualZoneReader:
         along, down = (left + right) / 2 * zw, (top + bottom) / 2 * zw
         centre = (zone.centre[0] + along * ux + down * vx, zone.centre[1] + along * uy + down * vy)
         size = ((right - left) * zw, (bottom - top) * zw)
-        crop, _ = upright_window(grey, centre, size, angle, _WIDTH)
+        crop, _ = upright_window(grey, centre, size, angle, side)
+        return crop
+
+    def page_words(
+        self, grey: GreyImage, zone: ZoneCandidate, angle: float, mrz: MrzData
+    ) -> list[PrintedWord]:
+        """Every word printed on the side above the zone, with tesseract's confidence; empty
+        for a zone format without a known page (the internal passport's zone is a TD3 one,
+        and its dates are not on the page above it)."""
+        from PIL import Image
+
+        region = _PAGES.get(mrz.format)
+        if region is None:
+            return []
+        crop = self._crop(grey, zone, angle, region, _PAGE_WIDTH)
+        issuer = mrz.issuing_country
+        lang = LANGUAGES if issuer == "KAZ" else RUSSIAN if issuer in _RUSSIAN_ISSUERS else LATIN
+        with self._lock:
+            api = self._api(lang)
+            if api is None:
+                return []
+            api.SetImage(Image.fromarray(crop))
+            api.Recognize()
+            pairs = api.MapWordConfidences()
+        return [PrintedWord(fold_yo(str(word)), float(conf)) for word, conf in pairs if word]
+
+    def check_printed(
+        self,
+        grey: GreyImage,
+        zone: ZoneCandidate,
+        angle: float,
+        mrz: MrzData,
+        fields: Interpreted,
+        today: dt.date,
+    ) -> PrintedCheck:
+        """The printed page checked against the verified zone (``printed_fields``)."""
+        if fields.kind == "ru_internal_passport":
+            # Its zone carries the issue date; its dates are on the page above the personal one.
+            return PrintedCheck(None, (), ())
+        facts = ZoneFacts(
+            number=fields.number,
+            birth_date=fields.birth_date,
+            expiry_date=fields.expiry_date,
+            issue_date=fields.issue_date,
+            sex=fields.sex,
+        )
+        return check_printed(self.page_words(grey, zone, angle, mrz), facts, today)
+
+    def _api(self, lang: str) -> Any:
+        """The tesseract instance for ``lang``, made on first use (the Latin one is needed only
+        for documents of Latin-script issuers); None when its data is not installed."""
+        if lang not in self._apis:
+            if not (self._tessdata / f"{lang}.traineddata").is_file():
+                return None
+            self._apis[lang] = _api(self._tessdata, lang)
+        return self._apis[lang]
+
+    def _words(
+        self, grey: GreyImage, zone: ZoneCandidate, angle: float, layout: str, lang: str
+    ) -> list[str]:
+        from PIL import Image
+
+        crop = self._crop(grey, zone, angle, _REGIONS[layout], _WIDTH)
         with self._lock:
             api = self._apis[lang]
             api.SetImage(Image.fromarray(crop))
