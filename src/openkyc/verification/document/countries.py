@@ -24,12 +24,7 @@ VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
 # stateless persons, the fictional Utopia of the ICAO specimens.
 _ICAO = "D<< GBD GBN GBO GBP GBS UNO UNA UNK EUE RKS XBA XIM XCC XCE XCO XEC XPO XES XMP XOM XDC XXA XXB XXC XXX UTO"
 
-# Codes of states that no longer exist, still printed on documents in circulation or in archives
-# (ISO 3166-3): Netherlands Antilles, Burma, Czechoslovakia, East Germany, Serbia and Montenegro,
-# Soviet Union, East Timor, Yugoslavia, Zaire, and Romania's code until 2002.
-_FORMER = "ANT BUR CSK DDR SCG SUN TMP YUG ZAR ROM"
-
-CODES = frozenset(_ISO3.split()) | frozenset(_ICAO.split()) | frozenset(_FORMER.split())
+CODES = frozenset(_ISO3.split()) | frozenset(_ICAO.split())
 _WELL_FORMED = re.compile(r"[A-Z]{1,3}<{0,2}")
 
 

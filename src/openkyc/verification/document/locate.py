@@ -295,3 +295,22 @@ def upright_crop(
         borderMode=cv2.BORDER_REPLICATE,
     )
     return np.ascontiguousarray(crop, dtype=np.uint8)
+
+
+def zones_from_lines(
+    boxes: list[npt.NDArray[np.float32]], scale: float, limit: int = 3
+) -> list[ZoneCandidate]:
+    """Zones made of text-detector boxes (4 x 2 corner points, in an image ``scale`` times the
+    photo): long, parallel lines of like length stacked at line spacing, as :func:`find_zones`
+    groups its blobs, longest first. The detector sees each line of a zone where the black-hat
+    blobs of a large, dark or busy photo merge with their surroundings or fall apart."""
+    lines: list[_Blob] = []
+    for box in boxes:
+        points = np.asarray(box, dtype=np.float32).reshape(-1, 2)
+        blob = _blob_of(points, float(cv2.contourArea(points)))
+        # A zone row holds 30-44 characters: far longer than it is tall.
+        if blob is not None and blob.length / blob.thickness >= 8:
+            lines.append(blob)
+    groups = [g for g in _group_lines(lines) if len(g) >= 2]
+    groups.sort(key=lambda g: -sum(b.length for b in g))
+    return [_zone_of(g, scale, 1.0) for g in groups[:limit]]

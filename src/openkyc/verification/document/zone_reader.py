@@ -15,12 +15,12 @@ by the printed Cyrillic names (``printed_rivals.py``).
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
@@ -30,6 +30,7 @@ from .correction import (
     correct_by_runner_ups,
     name_row_variant,
     normalise,
+    without_lone_chevron_name,
 )
 from .deblur import (
     FOCUS_SIGMAS,
@@ -41,7 +42,7 @@ from .deblur import (
     wiener,
 )
 from .images import shrink, to_grey
-from .locate import ZoneCandidate, find_zones, upright_crop
+from .locate import ZoneCandidate, find_zones, upright_crop, zones_from_lines
 from .mrz_parse import MrzError, parse
 from .name_doubts import (
     NAME_RIVAL,
@@ -75,8 +76,9 @@ from .visual_zone import PrintedWords, shared_visual_zone
 
 BGRImage = npt.NDArray[np.uint8]
 
-# Largest side of the frame handed to full-frame OCR when the locator fails.
-_FULL_FRAME_SIDE = 1280
+# Largest side of the frame the text detector locates zones in (see _detector_zones): zone rows
+# stay 8 px tall or more on the photos we take; ~0.4 s on one core where 1280 took ~1.3 s.
+_DETECT_SIDE = 960
 _WIDTH = 1100
 # Recogniser confidence below which a row counts as uncertain (clean rows score 0.98-1.0; a row
 # half cut off by the crop scored 0.87-0.91).
@@ -151,6 +153,15 @@ def _score(tries: dict[bool, _Try], flip: bool) -> float:
     return attempt.score if attempt is not None else 0.0
 
 
+def _same_place(a: ZoneCandidate, b: ZoneCandidate) -> bool:
+    """Whether two candidates are one zone, as near as a second try would read it."""
+    return (
+        math.hypot(a.centre[0] - b.centre[0], a.centre[1] - b.centre[1]) < 0.3 * b.size[1]
+        and abs(a.size[0] - b.size[0]) < 0.1 * b.size[0]
+        and abs(((a.angle - b.angle) + 90) % 180 - 90) < 3
+    )
+
+
 def _zone_like(texts: list[str]) -> bool:
     return any(len(normalise(t)) >= 24 and normalise(t).count("<") >= 2 for t in texts)
 
@@ -187,6 +198,10 @@ class ZoneReader:
         # them doubted a filler against a letter.
         self._name_reads: list[Recognised] = []
         self._filler_doubts: set[int] = set()
+        # The current image's stage timings, attempts so far and likeliest zone text.
+        self._timings: dict[str, float] = {}
+        self._attempts = 0
+        self._best_texts: list[str] = []
 
     def _rows(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> _Try:
         crop = upright_crop(image, zone, flip=flip, target_width=width)
@@ -698,9 +713,11 @@ class ZoneReader:
         return (revoted, sure) if revoted is not None else None
 
     def read(self, image: BGRImage, *, full_frame: bool = True) -> ZoneReading:
-        """``full_frame=False`` skips the slow whole-frame fallback (for a side unlikely to
-        carry the zone)."""
-        timings: dict[str, float] = {}
+        """``full_frame=False`` skips the slow fallback, the text detector as a locator (for a
+        side unlikely to carry the zone)."""
+        self._timings = {}
+        self._attempts = 0
+        self._best_texts = []
         self._doubtful = set()
         self._seen = set()
         self._photo = image
@@ -709,153 +726,133 @@ class ZoneReader:
         self._unshaken_zones = {}
         self._unshaken_tries = {}
         start = time.perf_counter()
-        grey = to_grey(image)
-        zones = find_zones(grey)
-        timings["locate"] = (time.perf_counter() - start) * 1000
+        zones = find_zones(to_grey(image))
+        self._timings["locate"] = (time.perf_counter() - start) * 1000
         start = time.perf_counter()
-        attempts = 0
-        best_texts: list[str] = []
-
-        def done(
-            first: _Try, zone: ZoneCandidate, flip: bool, source: BGRImage = image
-        ) -> ZoneReading | None:
-            result, texts = first.correction, first.texts
-            if result is None:
-                return None
-            if zone.size[0] / len(result.mrz.lines[0]) < MIN_PITCH:
-                return None
-            confirmed = self._confirm(source, zone, flip, result, first)
-            if confirmed is None:
-                return None
-            timings["ocr"] = (time.perf_counter() - start) * 1000
-            angle = zone.angle + (180.0 if flip else 0.0)
-            return ZoneReading(
-                confirmed[0], tuple(texts), angle, zone, attempts, True, timings, confirmed[1]
-            )
-
         for zone in zones:
-            tries: dict[bool, _Try] = {}
-            for flip in (False, True):
-                attempts += 1
-                attempt = self._rows(image, zone, flip, _WIDTH)
-                tries[flip] = attempt
-                reading = done(attempt, zone, flip)
+            reading = self._read_zone(image, zone, first=zone is zones[0])
+            if reading is not None:
+                self._timings["ocr"] = (time.perf_counter() - start) * 1000
+                return reading
+        self._timings["ocr"] = (time.perf_counter() - start) * 1000
+        if not full_frame:
+            return self._refused()
+        start = time.perf_counter()
+        detected = self._detector_zones(image, zones)
+        for zone in detected:
+            reading = self._read_zone(image, zone, first=True)
+            if reading is not None:
+                self._timings["detector_zones"] = (time.perf_counter() - start) * 1000
+                return reading
+        self._timings["detector_zones"] = (time.perf_counter() - start) * 1000
+        return self._refused()
+
+    def _refused(self) -> ZoneReading:
+        return ZoneReading(
+            None, tuple(self._best_texts), None, None, self._attempts, False, self._timings
+        )
+
+    def _detector_zones(self, image: BGRImage, tried: list[ZoneCandidate]) -> list[ZoneCandidate]:
+        """Zones the text detector finds (at any rotation: it boxes lines however they run),
+        less those the locator already tried. A card turned 90 degrees and large in the frame,
+        or a dark or busy photo, defeats the black-hat locator and not the detector."""
+        scale = min(1.0, _DETECT_SIDE / max(image.shape[:2]))
+        boxes = self._ocr.detect(np.ascontiguousarray(shrink(image, scale)))
+        return [
+            zone
+            for zone in zones_from_lines(boxes, scale)
+            if not any(_same_place(zone, other) for other in tried)
+        ]
+
+    def _done(
+        self, first: _Try, zone: ZoneCandidate, flip: bool, source: BGRImage
+    ) -> ZoneReading | None:
+        """The reading ``first`` as the zone's, if it passes every check digit and is
+        confirmed (:meth:`_confirm`)."""
+        result, texts = first.correction, first.texts
+        if result is None:
+            return None
+        if zone.size[0] / len(result.mrz.lines[0]) < MIN_PITCH:
+            return None
+        confirmed = self._confirm(source, zone, flip, result, first)
+        lone = without_lone_chevron_name(result) if confirmed is None else None
+        if lone is not None:
+            confirmed = self._confirm(source, zone, flip, lone, first)
+        if confirmed is None:
+            return None
+        angle = zone.angle + (180.0 if flip else 0.0)
+        return ZoneReading(
+            confirmed[0],
+            tuple(texts),
+            angle,
+            zone,
+            self._attempts,
+            True,
+            self._timings,
+            confirmed[1],
+        )
+
+    def _read_zone(
+        self, image: BGRImage, zone: ZoneCandidate, *, first: bool
+    ) -> ZoneReading | None:
+        """Every way of reading one candidate zone, cheapest first: rows at the usual width both
+        ways up, the zone with camera shake undone, refocused, then the detector's lines and
+        rows at other widths. ``first``: the best candidate, tried in full even when illegible."""
+        tries: dict[bool, _Try] = {}
+        for flip in (False, True):
+            self._attempts += 1
+            attempt = self._rows(image, zone, flip, _WIDTH)
+            tries[flip] = attempt
+            reading = self._done(attempt, zone, flip, image)
+            if reading is not None:
+                return reading
+            if attempt.score > 0.85 and _zone_like(attempt.texts):
+                break  # legible this way up: the other way up is pointless
+        legible = [f for f, t in tries.items() if _zone_like(t.texts)]
+        flips = sorted(legible or [False, True], key=lambda f: -tries[f].score)
+        if not legible and not first:
+            return None
+        # Camera shake is the commonest reason a well-located zone does not read: undo it
+        # before the costlier detector and other scales.
+        stage = time.perf_counter()
+        restored = self._unshaken(zone)
+        self._add_time("deblur", stage)
+        if restored is not None:
+            for flip in sorted((False, True), key=lambda f: -_score(tries, f)):
+                self._attempts += 1
+                attempt = self._unshaken_attempt(zone, flip, restored[0])
+                reading = self._done(attempt, zone, flip, restored[0])
                 if reading is not None:
                     return reading
                 if attempt.score > 0.85 and _zone_like(attempt.texts):
-                    break  # legible this way up: the other way up is pointless
-            legible = [f for f, t in tries.items() if _zone_like(t.texts)]
-            flips = sorted(legible or [False, True], key=lambda f: -tries[f].score)
-            if not legible and zone is not zones[0]:
-                continue
-            # Camera shake is the commonest reason a well-located zone does not read: undo it
-            # before the costlier detector and other scales.
-            stage = time.perf_counter()
-            restored = self._unshaken(zone)
-            timings["deblur"] = timings.get("deblur", 0.0) + (time.perf_counter() - stage) * 1000
-            if restored is not None:
-                for flip in sorted((False, True), key=lambda f: -_score(tries, f)):
-                    attempts += 1
-                    attempt = self._unshaken_attempt(zone, flip, restored[0])
-                    reading = done(attempt, zone, flip, restored[0])
-                    if reading is not None:
-                        return reading
-                    if attempt.score > 0.85 and _zone_like(attempt.texts):
-                        break
-            flip = flips[0]
-            stage = time.perf_counter()
-            fresh = (zone.centre, flip) not in self._focus
-            focus = self._refocused(zone, flip, tries[flip])
-            timings["refocus"] = timings.get("refocus", 0.0) + (time.perf_counter() - stage) * 1000
-            if focus is not None:
-                attempts += len(FOCUS_SIGMAS) if fresh else 0
-                reading = done(focus.attempt, zone, flip, focus.image)
-                if reading is not None:
-                    return reading
-            best_texts = best_texts or tries[flip].texts
-            for method, width in (
-                (self._detected, _WIDTH),
-                (self._rows, _OTHER_WIDTHS[0]),
-                (self._rows, _OTHER_WIDTHS[1]),
-            ):
-                attempts += 1
-                attempt = method(image, zone, flip, width)
-                reading = done(attempt, zone, flip)
-                if reading is not None:
-                    return reading
-                if _zone_like(attempt.texts):
-                    best_texts = attempt.texts
-            if not legible and len(flips) > 1:
-                attempts += 1
-                reading = done(self._detected(image, zone, flips[1], _WIDTH), zone, flips[1])
-                if reading is not None:
-                    return reading
-        timings["ocr"] = (time.perf_counter() - start) * 1000
-        if not full_frame:
-            return ZoneReading(None, tuple(best_texts), None, None, attempts, False, timings)
-        start = time.perf_counter()
-        fallback = self._full_frame(image, zones)
-        timings["full_frame_ocr"] = (time.perf_counter() - start) * 1000
-        if fallback is not None:
-            result, texts, angle = fallback
-            # No zone geometry to re-read the names from: report the reading unconfirmed.
-            return ZoneReading(result, tuple(texts), angle, None, attempts + 1, False, timings)
-        return ZoneReading(None, tuple(best_texts), None, None, attempts, False, timings)
-
-    def _full_frame(
-        self, image: BGRImage, zones: list[ZoneCandidate]
-    ) -> tuple[Correction, list[str], float] | None:
-        """Whole-frame OCR at the right-angle rotations nearest the locator's guess (all four
-        when it found nothing)."""
-        scale = min(1.0, _FULL_FRAME_SIDE / max(image.shape[:2]))
-        small = shrink(image, scale)
-        guess = zones[0].angle if zones else 0.0
-        order = sorted((0, 90, 180, 270), key=lambda a: abs(((a - guess) + 180) % 360 - 180))
-        if zones:
-            # The locator saw zone-like text: only its two text directions are worth a try.
-            order = [order[0], (order[0] + 180) % 360]
-        codes = {
-            90: cv2.ROTATE_90_CLOCKWISE,
-            180: cv2.ROTATE_180,
-            270: cv2.ROTATE_90_COUNTERCLOCKWISE,
-        }
-        for angle in order:
-            rotated = small if angle == 0 else cv2.rotate(small, codes[angle])
-            lines = self._ocr.read_lines(np.ascontiguousarray(rotated))
-            texts = merge_rows(lines)
-            result = correct(texts)
-            if result is None or result.mrz.lines in self._doubtful or self._contradicts(result):
-                continue
-            # No zone geometry to re-read from: accept only a clean, confident first reading.
-            zone_scores = [t.score for t in lines if len(normalise(t.text)) >= 20]
-            if (
-                result.changed == 0
-                and min(zone_scores, default=0.0) >= _SURE
-                and self._names_sure(np.asarray(rotated, np.uint8), lines, result.mrz)
-            ):
-                return result, texts, float(angle)
+                    break
+        flip = flips[0]
+        stage = time.perf_counter()
+        fresh = (zone.centre, flip) not in self._focus
+        focus = self._refocused(zone, flip, tries[flip])
+        self._add_time("refocus", stage)
+        if focus is not None:
+            self._attempts += len(FOCUS_SIGMAS) if fresh else 0
+            reading = self._done(focus.attempt, zone, flip, focus.image)
+            if reading is not None:
+                return reading
+        self._best_texts = self._best_texts or tries[flip].texts
+        for method, width in (
+            (self._detected, _WIDTH),
+            (self._rows, _OTHER_WIDTHS[0]),
+            (self._rows, _OTHER_WIDTHS[1]),
+        ):
+            self._attempts += 1
+            attempt = method(image, zone, flip, width)
+            reading = self._done(attempt, zone, flip, image)
+            if reading is not None:
+                return reading
+            if _zone_like(attempt.texts):
+                self._best_texts = attempt.texts
+        if not legible and len(flips) > 1:
+            self._attempts += 1
+            return self._done(self._detected(image, zone, flips[1], _WIDTH), zone, flips[1], image)
         return None
 
-    def _names_sure(self, image: BGRImage, lines: list[TextLine], mrz: MrzData) -> bool:
-        """Whether a detected line is the name row read with every letter sure (the whole-frame
-        reading has no zone geometry for the re-reading that normally confirms the names)."""
-        index = 2 if mrz.format == "TD1" else 0
-        for line in lines:
-            if len(normalise(line.text)) < 20:
-                continue
-            xs = [p[0] for p in line.box]
-            ys = [p[1] for p in line.box]
-            pad = 0.15 * (max(ys) - min(ys))
-            top, bottom = max(0, round(min(ys) - pad)), round(max(ys) + pad)
-            left, right = max(0, round(min(xs) - pad)), round(max(xs) + pad)
-            crop = np.ascontiguousarray(image[top:bottom, left:right])
-            if crop.size == 0:
-                continue
-            read = self._ocr.recognise_chars(crop)
-            if name_row_variant(read.text, mrz, index) != mrz.lines[index]:
-                continue
-            if _names_confidence(read, mrz, index) >= NAME_SURE and (
-                index == 2 or not document_code_doubted([read], mrz)
-            ):
-                return True
-        return False
+    def _add_time(self, stage: str, since: float) -> None:
+        self._timings[stage] = self._timings.get(stage, 0.0) + (time.perf_counter() - since) * 1000
