@@ -154,3 +154,18 @@ def test_a_letter_read_in_another_script_is_no_disagreement() -> None:
     # tesseract's Cyrillic model read the Latin N of a KZ passport number as М (measured).
     check = check_printed(_words("М12345678", "N12345673".replace("N", "M")), ZONE, TODAY)
     assert check.findings == ()
+
+
+@pytest.mark.slow
+@needs_tesseract
+def test_printed_names_are_found_when_the_photo_is_on_the_right(reader: DocumentReader) -> None:
+    # Seed 2's varied layout puts the photo on the right and the names on the left.
+    rng = random.Random(2)
+    identity = random_identity("kz_passport", rng)
+    distortion = Distortion(name="test", rotation_deg=-2.0, fill=0.85)
+    doc = render_document("kz_passport", identity, source_faces()[0], distortion, 2, varied=True)
+    assert doc.portrait_box[0] > 600
+    result = reader.read(doc.front_jpeg, today=TODAY)
+    assert result.valid
+    assert result.surname_cyrillic == identity.surname_cyrillic
+    assert result.given_names_cyrillic == identity.given_names_cyrillic

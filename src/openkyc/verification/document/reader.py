@@ -151,7 +151,8 @@ class DocumentReader:
                 to_grey(image), reading.zone, reading.angle, mrz, fields, today
             )
             timings.append(Timing("printed_fields", _ms_since(stage)))
-            visual_fields += printed.fields
+            known = {vf.name for vf in visual_fields}
+            visual_fields += tuple(vf for vf in printed.fields if vf.name not in known)
             findings.extend(printed.findings)
             issue_date = issue_date or printed.issue_date
         timings.extend(self._model_timings(spent))

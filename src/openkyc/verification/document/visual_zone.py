@@ -51,6 +51,7 @@ RUSSIAN = "rus"
 # the band read half the page's area with one name in 44 fewer found, none wrong (measured).
 _REGIONS = {
     "TD3": (-0.28, 0.6, -0.58, -0.33),
+    "TD3_MIRRORED": (-0.6, 0.28, -0.58, -0.33),
     "RU": (-0.12, 0.6, -1.16, -0.78),
     # Taller, for settling the zone's name-letter rivals (rejected photos only): the layouts'
     # offsets put the patronymic at the foot of the band above (seed 23 #56's was not read).
@@ -225,22 +226,35 @@ class VisualZoneReader:
         words = self.name_words(grey, zone, angle, mrz, ru_internal=ru_internal)
         if ru_internal:
             return _compare_internal(words, mrz)
-        fields: list[VisualField] = []
-        surname = mrz.surname.replace(" ", "<")
-        for word in words:
-            if _latin(word) == surname:
-                fields.append(VisualField("surname", word, confirmed_by_mrz=True))
-                break
-        given = [g for g in mrz.given_names.split(" ") if g]
-        found: list[str] = []
-        for part in given:
-            match = next((w for w in words if _latin(w) == part), None)
-            if match is None:
-                break
-            found.append(match)
-        if given and len(found) == len(given):
-            fields.append(VisualField("given_names", " ".join(found), confirmed_by_mrz=True))
-        return NameCheck(tuple(fields))
+        names = _matching_names(words, mrz)
+        if not names:
+            # The photo on the right, the names on the left: the same band, mirrored. (Read
+            # from the whole page instead, a Ұ came out as У in 1 of 12 such pages; the band's
+            # larger glyphs read all 12 right, measured on varied KZ passport specimens.)
+            lang = RUSSIAN if mrz.issuing_country == "RUS" else LANGUAGES
+            names = _matching_names(self._words(grey, zone, angle, "TD3_MIRRORED", lang), mrz)
+        return NameCheck(names)
+
+
+def _matching_names(words: list[str], mrz: MrzData) -> tuple[VisualField, ...]:
+    """The printed Cyrillic words whose ICAO transliteration is the zone's surname, and the
+    ones that are each of its given names (all of them, or none)."""
+    fields: list[VisualField] = []
+    surname = mrz.surname.replace(" ", "<")
+    for word in words:
+        if _latin(word) == surname:
+            fields.append(VisualField("surname", word, confirmed_by_mrz=True))
+            break
+    given = [g for g in mrz.given_names.split(" ") if g]
+    found: list[str] = []
+    for part in given:
+        match = next((w for w in words if _latin(w) == part), None)
+        if match is None:
+            break
+        found.append(match)
+    if given and len(found) == len(given):
+        fields.append(VisualField("given_names", " ".join(found), confirmed_by_mrz=True))
+    return tuple(fields)
 
 
 def _api(tessdata: Path, lang: str) -> Any:
