@@ -58,7 +58,7 @@ CHALLENGES = [
     Challenge(steps=("turn_right", "turn_left", "look_down")),
     Challenge(steps=("turn_left", "look_up", "turn_right")),
 ]
-FACES = ["astronaut", "tom_hanks", "nsref", "messi5"]
+FACES = ["astronaut", "synth05", "synth01", "synth06"]
 
 
 class Receiver:

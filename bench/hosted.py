@@ -119,7 +119,7 @@ def _specimens(index: int = 0) -> tuple[bytes, Any]:
     from openkyc.specimens.documents import random_distortion, random_identity, render_document
     from openkyc.specimens.faces import face_by_id
 
-    face = face_by_id(("astronaut", "tom_hanks", "nsref", "messi5")[index % 4])
+    face = face_by_id(("astronaut", "synth05", "synth01", "synth06")[index % 4])
     rng = random.Random(f"bench:{index}")
     document = render_document(
         KIND,

@@ -1,7 +1,7 @@
 """Evaluate liveness on simulated genuine captures and simulated attacks (fixed seeds).
 
     .venv/bin/python eval/liveness.py [--genuine-seeds 2] [--attack-seeds 1] [--seed 5]
-                                      [--no-variants] [--faces t1_4 ...]
+                                      [--no-variants] [--faces synth01 ...]
 
 Genuine: every source face rendered as a 3-D head (MediaPipe mesh of the photo, textured and
 re-posed) that turns as a random issued challenge asks, recorded the way the hosted page does
@@ -105,7 +105,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--no-variants", action="store_true")
     parser.add_argument(
-        "--faces", nargs="+", metavar="FACE_ID", help="only these source faces (e.g. t1_4)"
+        "--faces", nargs="+", metavar="FACE_ID", help="only these source faces (e.g. synth01)"
     )
     args = parser.parse_args()
 

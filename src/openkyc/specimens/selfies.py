@@ -92,13 +92,16 @@ def _delaunay(points: FloatArray, width: int, height: int) -> npt.NDArray[np.int
 
 @cache
 def _head(face: SourceFace) -> _Head:
+    return _head_of(face.portrait(WIDTH, HEIGHT), face.face_id)
+
+
+def _head_of(photo: RGBImage, name: str) -> _Head:
     from mediapipe.python.solutions import face_mesh, selfie_segmentation
 
-    photo = face.portrait(WIDTH, HEIGHT)
     with face_mesh.FaceMesh(static_image_mode=True, max_num_faces=1, refine_landmarks=True) as fm:
         result = fm.process(photo)
     if not result.multi_face_landmarks:
-        raise ValueError(f"no face mesh on source face {face.face_id}")
+        raise ValueError(f"no face mesh on source face {name}")
     mesh = np.array(
         [(p.x * WIDTH, p.y * HEIGHT, p.z * WIDTH) for p in result.multi_face_landmarks[0].landmark]
     )
@@ -200,6 +203,16 @@ def _render_head(head: _Head, pose: _Pose) -> npt.NDArray[np.float32]:
     centre = np.array([WIDTH / 2.0, HEIGHT / 2.0])
     target = (moved[:, :2] - centre) * pose.scale + centre + np.array([pose.dx, pose.dy])
     return _warp_mesh(head.texture, head.points[:, :2], target, moved[:, 2], head.triangles)
+
+
+def turned_portrait(photo: RGBImage, yaw: float, background: float = 0.8) -> RGBImage:
+    """``photo`` (a WIDTH x HEIGHT portrait) with the head turned ``yaw`` degrees (the
+    subject's left +) on a plain grey background: another photo of the same person, for the
+    specimen faces (``face_synthesis``) that need a head turned in its own photo."""
+    layer = _render_head(_head_of(photo, "portrait"), _Pose(yaw=yaw))
+    plain = np.full((HEIGHT, WIDTH, 3), background, dtype=np.float32)
+    out = np.clip(_composite(layer, plain) * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    return np.ascontiguousarray(out)
 
 
 # --------------------------------------------------------------------------------------------

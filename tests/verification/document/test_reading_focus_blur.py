@@ -72,7 +72,7 @@ def test_only_the_region_around_the_zone_is_refocused() -> None:
 
 
 _VISA_151: dict[str, Any] = {
-    "face": "nscrop",
+    "face": "synth03",
     "seed": 9700151,
     "identity": dict(
         kind="visa", surname="OYELARAN", given_names="JOSE ANTONIO", sex="M",
@@ -90,7 +90,7 @@ _VISA_151: dict[str, Any] = {
     ),
 }  # fmt: skip
 _TD3_252: dict[str, Any] = {
-    "face": "t1_2",
+    "face": "synth04",
     "seed": 13100252,
     "identity": dict(
         kind="td3_passport", surname="SMITH", given_names="WEI ZOE", sex="M",
@@ -107,7 +107,7 @@ _TD3_252: dict[str, Any] = {
     ),
 }  # fmt: skip
 _RU_40: dict[str, Any] = {
-    "face": "tom_hanks",
+    "face": "synth05",
     "seed": 13100040,
     "identity": dict(
         kind="ru_internal_passport", surname="CHERNYSHEV", given_names="IVAN", sex="M",
@@ -129,7 +129,7 @@ _RU_40: dict[str, Any] = {
 
 
 _SHAKEN_VISA_263: dict[str, Any] = {
-    "face": "nstest3",
+    "face": "synth06",
     "seed": 9700263,
     "identity": dict(
         kind="visa", surname="OCONNOR", given_names="IGOR JOSE ANTONIO", sex="F",
@@ -218,7 +218,7 @@ def test_without_refocusing_the_internal_passport_is_rejected(no_refocus: None) 
 
 
 _SHAKEN_TD3_156: dict[str, Any] = {
-    "face": "t1_1",
+    "face": "synth07",
     "seed": 5300156,
     "identity": dict(
         kind="td3_passport", surname="BJORKLUND", given_names="MEHMET", sex="M",

@@ -32,7 +32,7 @@ def test_portrait_found_on_a_rendered_document(matcher: FaceMatcher) -> None:
     rendered = render_document(
         kind,
         random_identity(kind, rng),
-        face_by_id("debate_1"),
+        face_by_id("hopper"),
         random_distortion("clean", rng, kind=kind),
         seed=8,
     )
@@ -49,7 +49,7 @@ def test_portrait_found_on_a_rendered_document(matcher: FaceMatcher) -> None:
 
 
 def test_small_grey_printed_portrait_is_found(matcher: FaceMatcher) -> None:
-    portrait = face_by_id("nsref").portrait(90, 120)
+    portrait = face_by_id("synth01").portrait(90, 120)
     grey = cv2.cvtColor(portrait, cv2.COLOR_RGB2GRAY).astype(np.float32)
     printed = (90 + 0.45 * grey).astype(np.uint8)  # low contrast, lifted blacks
     card = np.full((600, 900), 215, dtype=np.uint8)

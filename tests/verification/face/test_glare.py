@@ -45,12 +45,12 @@ def _selfies(face_id: str) -> list[RGBImage]:
 
 
 def test_clean_portrait_has_no_glare() -> None:
-    document, box = _document("t1_2")
+    document, box = _document("synth04")
     assert glare.region_share(document, box) < 0.01
 
 
 def test_glare_share_grows_with_the_highlight() -> None:
-    document, box = _document("t1_2")
+    document, box = _document("synth04")
     mild = glare.region_share(_glared(document, box, 60.0), box)
     strong = glare.region_share(_glared(document, box, 400.0), box)
     assert mild < glare.RETAKE_SHARE <= strong
@@ -67,8 +67,8 @@ def test_only_a_portrait_that_did_not_match_is_sent_back() -> None:
 
 
 def test_glared_portrait_asks_for_a_retake(matcher: FaceMatcher) -> None:
-    document, box = _document("t1_2")
-    result = matcher.match(_glared(document, box, 400.0), _selfies("t1_2"), box)
+    document, box = _document("synth04")
+    result = matcher.match(_glared(document, box, 400.0), _selfies("synth04"), box)
     assert result.decision == "retake"
     assert result.matched is None
     assert reasons.DOCUMENT_PORTRAIT_GLARE in result.reasons
@@ -79,8 +79,8 @@ def test_glared_portrait_asks_for_a_retake(matcher: FaceMatcher) -> None:
 
 
 def test_clean_portrait_still_matches(matcher: FaceMatcher) -> None:
-    document, box = _document("t1_2")
-    result = matcher.match(document, _selfies("t1_2"), box)
+    document, box = _document("synth04")
+    result = matcher.match(document, _selfies("synth04"), box)
     assert result.decision == "match"
     assert result.document_glare is not None
     assert result.document_glare < 0.01

@@ -54,7 +54,7 @@ def test_genuine_pair_matches(matcher: FaceMatcher) -> None:
 
 def test_impostor_pair_does_not_match(matcher: FaceMatcher) -> None:
     document, box = _document("astronaut")
-    result = matcher.match(document, _selfies("debate_1"), box)
+    result = matcher.match(document, _selfies("hopper"), box)
     assert result.decision == "mismatch"
     assert result.score is not None
     assert result.score < calibration.REVIEW_THRESHOLD
@@ -62,9 +62,9 @@ def test_impostor_pair_does_not_match(matcher: FaceMatcher) -> None:
 
 
 def test_best_of_several_frames_is_used(matcher: FaceMatcher) -> None:
-    document, box = _document("nsref")
+    document, box = _document("synth01")
     empty = np.full((640, 480, 3), 128, dtype=np.uint8)
-    result = matcher.match(document, [empty, *_selfies("nsref")], box)
+    result = matcher.match(document, [empty, *_selfies("synth01")], box)
     assert result.best_frame in (1, 2)
     assert result.decision == "match"
     assert len(result.frame_distances) == 2
@@ -131,7 +131,7 @@ def test_duplicate_search_flags_the_same_face_under_another_identity() -> None:
 def test_portrait_on_a_turned_card_is_not_declined(matcher: FaceMatcher) -> None:
     # A card at 35 degrees and a head turned ~45 degrees in its own photo: the portrait is
     # aligned on the mesh, in the document image itself rather than a rotated, rescaled crop.
-    document, box = _document("t1_4")
+    document, box = _document("synth01_turned")
     height, width = document.shape[:2]
     turn = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), 35.0, 1.0)
     turned = np.ascontiguousarray(
@@ -147,7 +147,7 @@ def test_portrait_on_a_turned_card_is_not_declined(matcher: FaceMatcher) -> None
     )
     moved = corners @ turn[:, :2].T + turn[:, 2]
     (x0, y0), (x1, y1) = moved.min(axis=0), moved.max(axis=0)
-    result = matcher.match(turned, _selfies("t1_4"), Box(x0, y0, x1 - x0, y1 - y0))
+    result = matcher.match(turned, _selfies("synth01_turned"), Box(x0, y0, x1 - x0, y1 - y0))
     # With the selfie chips aligned by dlib's 5-point predictor this pair measured 0.62 (a
     # mismatch); it is still the hardest pair here (a ~45 degree head), so it may go to review.
     assert result.decision in ("match", "review")

@@ -29,7 +29,7 @@ def test_no_face(matcher: FaceMatcher) -> None:
 
 def test_two_faces(matcher: FaceMatcher) -> None:
     left = face_by_id("astronaut").portrait(320, 480)
-    right = face_by_id("nsref").portrait(320, 480)
+    right = face_by_id("synth01").portrait(320, 480)
     selfie = matcher.analyse_selfie(np.ascontiguousarray(np.hstack([left, right])))
     assert selfie.analysis.face_count == 2
     assert reasons.SELFIE_MULTIPLE_FACES in selfie.analysis.reasons
@@ -45,7 +45,7 @@ def test_face_too_small(matcher: FaceMatcher) -> None:
 
 def test_face_turned_away(matcher: FaceMatcher) -> None:
     # A real photo of a face turned about 45 degrees (measured by the mesh).
-    image = face_by_id("t1_4").portrait(480, 640)
+    image = face_by_id("synth01_turned").portrait(480, 640)
     selfie = matcher.analyse_selfie(image)
     assert selfie.face is not None
     assert reasons.SELFIE_FACE_TURNED_AWAY in selfie.analysis.reasons

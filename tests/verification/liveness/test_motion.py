@@ -79,7 +79,7 @@ def test_a_smaller_nod_held_over_several_frames_counts_but_one_such_frame_does_n
 
 
 def test_a_clear_nod_that_drags_the_yaw_along_is_a_nod() -> None:
-    # A face turned ~50 degrees at rest (source face t1_4): its nod read 12 and 9 degrees of
+    # A face turned ~50 degrees at rest (a real photo once among the source faces): its nod read 12 and 9 degrees of
     # yaw beside 18 and 19 of pitch, and was taken for a turn to the left.
     yaw = [0.0, 0.0, -12.0, -18.0, -10.0, 0.0, 0.0, 12.0, 9.0, 0.0, 0.0, 14.0, 20.0, 9.0, 0.0]
     pitch = [0.0, 0.0, 0.0, -2.0, 0.0, 0.0, 0.0, -18.0, -19.0, 0.0, 0.0, 3.0, 2.0, 0.0, 0.0]

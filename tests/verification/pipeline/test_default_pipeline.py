@@ -57,7 +57,7 @@ def test_genuine_session_passes_face_and_liveness(pipeline: DefaultPipeline) -> 
 
 
 def test_impostor_holding_a_print_fails_face_and_liveness(pipeline: DefaultPipeline) -> None:
-    result = pipeline.run(_inputs("astronaut", "debate_1", "print"))
+    result = pipeline.run(_inputs("astronaut", "hopper", "print"))
     face = result.check("face_match")
     liveness = result.check("liveness")
     assert face is not None
