@@ -136,7 +136,7 @@ def _frame(image: RGBImage, box: tuple[int, int, int, int]) -> RGBImage:
     return np.ascontiguousarray(out, dtype=np.uint8)
 
 
-def _tps_warp(image: RGBImage, source: Points, target: Points) -> RGBImage:
+def tps_warp(image: RGBImage, source: Points, target: Points) -> RGBImage:
     """Move ``source`` points to ``target`` with a thin-plate spline (backward map, solved on
     the target points and sampled on an 8-pixel grid, then interpolated)."""
     height, width = image.shape[:2]
@@ -240,7 +240,7 @@ def _blend(
     for base in bases:
         source = np.vstack([base.points, _anchors(base.points, regions.oval)])
         target = np.vstack([shape, _anchors(shape, regions.oval)])
-        warped.append(_tps_warp(base.image, source, target).astype(np.float32))
+        warped.append(tps_warp(base.image, source, target).astype(np.float32))
     mask = np.zeros((_HEIGHT, _WIDTH), np.uint8)
     cv2.fillConvexPoly(mask, cv2.convexHull(shape[regions.oval].astype(np.int32)), (255,))
     inside = np.asarray(cv2.erode(mask, np.ones((15, 15), np.uint8)), dtype=np.uint8)
