@@ -9,8 +9,8 @@ from tests.verification.document.readings import reading
 from openkyc.verification.document.mrz_parse import parse
 from openkyc.verification.document.row_doubts import (
     UNSEEN_SURE,
-    _another_zone_passes,
-    _unseen_confidence,
+    another_zone_passes,
+    unseen_confidence,
 )
 
 NAMES = "P<CANVILLANUEVA<<LAURA<<<<<<<<<<<<<<<<<<<<<<"
@@ -33,10 +33,10 @@ def test_faint_digits_behind_accepted_letters_do_not_make_two_cancelling_errors(
     mrz = parse(list(LETTERS))
     # As the recogniser saw it: 0 at 0.021 and 0.010 behind the two Ds.
     faint = [reading(NAMES, {}), reading(LETTERS[1], {6: ("0", 0.021), 7: ("0", 0.010)})]
-    assert not _another_zone_passes([faint], mrz)
+    assert not another_zone_passes([faint], mrz)
     # Nor close behind: both printed 0s would have to have been read as Ds.
     close = [reading(NAMES, {}), reading(LETTERS[1], {6: ("0", 0.3), 7: ("0", 0.2)})]
-    assert not _another_zone_passes([close], mrz)
+    assert not another_zone_passes([close], mrz)
 
 
 def test_a_sharp_number_read_the_same_with_digits_behind_its_letters_is_not_ambiguous() -> None:
@@ -46,18 +46,18 @@ def test_a_sharp_number_read_the_same_with_digits_behind_its_letters_is_not_ambi
     number = "ZU2YZ00V70NGA9902071M3103131<<<<<<<<<<<<<<<4"
     assert parse([names, "2U2Y200V70NGA9902071M3103131<<<<<<<<<<<<<<<4"]).valid
     read = reading(number, {0: ("2", 0.103), 4: ("2", 0.448)})
-    assert not _another_zone_passes([[reading(names, {}), read]], parse([names, number]))
+    assert not another_zone_passes([[reading(names, {}), read]], parse([names, number]))
 
 
 def test_faint_letters_behind_accepted_digits_still_make_the_zone_ambiguous() -> None:
     # The direction blur does make: true Ds read as 0s with the D a little behind.
     mrz = parse(list(DIGITS))
     faint = [reading(NAMES, {}), reading(DIGITS[1], {6: ("D", 0.021), 7: ("D", 0.010)})]
-    assert _another_zone_passes([faint], mrz)
+    assert another_zone_passes([faint], mrz)
 
 
 def test_a_six_behind_an_accepted_g_weighs_less_than_a_g_behind_an_accepted_six() -> None:
     g_read = reading(WITH_G[1], {3: ("6", 0.27)})
-    assert _unseen_confidence(g_read, parse(list(WITH_G)), 1) >= UNSEEN_SURE
+    assert unseen_confidence(g_read, parse(list(WITH_G)), 1) >= UNSEEN_SURE
     six_read = reading(WITH_6[1], {3: ("G", 0.27)})
-    assert _unseen_confidence(six_read, parse(list(WITH_6)), 1) < UNSEEN_SURE
+    assert unseen_confidence(six_read, parse(list(WITH_6)), 1) < UNSEEN_SURE

@@ -12,9 +12,9 @@ from openkyc.verification.document.checkdigits import is_valid
 from openkyc.verification.document.correction import correct
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
-from openkyc.verification.document.name_doubts import NAME_SURE, _name_doubted, _names_confidence
+from openkyc.verification.document.name_doubts import NAME_SURE, name_doubted, names_confidence
 from openkyc.verification.document.portrait import _PAGE
-from openkyc.verification.document.row_doubts import _another_zone_passes
+from openkyc.verification.document.row_doubts import another_zone_passes
 from openkyc.verification.document.zone_reader import ZoneReader
 
 # A visa whose number ZZ7NY4NDE was read 227NY4NDE: Z to 2 twice, and the errors cancel.
@@ -44,37 +44,37 @@ def test_the_two_errors_really_cancel_in_the_check_digit() -> None:
 def test_look_alikes_that_would_also_pass_every_check_make_the_zone_ambiguous() -> None:
     mrz = parse(list(VISA_READ))
     sure = [reading(line, {}) for line in VISA_READ]
-    assert not _another_zone_passes([sure], mrz)
+    assert not another_zone_passes([sure], mrz)
     # Z a few percent behind each 2, as the recogniser saw it: ZZ7... passes too.
     doubtful = [sure[0], reading(VISA_READ[1], {0: ("Z", 0.01), 1: ("Z", 0.04)})]
-    assert _another_zone_passes([doubtful], mrz)
+    assert another_zone_passes([doubtful], mrz)
     # One such doubt alone changes the check digit's sum, so the checks still decide.
     single = [sure[0], reading(VISA_READ[1], {1: ("Z", 0.04)})]
-    assert not _another_zone_passes([single], mrz)
+    assert not another_zone_passes([single], mrz)
     # A runner-up far below plausibility is no doubt.
     faint = [sure[0], reading(VISA_READ[1], {0: ("Z", 0.001), 1: ("Z", 0.001)})]
-    assert not _another_zone_passes([faint], mrz)
+    assert not another_zone_passes([faint], mrz)
 
 
 def test_an_internal_passport_letter_with_another_code_letter_behind_is_doubted() -> None:
     mrz = parse(list(RU_READ))
-    assert not _name_doubted(reading(RU_READ[0], {}), mrz, 0)
+    assert not name_doubted(reading(RU_READ[0], {}), mrz, 0)
     # G at 0.98 with Q (another real letter of the code: Й) at 0.02 behind it.
     doubtful = reading(RU_READ[0], {23: ("Q", 0.02)})
-    assert _name_doubted(doubtful, mrz, 0)
-    assert _names_confidence(doubtful, mrz, 0) < NAME_SURE
+    assert name_doubted(doubtful, mrz, 0)
+    assert names_confidence(doubtful, mrz, 0) < NAME_SURE
     # A look-alike that means the same letter there is no rival (lower-case g is G).
-    assert not _name_doubted(reading(RU_READ[0], {23: ("g", 0.3)}), mrz, 0)
+    assert not name_doubted(reading(RU_READ[0], {23: ("g", 0.3)}), mrz, 0)
 
 
 def test_elsewhere_only_a_filler_rival_doubts_the_names() -> None:
     mrz = parse(list(ICAO_TD3))
     # The "<<" separator after ERIKSSON with C behind it: the names could run together.
-    assert _name_doubted(reading(ICAO_TD3[0], {13: ("C", 0.08)}), mrz, 0)
+    assert name_doubted(reading(ICAO_TD3[0], {13: ("C", 0.08)}), mrz, 0)
     # A letter rival outside the internal passport is left to the confidence threshold.
-    assert not _name_doubted(reading(ICAO_TD3[0], {6: ("B", 0.05)}), mrz, 0)
+    assert not name_doubted(reading(ICAO_TD3[0], {6: ("B", 0.05)}), mrz, 0)
     # Fillers after the names and the state code do not count.
-    assert not _name_doubted(reading(ICAO_TD3[0], {30: ("C", 0.2), 1: ("K", 0.2)}), mrz, 0)
+    assert not name_doubted(reading(ICAO_TD3[0], {30: ("C", 0.2), 1: ("K", 0.2)}), mrz, 0)
 
 
 def test_a_doubted_zone_stays_rejected_for_the_rest_of_the_image() -> None:
@@ -92,10 +92,12 @@ def test_a_doubted_zone_stays_rejected_for_the_rest_of_the_image() -> None:
         made._name_row = lambda *_: reading(RU_READ[0], {})  # type: ignore[method-assign]
         return made
 
-    sure = zone_reader._Try(list(RU_READ), 1.0, correction, 1.0, [reading(r, {}) for r in RU_READ])
+    sure = zone_reader.RowsReading(
+        list(RU_READ), 1.0, correction, 1.0, [reading(r, {}) for r in RU_READ]
+    )
     assert reader()._confirm(image, zone, False, correction, sure) is not None
     doubtful = [reading(RU_READ[0], {23: ("Q", 0.02)}), reading(RU_READ[1], {})]
-    first = zone_reader._Try(list(RU_READ), 0.99, correction, 0.99, doubtful)
+    first = zone_reader.RowsReading(list(RU_READ), 0.99, correction, 0.99, doubtful)
     once_doubted = reader()
     assert once_doubted._confirm(image, zone, False, correction, first) is None
     # A later, surer-looking reading of the same image does not overrule the doubt...
@@ -116,5 +118,5 @@ def test_a_letter_behind_the_filler_after_the_names_is_a_doubt() -> None:
     line = "P<UTOERIKSSON<<KATIA<<<<<<<<<<<<<<<<<<<<<<<<"
     mrz = parse([line, ICAO_TD3[1]])
     dropped = line.index("KATIA") + len("KATIA") + 1
-    assert not _name_doubted(reading(line, {}), mrz, 0)
-    assert _name_doubted(reading(line, {dropped: ("E", 0.2)}), mrz, 0)
+    assert not name_doubted(reading(line, {}), mrz, 0)
+    assert name_doubted(reading(line, {dropped: ("E", 0.2)}), mrz, 0)

@@ -33,7 +33,7 @@ def _confirm(name_rivals: dict[int, tuple[str, float]]) -> tuple[bool, int]:
     correction = correct(list(ZONE))
     assert correction is not None
     reads = [reading(ZONE[0], name_rivals), reading(ZONE[1], {})]
-    first = zone_reader._Try(list(ZONE), 0.99, correction, 0.99, reads)
+    first = zone_reader.RowsReading(list(ZONE), 0.99, correction, 0.99, reads)
     zone = ZoneCandidate(centre=(10.0, 10.0), size=(400.0, 40.0), angle=0.0, score=1.0)
     image = np.zeros((20, 20, 3), np.uint8)
     confirmed = reader._confirm(image, zone, False, correction, first)

@@ -82,7 +82,7 @@ def _confirm(printed: _Printed | None) -> tuple[Any, float] | None:
     # Every re-reading at other scales repeats the G, Q 0.02 behind it, as the recogniser did.
     made._name_row = lambda *_: reading(RU_READ[0], {23: ("Q", 0.02)})  # type: ignore[method-assign]
     doubtful = [reading(RU_READ[0], {23: ("Q", 0.02)}), reading(RU_READ[1], {})]
-    first = zone_reader._Try(list(RU_READ), 0.99, correction, 0.99, doubtful)
+    first = zone_reader.RowsReading(list(RU_READ), 0.99, correction, 0.99, doubtful)
     return made._confirm(image, zone, False, correction, first)
 
 
@@ -111,7 +111,7 @@ def _confirm_with_new_rival(words: list[str]) -> tuple[Any, float] | None:
     # The re-readings doubt another letter: K of KIRILL with 4 (Ш) behind it.
     made._name_row = lambda *_: reading(RU_READ[0], {26: ("4", 0.03)})  # type: ignore[method-assign]
     doubtful = [reading(RU_READ[0], {23: ("Q", 0.02)}), reading(RU_READ[1], {})]
-    first = zone_reader._Try(list(RU_READ), 0.99, correction, 0.99, doubtful)
+    first = zone_reader.RowsReading(list(RU_READ), 0.99, correction, 0.99, doubtful)
     return made._confirm(image, zone, False, correction, first)
 
 

@@ -9,11 +9,12 @@ import numpy as np
 from tests.verification.document.readings import reading, runner_ups
 
 from openkyc.verification.document import zone_reader
-from openkyc.verification.document.correction import correct, correct_by_runner_ups
+from openkyc.verification.document.correction import correct
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
 from openkyc.verification.document.ocr import Recognised
-from openkyc.verification.document.row_doubts import WITNESS_ODDS, _runner_up_witness
+from openkyc.verification.document.row_doubts import WITNESS_ODDS, runner_up_witness
+from openkyc.verification.document.runner_ups import correct_by_runner_ups
 from openkyc.verification.document.zone_reader import ZoneReader
 
 TRUTH = (
@@ -70,12 +71,12 @@ def test_two_runner_ups_that_pass_alike_leave_the_zone_rejected() -> None:
 def test_a_repair_is_witnessed_by_a_reading_that_ranked_it_close_behind() -> None:
     mrz = parse(list(TRUTH))
     close = [reading(READ[0], {}), reading(READ[1], {3: ("Z", 0.2)})]
-    assert _runner_up_witness(close, mrz, 1, 3)
+    assert runner_up_witness(close, mrz, 1, 3)
     faint = [reading(READ[0], {}), reading(READ[1], {3: ("Z", WITNESS_ODDS / 2 * 0.9)})]
-    assert not _runner_up_witness(faint, mrz, 1, 3)
+    assert not runner_up_witness(faint, mrz, 1, 3)
     # A reading of the character itself is a witness too, whatever its runner-up.
     direct = [reading(TRUTH[0], {}), reading(TRUTH[1], {3: ("2", 0.3)})]
-    assert _runner_up_witness(direct, mrz, 1, 3)
+    assert runner_up_witness(direct, mrz, 1, 3)
 
 
 ICAO_TD3 = (
@@ -97,7 +98,7 @@ def _confirm(reader: ZoneReader, first_rivals: dict[int, tuple[str, float]]) -> 
     correction = correct(list(ICAO_TD3))
     assert correction is not None
     reads = [reading(ICAO_TD3[0], first_rivals), reading(ICAO_TD3[1], {})]
-    first = zone_reader._Try(list(ICAO_TD3), 0.99, correction, 0.99, reads)
+    first = zone_reader.RowsReading(list(ICAO_TD3), 0.99, correction, 0.99, reads)
     return reader._confirm(image, zone, False, correction, first) is not None
 
 

@@ -12,9 +12,9 @@ from openkyc.verification.document.checkdigits import is_valid
 from openkyc.verification.document.correction import correct, name_row_variant
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
-from openkyc.verification.document.name_doubts import NAME_SURE, _names_confidence
+from openkyc.verification.document.name_doubts import NAME_SURE, names_confidence
 from openkyc.verification.document.ocr import Recognised
-from openkyc.verification.document.row_doubts import UNSEEN_SURE, _unseen_confidence
+from openkyc.verification.document.row_doubts import UNSEEN_SURE, unseen_confidence
 
 ICAO_TD3 = (
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
@@ -77,39 +77,39 @@ def _reading(text: str, low: dict[int, float], alternatives: dict[int, str]) -> 
 def test_a_doubtful_letter_of_the_names_makes_the_row_unsure() -> None:
     mrz = parse(list(ICAO_TD3))
     sure = _reading(ICAO_TD3[0], {}, {})
-    assert _names_confidence(sure, mrz, 0) >= NAME_SURE
+    assert names_confidence(sure, mrz, 0) >= NAME_SURE
     # The second letter of ERIKSSON read with little confidence (say, R against B).
     doubtful = _reading(ICAO_TD3[0], {6: 0.55}, {6: "B"})
-    assert _names_confidence(doubtful, mrz, 0) < NAME_SURE
+    assert names_confidence(doubtful, mrz, 0) < NAME_SURE
     # The state code and the fillers after the names do not count: they are settled elsewhere.
-    assert _names_confidence(_reading(ICAO_TD3[0], {2: 0.3, 40: 0.3}, {}), mrz, 0) >= NAME_SURE
+    assert names_confidence(_reading(ICAO_TD3[0], {2: 0.3, 40: 0.3}, {}), mrz, 0) >= NAME_SURE
 
 
 def test_look_alikes_that_mean_the_same_letter_share_the_confidence() -> None:
     mrz = parse(list(ICAO_TD3))
     # O of ERIKSSON read as 0 at 0.55 with O as the runner-up: in a name both are the letter O.
     text = ICAO_TD3[0][:11] + "0" + ICAO_TD3[0][12:]
-    assert _names_confidence(_reading(text, {11: 0.55}, {11: "O"}), mrz, 0) >= NAME_SURE
+    assert names_confidence(_reading(text, {11: 0.55}, {11: "O"}), mrz, 0) >= NAME_SURE
     # Not so when the runner-up is another letter.
-    assert _names_confidence(_reading(text, {11: 0.55}, {11: "D"}), mrz, 0) < NAME_SURE
+    assert names_confidence(_reading(text, {11: 0.55}, {11: "D"}), mrz, 0) < NAME_SURE
 
 
 def test_a_letter_the_reading_missed_is_not_vouched_for() -> None:
     mrz = parse(list(ICAO_TD3))
     missing = ICAO_TD3[0][:8] + ICAO_TD3[0][9:]  # one S of ERIKSSON lost
-    assert _names_confidence(_reading(missing, {}, {}), mrz, 0) == 0.0
+    assert names_confidence(_reading(missing, {}, {}), mrz, 0) == 0.0
 
 
 def test_a_look_alike_the_check_digit_cannot_see_makes_a_number_unsure() -> None:
     mrz = parse(list(ICAO_TD3))
     row = ICAO_TD3[1]
-    assert _unseen_confidence(_reading(row, {}, {}), mrz, 1) >= UNSEEN_SURE
+    assert unseen_confidence(_reading(row, {}, {}), mrz, 1) >= UNSEEN_SURE
     # The number's C (value 12) with a close 2 behind it: the same check digit either way.
-    assert _unseen_confidence(_reading(row, {7: 0.6}, {7: "2"}), mrz, 1) < UNSEEN_SURE
+    assert unseen_confidence(_reading(row, {7: 0.6}, {7: "2"}), mrz, 1) < UNSEEN_SURE
     # A runner-up the check digit does see (C against G) is no such doubt.
-    assert _unseen_confidence(_reading(row, {7: 0.6}, {7: "G"}), mrz, 1) >= UNSEEN_SURE
+    assert unseen_confidence(_reading(row, {7: 0.6}, {7: "G"}), mrz, 1) >= UNSEEN_SURE
     # Dates are digits only: their look-alikes are settled by the position's class.
-    assert _unseen_confidence(_reading(row, {13: 0.6}, {13: "Y"}), mrz, 1) >= UNSEEN_SURE
+    assert unseen_confidence(_reading(row, {13: 0.6}, {13: "Y"}), mrz, 1) >= UNSEEN_SURE
 
 
 def test_a_visa_row_is_not_stretched_into_a_passport_row() -> None:

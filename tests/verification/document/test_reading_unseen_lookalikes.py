@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 from tests.verification.document.readings import reading
 
-from openkyc.verification.document import zone_reader
+from openkyc.verification.document import zone_confirmation, zone_reader
 from openkyc.verification.document.correction import correct
 from openkyc.verification.document.deblur import Shake
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
 from openkyc.verification.document.results import MrzData
-from openkyc.verification.document.row_doubts import _prefers_rival, _unseen_rivals
+from openkyc.verification.document.row_doubts import prefers_rival, unseen_rivals
 from openkyc.verification.document.zone_reader import ZoneReader
 
 TRUTH = (
@@ -39,9 +39,9 @@ def test_the_check_digits_cannot_see_the_swap() -> None:
 def test_a_plausible_rival_is_noticed_and_a_faint_one_is_not() -> None:
     mrz = _misread_mrz()
     plausible = [reading(MISREAD[0], {}), reading(MISREAD[1], {2: ("G", 0.0054)})]
-    assert _unseen_rivals(plausible, mrz) == {(1, 2, "G")}
+    assert unseen_rivals(plausible, mrz) == {(1, 2, "G")}
     faint = [reading(MISREAD[0], {}), reading(MISREAD[1], {2: ("G", 0.001)})]
-    assert _unseen_rivals(faint, mrz) == set()
+    assert unseen_rivals(faint, mrz) == set()
 
 
 def test_another_view_that_reads_the_rival_is_a_contradiction() -> None:
@@ -49,8 +49,8 @@ def test_another_view_that_reads_the_rival_is_a_contradiction() -> None:
     rivals = {(1, 2, "G")}
     # The deconvolved zone read G, and an odd symbol later in the row does not hide it.
     shaken_off = TRUTH[1].replace("IND76", "1NΦ76")
-    assert _prefers_rival([reading(shaken_off, {})], mrz, rivals)
-    assert not _prefers_rival([reading(MISREAD[1], {})], mrz, rivals)
+    assert prefers_rival([reading(shaken_off, {})], mrz, rivals)
+    assert not prefers_rival([reading(MISREAD[1], {})], mrz, rivals)
 
 
 SHAKEN = Shake(length=8, angle=0.0, depth=-0.08)
@@ -67,18 +67,20 @@ def _confirm(
     the deconvolved zone reads as the number row."""
     rival = "6" if accepted[1][2] == "G" else "G"
     image = np.zeros((20, 20, 3), np.uint8)
+    # The confirmation deconvolves a view it is handed; the reader, the photo's own zones.
+    monkeypatch.setattr(zone_confirmation, "deblurred_zone", lambda *_: (image, shake))
     monkeypatch.setattr(zone_reader, "deblurred_zone", lambda *_: (image, shake))
     reader = ZoneReader(None)  # type: ignore[arg-type]
     reader._name_row = lambda *_: reading(accepted[0], {})  # type: ignore[method-assign]
     rows = [reading(accepted[0], {}), reading(view, {})]
-    reader._rows = lambda *_: zone_reader._Try(  # type: ignore[method-assign]
+    reader._rows = lambda *_: zone_reader.RowsReading(  # type: ignore[method-assign]
         list(accepted), 0.99, None, 0.99, rows
     )
     zone = ZoneCandidate(centre=(10.0, 10.0), size=(400.0, 40.0), angle=0.0, score=1.0)
     correction = correct(list(accepted))
     assert correction is not None
     reads = [reading(accepted[0], {}), reading(accepted[1], {2: (rival, first_rival)})]
-    first = zone_reader._Try(list(accepted), 0.99, correction, 0.99, reads)
+    first = zone_reader.RowsReading(list(accepted), 0.99, correction, 0.99, reads)
     return reader._confirm(image, zone, False, correction, first) is not None
 
 

@@ -17,11 +17,11 @@ NAME_SURE = 0.85
 # A name letter whose rival letter (or filler) gets this much probability is doubtful.
 NAME_RIVAL = 0.015
 NAME_FILLER_RIVAL = 0.05
-# Fillers right after the names whose letter rivals count as doubts (see _aligned_names).
+# Fillers right after the names whose letter rivals count as doubts (see aligned_names).
 _AFTER_NAMES = 2
 
 
-def _rival(
+def letter_rival(
     options: tuple[tuple[str, float], ...], key: str, ru: bool, same: frozenset[str] = frozenset()
 ) -> float:
     """How doubtful a name letter is, on the scale of :data:`NAME_RIVAL`: the probability of
@@ -46,7 +46,7 @@ def _rival(
 Settled = dict[int, frozenset[str]]
 
 
-def _same_names(variant: str | None, line: str, settled: Settled) -> bool:
+def same_names(variant: str | None, line: str, settled: Settled) -> bool:
     """Whether a reading's name row is the accepted one, up to the settled columns' letters."""
     if variant is None or len(variant) != len(line):
         return False
@@ -56,18 +56,18 @@ def _same_names(variant: str | None, line: str, settled: Settled) -> bool:
     )
 
 
-def _name_doubted(read: Recognised, mrz: MrzData, index: int) -> bool:
+def name_doubted(read: Recognised, mrz: MrzData, index: int) -> bool:
     """Whether a reading that agrees with the accepted name row saw a rival (see above) close
     enough behind one of its letters: the image itself is then ambiguous there, and a later,
     surer-looking reading of the same image must not overrule that."""
-    return bool(_doubted_columns(read, mrz, index))
+    return bool(doubted_columns(read, mrz, index))
 
 
-def _is_ru(mrz: MrzData) -> bool:
+def is_ru_internal(mrz: MrzData) -> bool:
     return mrz.document_code == "PN" and mrz.issuing_country == "RUS"
 
 
-def _aligned_names(
+def aligned_names(
     read: Recognised, mrz: MrzData, index: int, settled: Settled | None = None
 ) -> Iterator[tuple[int, str, tuple[tuple[str, float], ...]]]:
     """The columns of the names (up to their last letter) that a reading agreeing with the
@@ -75,9 +75,9 @@ def _aligned_names(
     before the names are settled by the zone, and the fillers after them by the filler
     cleaning."""
     variant = name_row_variant(read.text, mrz, index) if read.alternatives else None
-    if variant is None or not _same_names(variant, mrz.lines[index], settled or {}):
+    if variant is None or not same_names(variant, mrz.lines[index], settled or {}):
         return
-    ru = _is_ru(mrz)
+    ru = is_ru_internal(mrz)
     line = mrz.lines[index]
     keys: list[str] = []
     options: list[tuple[tuple[str, float], ...]] = []
@@ -98,38 +98,38 @@ def _aligned_names(
                 yield block.b + k, keys[block.a + k], options[block.a + k]
 
 
-def _doubted_columns(
+def doubted_columns(
     read: Recognised, mrz: MrzData, index: int, settled: Settled | None = None
 ) -> set[int]:
     """The columns of the names where a reading agreeing with the accepted row saw a rival
-    (see :func:`_rival`) at least ``NAME_RIVAL`` behind."""
-    return set(_rival_letters(read, mrz, index, settled))
+    (see :func:`letter_rival`) at least ``NAME_RIVAL`` behind."""
+    return set(rival_letters(read, mrz, index, settled))
 
 
-def _rival_letters(
+def rival_letters(
     read: Recognised, mrz: MrzData, index: int, settled: Settled | None = None
 ) -> dict[int, set[str]]:
-    """Per doubted column (see :func:`_doubted_columns`), the rival letters (or filler) that
+    """Per doubted column (see :func:`doubted_columns`), the rival letters (or filler) that
     this reading gave at least ``NAME_RIVAL`` (``NAME_FILLER_RIVAL`` for a filler rival outside
     the internal passport)."""
-    ru = _is_ru(mrz)
+    ru = is_ru_internal(mrz)
     settled = settled or {}
     out: dict[int, set[str]] = {}
-    for column, key, options in _aligned_names(read, mrz, index, settled):
+    for column, key, options in aligned_names(read, mrz, index, settled):
         same = settled.get(column, frozenset())
-        if _rival(options, key, ru, same) < NAME_RIVAL:
+        if letter_rival(options, key, ru, same) < NAME_RIVAL:
             continue
         out[column] = {
             other
             for c, p in options
             if (other := name_letter(c, ru)) not in (key, "", "?")
             and other not in same
-            and _rival(((c, p),), key, ru, same) >= NAME_RIVAL
+            and letter_rival(((c, p),), key, ru, same) >= NAME_RIVAL
         }
     return out
 
 
-def _names_confidence(
+def names_confidence(
     read: Recognised, mrz: MrzData, index: int, settled: Settled | None = None
 ) -> float:
     """How sure a reading of the name row was of the accepted names: the lowest, over the
@@ -137,7 +137,7 @@ def _names_confidence(
     look-alike that means the same there (a name's O read as 0 is still an O; in a column the
     printed names settled, either letter of the pair). Characters are matched to the accepted
     row by alignment; a letter the reading did not see scores 0."""
-    ru = _is_ru(mrz)
+    ru = is_ru_internal(mrz)
     settled = settled or {}
     line = mrz.lines[index]
     start = 5 if index == 0 else 0
@@ -155,7 +155,7 @@ def _names_confidence(
     target = line
     if settled:
         variant = name_row_variant(read.text, mrz, index)
-        if variant is not None and _same_names(variant, line, settled):
+        if variant is not None and same_names(variant, line, settled):
             target = variant
     seen = [0.0] * len(line)
     matcher = difflib.SequenceMatcher(None, "".join(keys), target, autojunk=False)
@@ -167,22 +167,22 @@ def _names_confidence(
             # A rival that is itself a real letter (or the filler) of the row's code, even far
             # behind, makes the letter doubtful: in the internal passport G and Q, Z and 2 are
             # all letters, and two readings agreed on G with Q at 0.02 behind it.
-            if _rival(options, key, ru, same) >= NAME_RIVAL:
+            if letter_rival(options, key, ru, same) >= NAME_RIVAL:
                 confidence = 0.0
             seen[column] = confidence
     return min((seen[j] for j in range(start, end) if line[j] != "<"), default=0.0)
 
 
-def _name_confidence(
+def name_confidence(
     reads: list[Recognised], mrz: MrzData, index: int, settled: Settled | None = None
 ) -> float:
     """How sure the recogniser was of the name row, from the row-by-row reading that gave it."""
     accepted = mrz.lines[index]
     return max(
         (
-            _names_confidence(r, mrz, index, settled)
+            names_confidence(r, mrz, index, settled)
             for r in reads
-            if _same_names(name_row_variant(r.text, mrz, index), accepted, settled or {})
+            if same_names(name_row_variant(r.text, mrz, index), accepted, settled or {})
         ),
         default=0.0,
     )

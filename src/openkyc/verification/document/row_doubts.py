@@ -12,7 +12,7 @@ from .checkdigits import char_value
 from .correction import LOOKALIKES, digit_spans, normalise
 from .mrz_format import Charset, format_for
 from .mrz_parse import MrzError, parse
-from .name_doubts import NAME_FILLER_RIVAL, Settled, _same_names
+from .name_doubts import NAME_FILLER_RIVAL, Settled, same_names
 from .ocr import Recognised
 from .results import MrzData
 
@@ -104,7 +104,7 @@ _UNSEEN_PAIRS = frozenset(
 )
 
 
-def _unseen_rivals(reads: list[Recognised], mrz: MrzData) -> set[tuple[int, int, str]]:
+def unseen_rivals(reads: list[Recognised], mrz: MrzData) -> set[tuple[int, int, str]]:
     """(row, column, rival) where a reading of a checked row gave a plausible probability to the
     look-alike of the accepted character that no check digit can see (G for 6, 6 for G)."""
     name_row = 2 if mrz.format == "TD1" else 0
@@ -146,16 +146,14 @@ def _columns_read(
     return seen
 
 
-def _prefers_rival(
-    reads: list[Recognised], mrz: MrzData, rivals: set[tuple[int, int, str]]
-) -> bool:
+def prefers_rival(reads: list[Recognised], mrz: MrzData, rivals: set[tuple[int, int, str]]) -> bool:
     """Whether another view's reading saw one of ``rivals`` where the accepted line has its
     look-alike."""
     seen = _columns_read(reads, mrz, {(row, j) for row, j, _ in rivals})
     return any(rival in seen.get((row, j), ()) for row, j, rival in rivals)
 
 
-def _confirms_accepted(
+def confirms_accepted(
     reads: list[Recognised], mrz: MrzData, rivals: set[tuple[int, int, str]]
 ) -> bool:
     """Whether another view read the accepted character, and never its rival, at every place
@@ -166,7 +164,7 @@ def _confirms_accepted(
     return all(seen.get((row, j), set()) == {mrz.lines[row][j]} for row, j, _ in rivals)
 
 
-def _unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
+def unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
     """How sure a reading of a checked row was of its document-number and optional-data
     characters against the look-alikes no check digit can see: the lowest, over those
     characters, of one minus the probability given to characters whose value differs from the
@@ -225,7 +223,7 @@ def _plausible_swaps(read: Recognised, mrz: MrzData, row: int) -> dict[int, set[
     return out
 
 
-def _another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
+def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     """Whether two plausible look-alike swaps (see above) give another zone that also passes
     every check digit. Two errors can cancel in a mod-10 check digit: a visa number's
     ZZ was read 22 by two agreeing readings, with Z a few percent behind each time."""
@@ -252,14 +250,14 @@ def _another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool
             return False
 
     # One swap alone passes only for look-alikes a multiple of ten apart, which
-    # _unseen_confidence already weighs; here the pairs whose errors cancel.
+    # unseen_confidence already weighs; here the pairs whose errors cancel.
     single = [
         (pos, c) for pos, chars in swaps.items() for c in sorted(chars) if not passes(((pos, c),))
     ]
     return any(a[0] != b[0] and passes((a, b)) for a, b in itertools.combinations(single, 2))
 
 
-def _runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: int) -> bool:
+def runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: int) -> bool:
     """Whether a reading ranked the accepted character of a checked row at least
     ``WITNESS_ODDS`` as likely as the character it chose there (its runner-up, in effect)."""
     line = mrz.lines[row]
@@ -278,7 +276,7 @@ def _runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: 
     return False
 
 
-def _checked_rows_sure(readings: list[list[Recognised]], mrz: MrzData) -> bool:
+def checked_rows_sure(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     """Whether, for every checked row, some reading of it is sure of it (see above)."""
     name_row = 2 if mrz.format == "TD1" else 0
     for row in range(len(mrz.lines)):
@@ -293,22 +291,22 @@ def _checked_rows_sure(readings: list[list[Recognised]], mrz: MrzData) -> bool:
                 if ratio < 0.7:
                     continue
                 seen = True
-                best = max(best, _unseen_confidence(read, mrz, row))
+                best = max(best, unseen_confidence(read, mrz, row))
         if seen and best < UNSEEN_SURE:
             return False
-    return not _another_zone_passes(readings, mrz)
+    return not another_zone_passes(readings, mrz)
 
 
-def _same_zone(
+def same_zone(
     lines: tuple[str, ...], accepted: tuple[str, ...], name_row: int, settled: Settled
 ) -> bool:
     """The same zone, up to the settled columns' letters of the name row."""
-    return _checked_rows(lines, name_row) == _checked_rows(accepted, name_row) and _same_names(
+    return checked_rows(lines, name_row) == checked_rows(accepted, name_row) and same_names(
         lines[name_row], accepted[name_row], settled
     )
 
 
-def _checked_rows(lines: tuple[str, ...], name_row: int) -> tuple[str, ...]:
+def checked_rows(lines: tuple[str, ...], name_row: int) -> tuple[str, ...]:
     return lines[:name_row] + lines[name_row + 1 :]
 
 
