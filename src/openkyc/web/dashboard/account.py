@@ -7,11 +7,12 @@ import segno
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import FormData
 
 from openkyc.api.dependencies import db_session, get_state
 from openkyc.errors import ValidationFailed
 from openkyc.operators import totp
-from openkyc.operators.models import Operator, SessionStage
+from openkyc.operators.models import Operator, OperatorSession, SessionStage
 from openkyc.operators.service import OpenSession, OperatorService
 from openkyc.state import AppState
 from openkyc.web.dashboard.auth import (
@@ -24,11 +25,13 @@ from openkyc.web.dashboard.auth import (
     set_session_cookie,
     verify_csrf,
 )
+from openkyc.web.dashboard.forms import notice_text, redirect_with_notice
 from openkyc.web.dashboard.principal import OperatorPrincipal
 from openkyc.web.dashboard.rendering import translator
 from openkyc.web.i18n import N_
 
 router = APIRouter(include_in_schema=False)
+ACCOUNT_PATH = "/dashboard/account"
 
 NOTICES = {
     "totp_on": N_("Two-factor sign-in is on."),
@@ -47,14 +50,13 @@ async def account_page(
 ) -> Response:
     service = OperatorService(db, state)
     operator = await service.get(principal.operator_id)
-    notice = NOTICES.get(request.query_params.get("notice") or "")
     return render(
         request,
         "dashboard/account.html",
         {
             "operator": operator,
             "sessions": await service.live_sessions(operator.id),
-            "notice": translator(request).gettext(notice) if notice else None,
+            "notice": notice_text(request, NOTICES),
         },
         principal=principal,
     )
@@ -69,7 +71,43 @@ async def revoke_other_sessions(
     await OperatorService(db, state).revoke_sessions(
         principal.operator_id, actor_id=principal.operator_id, keep=principal.session_id
     )
-    return RedirectResponse("/dashboard/account?notice=sessions_revoked", status_code=303)
+    return redirect_with_notice(ACCOUNT_PATH, "sessions_revoked")
+
+
+async def _posted_step(
+    request: Request, state: AppState, db: AsyncSession, stage: SessionStage
+) -> tuple[OpenSession, FormData, OperatorService, Operator]:
+    """A form posted at an account step (active, or signing in at ``stage``): its CSRF token
+    checked before anything is read."""
+    opened = await open_stage(request, state, SessionStage.ACTIVE, stage)
+    await check_session_csrf(request, state, opened)
+    form = await request.form()
+    service = OperatorService(db, state)
+    return opened, form, service, await service.get(opened.operator.id)
+
+
+async def _after_step(
+    state: AppState,
+    service: OperatorService,
+    operator: Operator,
+    record: OperatorSession,
+    stage: SessionStage,
+    form: FormData,
+    *,
+    notice: str,
+    unfinished: str | None = None,
+) -> Response:
+    """An active session goes back to the account page with ``notice``; one signing in moves
+    past ``stage``: to ``next`` with its new cookie once active, else to ``unfinished``."""
+    if record.stage != stage:
+        return redirect_with_notice(ACCOUNT_PATH, notice)
+    token = await service.advance(record, operator, stage)
+    finished = token or unfinished is None
+    location = safe_next(str(form.get("next") or "")) if finished else (unfinished or "")
+    response = RedirectResponse(location, status_code=303)
+    if token is not None:
+        set_session_cookie(response, state.settings, token)
+    return response
 
 
 # --- password ------------------------------------------------------------------------------
@@ -106,11 +144,9 @@ async def change_password(
     state: AppState = Depends(get_state),
     db: AsyncSession = Depends(db_session, scope="function"),
 ) -> Response:
-    opened = await open_stage(request, state, SessionStage.ACTIVE, SessionStage.NEW_PASSWORD)
-    await check_session_csrf(request, state, opened)
-    form = await request.form()
-    service = OperatorService(db, state)
-    operator = await service.get(opened.operator.id)
+    opened, form, service, operator = await _posted_step(
+        request, state, db, SessionStage.NEW_PASSWORD
+    )
     record = await service.sessions.get(opened.record.id)
     assert record is not None
     try:
@@ -122,13 +158,10 @@ async def change_password(
         )
     except ValidationFailed as exc:
         return _password_page(request, opened, exc.errors, status_code=400)
-    if record.stage != SessionStage.NEW_PASSWORD:
-        return RedirectResponse("/dashboard/account?notice=password_changed", status_code=303)
-    token = await service.advance(record, operator, SessionStage.NEW_PASSWORD)
-    response = RedirectResponse(safe_next(str(form.get("next") or "")), status_code=303)
-    if token is not None:
-        set_session_cookie(response, state.settings, token)
-    return response
+    return await _after_step(
+        state, service, operator, record, SessionStage.NEW_PASSWORD, form,
+        notice="password_changed",
+    )  # fmt: skip
 
 
 # --- second factor -------------------------------------------------------------------------
@@ -190,20 +223,13 @@ async def confirm_enrolment(
     state: AppState = Depends(get_state),
     db: AsyncSession = Depends(db_session, scope="function"),
 ) -> Response:
-    opened = await open_stage(request, state, SessionStage.ACTIVE, SessionStage.ENROL)
-    await check_session_csrf(request, state, opened)
-    form = await request.form()
-    service = OperatorService(db, state)
-    operator = await service.get(opened.operator.id)
+    opened, form, service, operator = await _posted_step(request, state, db, SessionStage.ENROL)
     if not await service.confirm_enrolment(operator, str(form.get("totp") or "")[:20]):
         return await _enrolment_page(request, opened, service, operator, error=True)
     record = await service.sessions.get(opened.record.id)
     assert record is not None
-    if record.stage != SessionStage.ENROL:
-        return RedirectResponse("/dashboard/account?notice=totp_on", status_code=303)
-    token = await service.advance(record, operator, SessionStage.ENROL)
-    location = safe_next(str(form.get("next") or "")) if token else "/dashboard/account/password"
-    response = RedirectResponse(location, status_code=303)
-    if token is not None:
-        set_session_cookie(response, state.settings, token)
-    return response
+    # Enrolled while signing in with no session yet: a new password comes next.
+    return await _after_step(
+        state, service, operator, record, SessionStage.ENROL, form,
+        notice="totp_on", unfinished="/dashboard/account/password",
+    )  # fmt: skip
