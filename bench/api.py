@@ -29,17 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 from loadgen import Result, closed_loop, open_loop  # noqa: E402
+from serving import free_port  # noqa: E402
 
 from openkyc.api.signing import sign  # noqa: E402
 
 BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def _pin(cpu: int) -> list[str]:
@@ -187,7 +181,7 @@ def main() -> None:
     if args.postgres:
         targets.append(("postgresql", args.postgres))
 
-    bare_port = _free_port()
+    bare_port = free_port()
     bare = _serve(["bench.bare_app:app"], dict(os.environ), bare_port)
     rows = []
     try:
@@ -205,7 +199,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             env = _openkyc_env(Path(tmp), scratch, args.periodic)
             keys = _provision(env)
-            port = _free_port()
+            port = free_port()
             server = _serve(["--factory", "openkyc.app:create_app"], env, port)
             try:
                 make = _signed_factory(keys["apiKey"], keys["secretKey"], port)

@@ -20,16 +20,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import os
 import random
 import re
-import secrets
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 import uuid
 from pathlib import Path
@@ -39,10 +35,8 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
+from serving import Server, free_port, scratch_settings  # noqa: E402
 
-from openkyc.app import create_app  # noqa: E402
-from openkyc.config import Settings  # noqa: E402
 from openkyc.db import migrate  # noqa: E402
 from openkyc.db.session import unit_of_work  # noqa: E402
 from openkyc.media.service import MediaService  # noqa: E402
@@ -59,33 +53,6 @@ from openkyc.worker.tasks import verify_session  # noqa: E402
 FRAMES = 24
 PASSWORD = "bench password 123456"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class Server:
-    def __init__(self, settings: Settings) -> None:
-        port = int(settings.public_url.rsplit(":", 1)[1])
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_config=None, lifespan="on"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
 
 
 def _evidence() -> tuple[bytes, bytes, list[bytes], list[int], str]:
@@ -229,12 +196,10 @@ async def _browser_bytes(base_url: str, email: str, path: str) -> tuple[int, int
 
 async def run(args: argparse.Namespace) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="openkyc-bench-case-"))
-    port = _free_port()
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=data_dir,
+    port = free_port()
+    settings = scratch_settings(
+        data_dir,
         database_url=args.database_url or f"sqlite+aiosqlite:///{data_dir / 'bench.db'}",
-        master_key=base64.b64encode(secrets.token_bytes(32)).decode(),
         public_url=f"http://127.0.0.1:{port}",
         pipeline="fake",
         run_worker_in_process=False,

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import datetime as dt
 import http.server
 import json
 import os
 import random
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -36,9 +34,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from serving import child_env, scratch_settings  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
-from openkyc.config import Settings  # noqa: E402
 from openkyc.db import migrate  # noqa: E402
 from openkyc.db.session import unit_of_work  # noqa: E402
 from openkyc.flows.models import HostedFlow  # noqa: E402
@@ -228,14 +226,7 @@ def percentile(values: list[float], q: float) -> float:
 
 async def run(args: argparse.Namespace) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="openkyc-bench-"))
-    master_key = base64.b64encode(secrets.token_bytes(32)).decode()
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=data_dir,
-        master_key=master_key,
-        pipeline=args.pipeline,
-        sweep_interval_s=1.0,
-    )
+    settings = scratch_settings(data_dir, pipeline=args.pipeline, sweep_interval_s=1.0)
     await asyncio.to_thread(migrate.upgrade, settings.resolved_database_url)
     receiver = Receiver()
     state = build_state(settings)
@@ -243,15 +234,7 @@ async def run(args: argparse.Namespace) -> None:
     print(f"rendering {args.specimens} specimens ...", flush=True)
     specimens = render_specimens(args.specimens)
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENKYC_")}
-    env.update(
-        OPENKYC_DATA_DIR=str(data_dir),
-        OPENKYC_MASTER_KEY=master_key,
-        OPENKYC_PIPELINE=args.pipeline,
-        OPENKYC_LOG_LEVEL="WARNING",
-        OPENKYC_SWEEP_INTERVAL_S="1",
-        PYTHONPATH=str(ROOT / "src"),
-    )
+    env = child_env(settings, OPENKYC_PIPELINE=args.pipeline, OPENKYC_SWEEP_INTERVAL_S="1")
     for workers in (1, 2):
         proc = subprocess.Popen(  # noqa: ASYNC220 - started once per round, not per request
             [sys.executable, "-m", "openkyc.cli.main", "worker", "-p", str(workers)],

@@ -18,16 +18,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import json
 import random
 import re
-import secrets
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -36,10 +32,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 import httpx  # noqa: E402
-import uvicorn  # noqa: E402
+from serving import Server, free_port, scratch_settings  # noqa: E402
 
 from openkyc.api.signing import sign  # noqa: E402
-from openkyc.app import create_app  # noqa: E402
 from openkyc.config import Settings  # noqa: E402
 from openkyc.db import migrate  # noqa: E402
 from openkyc.db.session import unit_of_work  # noqa: E402
@@ -49,34 +44,6 @@ from openkyc.state import build_state  # noqa: E402
 _CSRF = re.compile(r'data-csrf="([^"]+)"')
 _STEPS = re.compile(r'data-steps="([^"]*)"')
 KIND = "kz_passport"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-class Server:
-    def __init__(self, settings: Settings) -> None:
-        self.base_url = settings.public_url
-        port = int(self.base_url.rsplit(":", 1)[1])
-        config = uvicorn.Config(
-            create_app(settings), host="127.0.0.1", port=port, log_config=None, lifespan="on"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        while not self.server.started:
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
 
 
 async def _merchant(settings: Settings) -> tuple[str, str]:
@@ -365,11 +332,9 @@ def main() -> None:
     parser.add_argument("--language", default="ru", choices=["ru", "kk", "en"])
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        port = _free_port()
-        settings = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            data_dir=Path(tmp),
-            master_key=base64.b64encode(secrets.token_bytes(32)).decode(),
+        port = free_port()
+        settings = scratch_settings(
+            Path(tmp),
             public_url=f"http://127.0.0.1:{port}",
             pipeline=args.pipeline,
             run_worker_in_process=True,

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import os
-import secrets
 import signal
 import statistics
 import subprocess
@@ -34,9 +32,9 @@ from flow import (  # type: ignore[import-not-found]  # bench/ is a script folde
     render_specimens,
     submit,
 )
+from serving import child_env, scratch_settings  # type: ignore[import-not-found]
 from sqlalchemy import select
 
-from openkyc.config import Settings
 from openkyc.db import migrate
 from openkyc.db.session import unit_of_work
 from openkyc.state import AppState, build_state
@@ -78,26 +76,16 @@ def kill(proc: subprocess.Popen[bytes]) -> None:
 
 async def run(args: argparse.Namespace) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="openkyc-recovery-"))
-    master_key = base64.b64encode(secrets.token_bytes(32)).decode()
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=data_dir,
-        master_key=master_key,
-        pipeline=args.pipeline,
-    )
+    settings = scratch_settings(data_dir, pipeline=args.pipeline)
     await asyncio.to_thread(migrate.upgrade, settings.resolved_database_url)
     receiver = Receiver()
     state = build_state(settings)
     merchant_id = await prepare(state, receiver)
     (specimen,) = render_specimens(1)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENKYC_")}
-    env.update(
-        OPENKYC_DATA_DIR=str(data_dir),
-        OPENKYC_MASTER_KEY=master_key,
+    env = child_env(
+        settings,
         OPENKYC_PIPELINE=args.pipeline,
-        OPENKYC_LOG_LEVEL="WARNING",
         OPENKYC_VERIFICATION_LEASE_S=str(args.lease_s),
-        PYTHONPATH=str(ROOT / "src"),
     )
     figures = []
     proc = start_worker(env)
