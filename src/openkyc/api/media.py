@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from openkyc.api.dependencies import MerchantPrincipal, db_session, get_state, require_scope
 from openkyc.api.openapi import SIGNED
+from openkyc.api.params import parse_id
 from openkyc.media.errors import MediaNotFound
 from openkyc.media.models import MediaObject
 from openkyc.media.service import MediaService
@@ -28,17 +29,10 @@ _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 _READER = Depends(require_scope("media"))
 
 
-def _uuid(value: str, missing: type[Exception]) -> uuid.UUID:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise missing() from None
-
-
 async def _session_id(
     session_id: str, principal: MerchantPrincipal, session: AsyncSession, state: AppState
 ) -> uuid.UUID:
-    parsed = _uuid(session_id, SessionNotFound)
+    parsed = parse_id(session_id, SessionNotFound)
     sessions = SessionService(
         session, state.keyring, default_ttl_minutes=state.settings.session_ttl_minutes
     )
@@ -88,7 +82,7 @@ async def get_media(
     found = await _session_id(session_id, principal, session, state)
     media_object, plaintext = await MediaService(session, state).read_one(
         found,
-        _uuid(media_id, MediaNotFound),
+        parse_id(media_id, MediaNotFound),
         actor_type="merchant",
         actor_id=str(principal.api_key_id),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from typing import Any
 
@@ -20,8 +19,8 @@ from openkyc.api.dependencies import (
     require_scope,
 )
 from openkyc.api.openapi import CREATE_SESSION_BODY, SIGNED
+from openkyc.api.params import page_params, pagination, parse_id
 from openkyc.db.base import utcnow
-from openkyc.digits import parse_ascii_int
 from openkyc.errors import ValidationFailed
 from openkyc.observability.metrics import SESSIONS_CREATED
 from openkyc.retention.service import RetentionService
@@ -41,8 +40,6 @@ router = APIRouter(
     dependencies=[Depends(require_scope("sessions"))],
 )
 
-MAX_LIMIT = 100
-DEFAULT_LIMIT = 50
 _MAX_IDEMPOTENCY_KEY = 255
 
 
@@ -114,12 +111,7 @@ async def list_sessions(
             )
             for item in page.items
         ],
-        "pagination": {
-            "total": page.total,
-            "limit": limit,
-            "offset": offset,
-            "pages": math.ceil(page.total / limit) if page.total else 0,
-        },
+        "pagination": pagination(page.total, limit, offset),
     }
 
 
@@ -216,22 +208,14 @@ async def erase_session(
 
 
 def _parse_session_id(session_id: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(session_id)
-    except ValueError:
-        # A malformed id is indistinguishable from an unknown one, by design.
-        raise SessionNotFound() from None
+    return parse_id(session_id, SessionNotFound)
 
 
 def _list_query(request: Request) -> tuple[int, int, SessionStatus | None]:
     errors: dict[str, str] = {}
-    params = request.query_params
-    limit = _non_negative_int(params.get("limit"), DEFAULT_LIMIT, "limit", errors)
-    offset = _non_negative_int(params.get("offset"), 0, "offset", errors)
-    if "limit" not in errors and not 1 <= limit <= MAX_LIMIT:
-        errors["limit"] = f"must be between 1 and {MAX_LIMIT}"
+    limit, offset = page_params(request, errors)
     status: SessionStatus | None = None
-    raw_status = params.get("status")
+    raw_status = request.query_params.get("status")
     if raw_status:
         try:
             status = SessionStatus(raw_status.upper())
@@ -240,13 +224,3 @@ def _list_query(request: Request) -> tuple[int, int, SessionStatus | None]:
     if errors:
         raise ValidationFailed(errors)
     return limit, offset, status
-
-
-def _non_negative_int(raw: str | None, default: int, field: str, errors: dict[str, str]) -> int:
-    if raw is None or raw == "":
-        return default
-    value = parse_ascii_int(raw, max_digits=9)
-    if value is None:
-        errors[field] = "must be a non-negative integer"
-        return default
-    return value

@@ -7,7 +7,6 @@ only); another merchant's id is a 404, indistinguishable from one that does not 
 from __future__ import annotations
 
 import json
-import math
 import uuid
 from typing import Any
 
@@ -24,7 +23,7 @@ from openkyc.api.dependencies import (
     require_scope,
 )
 from openkyc.api.openapi import SIGNED
-from openkyc.digits import parse_ascii_int
+from openkyc.api.params import page_params, pagination, parse_id
 from openkyc.errors import ValidationFailed
 from openkyc.sessions.schemas import format_timestamp
 from openkyc.state import AppState
@@ -37,9 +36,6 @@ router = APIRouter(
     tags=["Webhooks"],
     dependencies=[Depends(require_scope("webhooks"))],
 )
-
-MAX_LIMIT = 100
-DEFAULT_LIMIT = 50
 
 
 def _service(session: AsyncSession, state: AppState) -> WebhookService:
@@ -151,12 +147,7 @@ async def list_deliveries(
     return {
         "success": True,
         "data": [present_delivery(view) for view in page.items],
-        "pagination": {
-            "total": page.total,
-            "limit": limit,
-            "offset": offset,
-            "pages": math.ceil(page.total / limit) if page.total else 0,
-        },
+        "pagination": pagination(page.total, limit, offset),
     }
 
 
@@ -171,11 +162,7 @@ async def resend_delivery(
     """Send the same event (same ``id``) again now."""
     service = _service(session, state)
     endpoint = await service.get_endpoint(principal.tenant, _id(webhook_id))
-    try:
-        parsed = uuid.UUID(delivery_id)
-    except ValueError:
-        raise DeliveryNotFound() from None
-    delivery = await service.resend(endpoint, parsed)
+    delivery = await service.resend(endpoint, parse_id(delivery_id, DeliveryNotFound))
     return JSONResponse(
         {
             "success": True,
@@ -237,11 +224,7 @@ def _time(value: Any) -> str | None:
 
 
 def _id(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        # A malformed id is indistinguishable from an unknown one, by design.
-        raise EndpointNotFound() from None
+    return parse_id(raw, EndpointNotFound)
 
 
 def _json_object(body: bytes) -> dict[str, Any]:
@@ -271,17 +254,7 @@ def _invalid_events(_value: object) -> list[str]:
 
 def _page(request: Request) -> tuple[int, int]:
     errors: dict[str, str] = {}
-    values: dict[str, int] = {}
-    for field, default in (("limit", DEFAULT_LIMIT), ("offset", 0)):
-        raw = request.query_params.get(field)
-        if raw is None or raw == "":
-            values[field] = default
-        elif (value := parse_ascii_int(raw, max_digits=9)) is None:
-            errors[field] = "must be a non-negative integer"
-        else:
-            values[field] = value
-    if "limit" in values and not 1 <= values["limit"] <= MAX_LIMIT:
-        errors["limit"] = f"must be between 1 and {MAX_LIMIT}"
+    limit, offset = page_params(request, errors)
     if errors:
         raise ValidationFailed(errors)
-    return values["limit"], values["offset"]
+    return limit, offset
