@@ -11,8 +11,7 @@ from typing import Any
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openkyc.cli.runtime import fail, parse_uuid, run_in_transaction
-from openkyc.errors import OpenKycError
+from openkyc.cli.runtime import parse_uuid, run_in_transaction, run_or_fail
 from openkyc.merchants.branding import LOGO_MAX_BYTES
 from openkyc.merchants.keys import DEFAULT_SCOPES, SCOPES, parse_scopes
 from openkyc.merchants.models import ApiKey, Merchant
@@ -170,10 +169,7 @@ def show_merchant(
         found = await MerchantService(session, state.keyring).get(merchant_id)
         return await merchant_profile(session, state, found)
 
-    try:
-        _print_profile(run_in_transaction(work), as_json)
-    except OpenKycError as exc:
-        fail(exc)
+    _print_profile(run_or_fail(work), as_json)
 
 
 def _codes(text: str | None) -> list[str] | None:
@@ -304,10 +300,7 @@ def update_merchant(
         )
         return await merchant_profile(session, state, updated)
 
-    try:
-        _print_profile(run_in_transaction(work), as_json)
-    except OpenKycError as exc:
-        fail(exc)
+    _print_profile(run_or_fail(work), as_json)
 
 
 def _set_active(merchant: str, active: bool) -> None:
@@ -316,10 +309,7 @@ def _set_active(merchant: str, active: bool) -> None:
     async def work(session: AsyncSession, state: AppState) -> None:
         await MerchantService(session, state.keyring).set_active(merchant_id, active)
 
-    try:
-        run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
+    run_or_fail(work)
     typer.echo(f"{merchant_id}: {'enabled' if active else 'disabled'}")
 
 
@@ -347,11 +337,7 @@ def list_keys(
         keys = await MerchantService(session, state.keyring).list_keys(merchant_id)
         return [key_json(key) for key in keys]
 
-    try:
-        rows = run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
-        return
+    rows = run_or_fail(work)
     if as_json:
         typer.echo(json.dumps(rows))
         return
@@ -399,11 +385,7 @@ def create_key(
             "scopes": ",".join(scopes),
         }
 
-    try:
-        result = run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
-        return
+    result = run_or_fail(work)
     typer.echo(json.dumps(result) if as_json else "\n".join(f"{k}: {v}" for k, v in result.items()))
 
 
@@ -415,10 +397,7 @@ def revoke_key(key_id: str = typer.Argument(..., help="Key id from `keys list`."
     async def work(session: AsyncSession, state: AppState) -> None:
         await MerchantService(session, state.keyring).revoke_key(parsed)
 
-    try:
-        run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
+    run_or_fail(work)
     typer.echo(f"revoked {parsed}")
 
 
@@ -441,9 +420,5 @@ def rotate_key(
             "oldKeyValidFor": grace,
         }
 
-    try:
-        result = run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
-        return
+    result = run_or_fail(work)
     typer.echo(json.dumps(result) if as_json else "\n".join(f"{k}: {v}" for k, v in result.items()))

@@ -10,8 +10,7 @@ from typing import Any
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openkyc.cli.runtime import fail, parse_uuid, run_in_transaction
-from openkyc.errors import OpenKycError
+from openkyc.cli.runtime import parse_uuid, run_in_transaction, run_or_fail
 from openkyc.operators.models import Operator
 from openkyc.operators.service import OperatorService
 from openkyc.sessions.schemas import format_timestamp
@@ -49,6 +48,16 @@ def _operator_ref(value: str) -> str:
     return value.strip()
 
 
+def _print_with_password(result: dict[str, Any], as_json: bool, headline: str) -> None:
+    """The operator as JSON, or ``headline`` and a generated one-time password, shown once."""
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(headline)
+    if "oneTimePassword" in result:
+        typer.echo(f"  one-time password: {result['oneTimePassword']}  (shown once)")
+
+
 async def _find(service: OperatorService, ref: str) -> Operator:
     """An operator by id or e-mail."""
     try:
@@ -84,17 +93,12 @@ def create_operator(
             result["oneTimePassword"] = one_time
         return result
 
-    try:
-        result = run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
-        return
-    if as_json:
-        typer.echo(json.dumps(result))
-        return
-    typer.echo(f"Operator {result['email']} ({result['role']}) created: {result['operatorId']}")
-    if "oneTimePassword" in result:
-        typer.echo(f"  one-time password: {result['oneTimePassword']}  (shown once)")
+    result = run_or_fail(work)
+    _print_with_password(
+        result,
+        as_json,
+        f"Operator {result['email']} ({result['role']}) created: {result['operatorId']}",
+    )
 
 
 @operators_app.command("list")
@@ -130,11 +134,7 @@ def disable_operator(
         disabled = await service.disable(found.id)
         return operator_json(disabled, await service.merchants_of(disabled.id))
 
-    try:
-        result = run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
-        return
+    result = run_or_fail(work)
     typer.echo(json.dumps(result) if as_json else f"Operator {result['email']} is disabled.")
 
 
@@ -159,14 +159,7 @@ def reset_password(
             result["oneTimePassword"] = one_time
         return result
 
-    try:
-        result = run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
-        return
-    if as_json:
-        typer.echo(json.dumps(result))
-        return
-    typer.echo(f"Password of {result['email']} reset; every session ended.")
-    if "oneTimePassword" in result:
-        typer.echo(f"  one-time password: {result['oneTimePassword']}  (shown once)")
+    result = run_or_fail(work)
+    _print_with_password(
+        result, as_json, f"Password of {result['email']} reset; every session ended."
+    )

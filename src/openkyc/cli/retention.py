@@ -9,8 +9,7 @@ import json
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openkyc.cli.runtime import command_state, fail, parse_uuid, run_in_transaction
-from openkyc.errors import OpenKycError
+from openkyc.cli.runtime import command_state, parse_uuid, run_or_fail
 from openkyc.retention.service import RetentionService
 from openkyc.sessions.errors import SessionNotFound
 from openkyc.sessions.models import KycSession
@@ -58,10 +57,7 @@ def erase(
         )
         return receipt.to_json()
 
-    try:
-        typer.echo(json.dumps(run_in_transaction(work), indent=2))
-    except OpenKycError as exc:
-        fail(exc)
+    typer.echo(json.dumps(run_or_fail(work), indent=2))
 
 
 @sessions_app.command("hold")
@@ -79,10 +75,7 @@ def hold(
             found, not release, actor_id=operator, note=note
         )
 
-    try:
-        run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
+    run_or_fail(work)
     typer.echo(f"{session_id}: legal hold {'released' if release else 'set'}")
 
 

@@ -10,8 +10,7 @@ from collections.abc import Awaitable, Callable
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openkyc.cli.runtime import fail, parse_uuid, run_in_transaction
-from openkyc.errors import OpenKycError
+from openkyc.cli.runtime import parse_uuid, run_in_transaction, run_or_fail
 from openkyc.reviews.schemas import DecisionResult, Reviewer
 from openkyc.reviews.service import ReviewService
 from openkyc.sessions.schemas import format_timestamp
@@ -73,11 +72,7 @@ def _act(
     async def work(session: AsyncSession, state: AppState) -> DecisionResult:
         return await act(ReviewService(session, state), _reviewer(who))
 
-    try:
-        result = run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
-        return
+    result = run_or_fail(work)
     if result.state == "proposed":
         typer.echo(f"{session_id}: {result.decision} proposed; a second operator must confirm")
     else:

@@ -6,7 +6,7 @@ import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -73,10 +73,18 @@ def describe(exc: OpenKycError) -> str:
     return f"{exc.code}: {message}"
 
 
-def fail(exc: OpenKycError) -> None:
+def fail(exc: OpenKycError) -> NoReturn:
     """Print a domain error on one line and exit 1."""
     typer.echo(f"error: {describe(exc)}", err=True)
     raise typer.Exit(1)
+
+
+def run_or_fail(work: Callable[[AsyncSession, AppState], Awaitable[T]]) -> T:
+    """:func:`run_in_transaction`, a domain error printed on one line with exit 1."""
+    try:
+        return run_in_transaction(work)
+    except OpenKycError as exc:
+        fail(exc)
 
 
 def parse_uuid(value: str, what: str) -> uuid.UUID:

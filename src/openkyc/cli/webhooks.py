@@ -7,8 +7,7 @@ import json
 import typer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from openkyc.cli.runtime import fail, parse_uuid, run_in_transaction
-from openkyc.errors import OpenKycError
+from openkyc.cli.runtime import parse_uuid, run_in_transaction, run_or_fail
 from openkyc.merchants.tenant import Tenant
 from openkyc.sessions.schemas import CreateSessionRequest
 from openkyc.sessions.service import SessionService
@@ -52,11 +51,7 @@ def add(
         )
         return {"id": str(created.endpoint.id), "secret": created.secret, "mode": mode}
 
-    try:
-        result = run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
-        return
+    result = run_or_fail(work)
     if as_json:
         typer.echo(json.dumps(result))
     else:
@@ -104,11 +99,7 @@ def remove(webhook_id: str = typer.Argument(...)) -> None:
             await service.get_endpoint_by_id(parsed), actor_type="operator"
         )
 
-    try:
-        run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
-        return
+    run_or_fail(work)
     typer.echo(f"removed {webhook_id}")
 
 
@@ -133,11 +124,7 @@ def send_test(webhook_id: str = typer.Argument(...)) -> None:
         enqueue_after_commit(session, DELIVER_WEBHOOK, delivery.id)
         return delivery.event_id
 
-    try:
-        event_id = run_in_transaction(work)
-    except OpenKycError as exc:
-        fail(exc)
-        return
+    event_id = run_or_fail(work)
     typer.echo(f"queued test event {event_id}")
 
 
