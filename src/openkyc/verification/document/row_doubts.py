@@ -12,7 +12,7 @@ from .checkdigits import char_value
 from .correction import LOOKALIKES, digit_spans, normalise
 from .mrz_format import Charset, format_for
 from .mrz_parse import MrzError, parse
-from .name_doubts import NAME_FILLER_RIVAL, Settled, same_names
+from .name_doubts import NAME_FILLER_RIVAL, Settled, is_ru_internal, same_names
 from .ocr import Recognised
 from .results import MrzData
 
@@ -223,12 +223,40 @@ def _plausible_swaps(read: Recognised, mrz: MrzData, row: int) -> dict[int, set[
     return out
 
 
+def _own_choices(read: Recognised, mrz: MrzData, row: int) -> dict[int, str]:
+    """Per column of a checked row where letters and digits are both legal and the accepted
+    character is not what this reading chose (a look-alike repair or a runner-up put it
+    there), the reading's own choice."""
+    fmt = format_for(len(mrz.lines), len(mrz.lines[0]), mrz.document_code)
+    if fmt is None or not read.alternatives:
+        return {}
+    line = mrz.lines[row]
+    ru = is_ru_internal(mrz)
+    # Spans the issuer's known format makes digits only: a letter there is coerced anyway.
+    forced = {
+        i for r, s0, s1 in digit_spans(list(mrz.lines), fmt, ru) if r == row for i in range(s0, s1)
+    }
+    keys, _ = keyed(read)
+    out: dict[int, str] = {}
+    for a, j in one_to_one(keys, line):
+        if (
+            fmt.charset_at(row, j) is Charset.ALNUM
+            and j not in forced
+            and keys[a] != line[j]
+            and keys[a].isalnum()
+        ):
+            out[j] = keys[a]
+    return out
+
+
 def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     """Whether two plausible look-alike swaps (see above) give another zone that also passes
-    every check digit. Two errors can cancel in a mod-10 check digit: a visa number's
-    ZZ was read 22 by two agreeing readings, with Z a few percent behind each time."""
+    every check digit, alone or with a repaired character put back as read. Two errors can
+    cancel in a mod-10 check digit: a visa number's ZZ was read 22 by two agreeing readings,
+    with Z a few percent behind each time."""
     name_row = 2 if mrz.format == "TD1" else 0
     swaps: dict[tuple[int, int], set[str]] = {}
+    owned: dict[int, dict[int, str]] = {}
     for row in range(len(mrz.lines)):
         if row == name_row:
             continue
@@ -239,6 +267,7 @@ def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
                     continue
                 for j, chars in _plausible_swaps(read, mrz, row).items():
                     swaps.setdefault((row, j), set()).update(chars)
+                owned.setdefault(row, {}).update(_own_choices(read, mrz, row))
 
     def passes(combo: tuple[tuple[tuple[int, int], str], ...]) -> bool:
         lines = [list(line) for line in mrz.lines]
@@ -254,7 +283,18 @@ def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     single = [
         (pos, c) for pos, chars in swaps.items() for c in sorted(chars) if not passes(((pos, c),))
     ]
-    return any(a[0] != b[0] and passes((a, b)) for a, b in itertools.combinations(single, 2))
+    if any(a[0] != b[0] and passes((a, b)) for a, b in itertools.combinations(single, 2)):
+        return True
+    # A character a repair or runner-up changed, put back as read, with two swaps: the zone as
+    # read may be right and the repair one of three cancelling errors. A shaken number
+    # Z3JJNYSMZ read 23JJNYSM2 (Z at 0.007 and 0.04 behind the 2s) took the runner-up 3 for
+    # its second J (J 0.57, 3 0.29), and 233JNYSM2 passed every check digit (hard seed 7 #52).
+    reverted = [((row, j), c) for row, own in sorted(owned.items()) for j, c in sorted(own.items())]
+    return any(
+        len({r[0], a[0], b[0]}) == 3 and passes((r, a, b))
+        for r in reverted
+        for a, b in itertools.combinations(single, 2)
+    )
 
 
 def runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: int) -> bool:
