@@ -14,8 +14,8 @@ from openkyc.state import AppState
 from tests.support import MerchantInfo
 from tests.verifications.factories import capture, load_session, new_session, runs_of, submit
 from tests.webhooks.receiver import Receiver
+from tests.worker.faults import decided_count, eventually, register
 from tests.worker.processes import WorkerProcess
-from tests.worker.test_faults import decided_count, eventually, register
 
 
 async def _terminate_while_running(

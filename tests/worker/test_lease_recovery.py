@@ -8,20 +8,22 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 
 import pytest
-from sqlalchemy import select
 
 from openkyc.config import Settings
-from openkyc.db.session import unit_of_work
 from openkyc.state import AppState
 from openkyc.verifications.owners import owner_is_dead_here, this_host_owner_prefix
-from openkyc.webhooks.models import WebhookDelivery
-from tests.support import MerchantInfo
-from tests.verifications.factories import capture, load_session, new_session, runs_of, submit
+from tests.verifications.factories import load_session, runs_of
 from tests.webhooks.receiver import Receiver
+from tests.worker.faults import (
+    KillDuringDelivery,
+    decided_count,
+    eventually,
+    the_delivery_is_delivered,
+)
 from tests.worker.processes import WorkerProcess
-from tests.worker.test_faults import decided_count, eventually, register
 
 
 @pytest.fixture
@@ -50,23 +52,9 @@ def test_an_owner_is_dead_only_if_its_process_is_gone_from_this_host() -> None:
 
 
 async def test_a_killed_verification_is_decided_without_waiting_for_its_lease(
-    state: AppState, settings: Settings, merchant: MerchantInfo, receiver: Receiver
+    state: AppState, settings: Settings, receiver: Receiver, killed_verification: uuid.UUID
 ) -> None:
-    await register(state, merchant, receiver.url)
-    session_id = await new_session(state, merchant.id)
-    await capture(state, session_id, sleep=2.5)
-
-    async def running() -> bool:
-        runs = await runs_of(state, session_id)
-        return bool(runs) and runs[0].status == "running"
-
-    worker = WorkerProcess(settings).start()
-    try:
-        await submit(state, session_id)
-        await eventually(running)
-        await asyncio.sleep(0.5)
-    finally:
-        worker.kill()
+    session_id = killed_verification
     killed_at = time.monotonic()
 
     with WorkerProcess(settings):
@@ -84,29 +72,17 @@ async def test_a_killed_verification_is_decided_without_waiting_for_its_lease(
 
 
 async def test_a_killed_delivery_is_sent_again_without_waiting_for_its_lease(
-    state: AppState, settings: Settings, merchant: MerchantInfo, receiver: Receiver
+    state: AppState,
+    settings: Settings,
+    receiver: Receiver,
+    kill_during_delivery: KillDuringDelivery,
 ) -> None:
-    receiver.respond((200, "slow", 120.0), (200, "ok", 0.0))  # the first answer never comes
-    await register(state, merchant, receiver.url)
-    session_id = await new_session(state, merchant.id)
-    await capture(state, session_id)
-
-    worker = WorkerProcess(settings).start()
-    try:
-        await submit(state, session_id)
-        # Generous: a worker's start and first delivery are slow on a loaded 2-core machine.
-        (first,) = await asyncio.to_thread(receiver.wait_for, 1, 45)
-    finally:
-        worker.kill()
+    # The first answer never comes (the webhook timeout is 30 s). Generous: a worker's start
+    # and first delivery are slow on a loaded 2-core machine.
+    _, first = await kill_during_delivery(120.0, 45.0)
 
     with WorkerProcess(settings):
         # The lease was 2 x 30 s + 1 s; the second request comes before that.
         requests = await asyncio.to_thread(receiver.wait_for, 2, 50)
-
-        async def delivered() -> bool:
-            async with unit_of_work(state.sessionmaker) as db:
-                row = (await db.scalars(select(WebhookDelivery))).one()
-            return row.status == "delivered"
-
-        await eventually(delivered)
+        await eventually(lambda: the_delivery_is_delivered(state))
     assert requests[1].json()["id"] == first.json()["id"]

@@ -32,8 +32,8 @@ from tests.support import MerchantInfo, free_port
 from tests.verifications.factories import capture, load_session, new_session, runs_of, submit
 from tests.web.conftest import _CSRF, jpeg, specimen
 from tests.webhooks.receiver import Receiver
+from tests.worker.faults import decided_count, eventually, register
 from tests.worker.processes import ROOT, WorkerProcess, worker_env
-from tests.worker.test_faults import decided_count, eventually, register
 
 REDIS_URL = os.environ.get("OPENKYC_TEST_REDIS_URL")
 MIXED = "tests.worker.mixed_pipeline:MixedPipeline"

@@ -19,8 +19,8 @@ from openkyc.worker.names import VERIFY_SESSION
 from tests.support import MerchantInfo
 from tests.verifications.factories import capture, new_session, runs_of, submit
 from tests.webhooks.receiver import Receiver
+from tests.worker.faults import eventually, register
 from tests.worker.processes import WorkerProcess
-from tests.worker.test_faults import eventually, register
 
 REDIS_URL = os.environ.get("OPENKYC_TEST_REDIS_URL")
 SESSIONS = 12
