@@ -1,14 +1,17 @@
-"""Parameters every v2 resource reads the same way: an id from the path, and a page of a list
-(``limit``, ``offset``) with the ``pagination`` block that answers it."""
+"""Parameters every v2 resource reads the same way: an id from the path, a page of a list
+(``limit``, ``offset``) with the ``pagination`` block that answers it, and a JSON object body."""
 
 from __future__ import annotations
 
+import json
 import math
 import uuid
+from typing import Any
 
 from starlette.requests import Request
 
 from openkyc.digits import parse_ascii_int
+from openkyc.errors import ValidationFailed
 
 MAX_LIMIT = 100
 DEFAULT_LIMIT = 50
@@ -41,6 +44,17 @@ def pagination(total: int, limit: int, offset: int) -> dict[str, int]:
         "offset": offset,
         "pages": math.ceil(total / limit) if total else 0,
     }
+
+
+def json_object(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object; an empty body is an empty object."""
+    try:
+        payload = json.loads(body) if body.strip() else {}
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed({"body": "malformed JSON"}) from None
+    if not isinstance(payload, dict):
+        raise ValidationFailed({"body": "must be a JSON object"})
+    return payload
 
 
 def _non_negative_int(raw: str | None, default: int, field: str, errors: dict[str, str]) -> int:

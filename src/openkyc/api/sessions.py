@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -19,14 +18,14 @@ from openkyc.api.dependencies import (
     require_scope,
 )
 from openkyc.api.openapi import CREATE_SESSION_BODY, SIGNED
-from openkyc.api.params import page_params, pagination, parse_id
+from openkyc.api.params import json_object, page_params, pagination, parse_id
 from openkyc.db.base import utcnow
 from openkyc.errors import ValidationFailed
 from openkyc.observability.metrics import SESSIONS_CREATED
 from openkyc.retention.service import RetentionService
 from openkyc.sessions import presenters
 from openkyc.sessions.errors import SessionNotFound
-from openkyc.sessions.models import SessionStatus
+from openkyc.sessions.models import KycSession, SessionStatus
 from openkyc.sessions.schemas import parse_create_request
 from openkyc.sessions.service import SessionService
 from openkyc.state import AppState
@@ -126,18 +125,7 @@ async def get_session(
     parsed = _parse_session_id(session_id)
     service = _service(session, state)
     found = await service.get(principal.tenant, parsed)
-    reviews = await VerificationService(session, state).review_pending_since([found.id])
-    return {
-        "success": True,
-        "session": presenters.full_session(
-            found,
-            service.contact_of(found),
-            service.verification_of(found),
-            state.settings.public_url,
-            utcnow(),
-            review_since=reviews.get(found.id),
-        ),
-    }
+    return await _session_answer(session, state, service, found)
 
 
 @router.post("/{session_id}/simulate", openapi_extra=SIGNED)
@@ -163,6 +151,13 @@ async def simulate_session(
         principal.tenant, found, simulation, actor_id=str(principal.tenant.merchant_id)
     )
     found = await service.get(principal.tenant, parsed)
+    return await _session_answer(session, state, service, found)
+
+
+async def _session_answer(
+    session: AsyncSession, state: AppState, service: SessionService, found: KycSession
+) -> dict[str, Any]:
+    """The session as ``GET`` answers it."""
     reviews = await VerificationService(session, state).review_pending_since([found.id])
     return {
         "success": True,
@@ -178,12 +173,7 @@ async def simulate_session(
 
 
 def _simulate_body(raw: bytes) -> tuple[object, object]:
-    try:
-        body = json.loads(raw) if raw.strip() else {}
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed({"body": "malformed JSON"}) from None
-    if not isinstance(body, dict):
-        raise ValidationFailed({"body": "must be a JSON object"})
+    body = json_object(raw)
     return body.get("outcome"), body.get("declineReasons")
 
 

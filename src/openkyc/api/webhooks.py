@@ -6,7 +6,6 @@ only); another merchant's id is a 404, indistinguishable from one that does not 
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -23,7 +22,7 @@ from openkyc.api.dependencies import (
     require_scope,
 )
 from openkyc.api.openapi import SIGNED
-from openkyc.api.params import page_params, pagination, parse_id
+from openkyc.api.params import json_object, page_params, pagination, parse_id
 from openkyc.errors import ValidationFailed
 from openkyc.sessions.schemas import format_timestamp
 from openkyc.state import AppState
@@ -52,7 +51,7 @@ async def create_webhook(
     """Register an endpoint: ``url`` (https), ``events`` (list), optional ``secret``.
 
     The secret (generated ``whsec_…`` when not given) is returned once, here."""
-    payload = _json_object(body)
+    payload = json_object(body)
     url = _string(payload, "url", required=True)
     secret = _string(payload, "secret", required=False)
     events = payload.get("events")
@@ -98,7 +97,7 @@ async def update_webhook(
     state: AppState = Depends(get_state),
 ) -> dict[str, Any]:
     """Change ``url``, ``events``, ``secret`` or ``active`` (true re-enables a disabled one)."""
-    payload = _json_object(body)
+    payload = json_object(body)
     service = _service(session, state)
     endpoint = await service.get_endpoint(principal.tenant, _id(webhook_id))
     active = payload.get("active")
@@ -225,16 +224,6 @@ def _time(value: Any) -> str | None:
 
 def _id(raw: str) -> uuid.UUID:
     return parse_id(raw, EndpointNotFound)
-
-
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        payload = json.loads(body) if body.strip() else {}
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationFailed({"body": "malformed JSON"}) from None
-    if not isinstance(payload, dict):
-        raise ValidationFailed({"body": "must be a JSON object"})
-    return payload
 
 
 def _string(payload: dict[str, Any], field: str, *, required: bool) -> str | None:
