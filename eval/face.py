@@ -27,7 +27,8 @@ import random
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -49,6 +50,9 @@ from openkyc.verification.face.images import RGBImage, decode_image
 from openkyc.verification.face.matcher import FaceMatcher, PortraitDescriptor, closest_frame
 from openkyc.verification.face.sharpness import sharpness_ladder, sigma_from_ladder
 from openkyc.verification.quality import check_capture
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import real_pairs
 
 Vector = npt.NDArray[np.float32]
 
@@ -115,16 +119,16 @@ class FrameVectors:
         self._matcher = matcher
         self._chip = chip
         self.ladder = sharpness_ladder(chip)
-        self._vectors: dict[float, tuple[Vector, Vector]] = {}
+        self._vectors: dict[tuple[float, bool], tuple[Vector, Vector]] = {}
 
-    def vectors(self, target_sharpness: float) -> tuple[Vector, Vector]:
+    def vectors(self, target_sharpness: float, grey: bool = False) -> tuple[Vector, Vector]:
         sigma = sigma_from_ladder(self.ladder, target_sharpness)
-        if sigma not in self._vectors:
+        if (sigma, grey) not in self._vectors:
             embedder = self._matcher.embedder
-            prepared = embedder.prepare(self._chip, sigma)
+            prepared = embedder.prepare(self._chip, sigma, grey=grey)
             plain, mirrored = embedder.describe([prepared, prepared[:, ::-1].copy()])
-            self._vectors[sigma] = (plain, average(plain, mirrored))
-        return self._vectors[sigma]
+            self._vectors[sigma, grey] = (plain, average(plain, mirrored))
+        return self._vectors[sigma, grey]
 
 
 def _hint(quad: list[list[float]]) -> Box:
@@ -173,12 +177,28 @@ class Pairs:
     retakes: dict[str, int]
     # Genuine pairs never compared because no portrait was found: not accepted either.
     uncompared: int = 0
+    # Per pair, in the order above: compared in grey (a grey-printed portrait; the score
+    # curve follows the comparison mode, see calibration.py).
+    genuine_grey: list[bool] = field(default_factory=list)
+    impostor_grey: list[bool] = field(default_factory=list)
+
+    def genuine_scores(self) -> list[float]:
+        return _scores(self.genuine, self.genuine_grey)
+
+    def impostor_scores(self) -> list[float]:
+        return _scores(self.impostor, self.impostor_grey)
 
     def accepted(self) -> tuple[int, int]:
         """Genuine pairs accepted at the default threshold, and all genuine pairs."""
-        scores = [calibration.score_from_distance(d) for d in self.genuine]
+        scores = self.genuine_scores()
         accept = sum(s >= calibration.MATCH_THRESHOLD for s in scores)
         return accept, len(scores) + self.uncompared
+
+
+def _scores(distances: list[float], grey: list[bool]) -> list[float]:
+    return [
+        calibration.score_from_distance(d, grey=g) for d, g in zip(distances, grey, strict=True)
+    ]
 
 
 def _pairs(
@@ -204,18 +224,23 @@ def _pairs(
         for face, vectors in selfie_sets:
             if not vectors:
                 continue
-            pairs = [frame.vectors(doc.embedding.sharpness) for frame in vectors]
+            pairs = [
+                frame.vectors(doc.embedding.sharpness, doc.embedding.grey) for frame in vectors
+            ]
             _, full = pairs[closest_frame(doc.embedding.embedding, [plain for plain, _ in pairs])]
             distance = float(np.linalg.norm(full - doc.embedding.embedding))
-            decision = calibration.decide(calibration.score_from_distance(distance))
+            grey = doc.embedding.grey
+            decision = calibration.decide(calibration.score_from_distance(distance, grey=grey))
             same = face.person_id == doc.face.person_id
             if glare.asks_retake(decision, doc.glare):
                 out.retakes["genuine" if same else "impostor"] += 1
             if same:
                 out.genuine.append(distance)
+                out.genuine_grey.append(grey)
                 out.genuine_labels.append((distance, f"{doc.face.face_id} {doc.label}"))
             else:
                 out.impostor.append(distance)
+                out.impostor_grey.append(grey)
     return out
 
 
@@ -229,6 +254,15 @@ def main() -> int:
     parser.add_argument("--dump", help="write the genuine and impostor distances to this JSON file")
     parser.add_argument(
         "--pool", nargs="+", metavar="DUMP", help="only print a Platt fit pooled over --dump files"
+    )
+    parser.add_argument(
+        "--real",
+        type=Path,
+        metavar="DIR",
+        help="also print the real-photo pairs of this set (eval/real_faces.py builds it)",
+    )
+    parser.add_argument(
+        "--real-dump", type=Path, metavar="JSON", help="with --real: reuse or write its distances"
     )
     args = parser.parse_args()
     if args.pool:
@@ -367,6 +401,9 @@ def main() -> int:
                     "seed": args.seed,
                     "genuine": genuine,
                     "impostor": all_impostor,
+                    # Compared in grey, per pair (the original photos' pairs are colour).
+                    "genuine_grey": first.genuine_grey,
+                    "impostor_grey": first.impostor_grey + [False] * len(photo_impostor),
                     "retakes": retakes,
                 },
                 handle,
@@ -395,14 +432,24 @@ def main() -> int:
     print()
     midpoint, slope = _platt(genuine, all_impostor)
     print(f"Platt fit on these data: midpoint distance {midpoint:.3f}, slope {slope:.4f}")
+    for mode, grey in (("grey", True), ("colour", False)):
+        line = calibration.curve(grey=grey)
+        match_d = calibration.distance_for_score(calibration.MATCH_THRESHOLD, grey=grey)
+        review_d = calibration.distance_for_score(calibration.REVIEW_THRESHOLD, grey=grey)
+        print(
+            f"configured, {mode}: midpoint {line.midpoint:.3f}, slope {line.slope:.4f}, "
+            f"match score >= {calibration.MATCH_THRESHOLD} (distance <= {match_d:.3f}), "
+            f"review score >= {calibration.REVIEW_THRESHOLD} (distance <= {review_d:.3f})"
+        )
     print(
-        f"configured: midpoint {calibration.MIDPOINT_DISTANCE}, slope {calibration.SLOPE}, "
-        f"match score >= {calibration.MATCH_THRESHOLD} (distance <= {calibration.distance_for_score(calibration.MATCH_THRESHOLD):.3f}), "
-        f"review score >= {calibration.REVIEW_THRESHOLD} (distance <= {calibration.distance_for_score(calibration.REVIEW_THRESHOLD):.3f})"
+        f"  pairs compared in grey: genuine {sum(first.genuine_grey)}/{len(genuine)}, "
+        f"impostor {sum(first.impostor_grey)}/{len(impostor)}"
     )
     print()
-    g_scores = [calibration.score_from_distance(d) for d in genuine]
-    i_scores = [calibration.score_from_distance(d) for d in all_impostor]
+    # The original photos are compared selfie against selfie, in colour.
+    photo_scores = [calibration.score_from_distance(d) for d in photo_impostor]
+    g_scores = first.genuine_scores()
+    i_scores = first.impostor_scores() + photo_scores
     print("faceMatchScore")
     print(f"  genuine:  {_percentiles(g_scores)}")
     print(f"  impostor: {_percentiles(i_scores)}")
@@ -445,7 +492,7 @@ def main() -> int:
     )
     print()
     retaken = sum(a is not b for a, b in zip(docs, flow_docs, strict=True))
-    f_impostor = [calibration.score_from_distance(d) for d in flow.impostor + photo_impostor]
+    f_impostor = flow.impostor_scores() + photo_scores
     f_accept, f_total = flow.accepted()
     f_far = sum(s >= calibration.MATCH_THRESHOLD for s in f_impostor)
     print(
@@ -472,7 +519,7 @@ def main() -> int:
         fa = sum(d <= threshold for d in all_impostor) / max(len(all_impostor), 1)
         fr = sum(d > threshold for d in genuine) / max(len(genuine), 1)
         print(
-            f"  d <= {threshold:.2f} (score {calibration.score_from_distance(threshold):.3f}): FAR {100 * fa:6.3f}%  FRR {100 * fr:6.2f}%"
+            f"  d <= {threshold:.2f} (grey score {calibration.score_from_distance(threshold, grey=True):.3f}): FAR {100 * fa:6.3f}%  FRR {100 * fr:6.2f}%"
         )
     print()
     print("closest impostors:", ", ".join(f"{d:.3f}" for d in sorted(all_impostor)[:5]))
@@ -488,7 +535,25 @@ def main() -> int:
         f"(p90 {np.percentile(match_ms, 90):.0f}), process CPU median {statistics.median(match_cpu_ms):.0f} ms "
         f"(p90 {np.percentile(match_cpu_ms, 90):.0f}); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
     )
+    _print_real_pairs(args)
     return 0
+
+
+def _print_real_pairs(args: argparse.Namespace) -> None:
+    """The real-photo table beside the synthetic one (eval/real_pairs.py; synthetic pairs
+    re-render one photo per person, real pairs are different photos of one person)."""
+    if args.real is None and args.real_dump is None:
+        return
+    print()
+    if args.real_dump is not None and args.real_dump.exists():
+        dump = json.loads(args.real_dump.read_text(encoding="utf-8"))
+    elif args.real is None:
+        raise SystemExit(f"{args.real_dump} does not exist; give --real DIR to measure it")
+    else:
+        dump = real_pairs.measure(args.real, docs=True, seed=args.seed)
+        if args.real_dump is not None:
+            args.real_dump.write_text(json.dumps(dump), encoding="utf-8")
+    real_pairs.report(dump)
 
 
 if __name__ == "__main__":

@@ -141,7 +141,9 @@ class FakePipeline:
         )
 
     def _face(self, outcome: str, inputs: VerificationInputs) -> FaceMatchResult:
-        distance = {"decline_face": 0.74, "review_face": 0.43}.get(outcome, 0.21)
+        # Distances inside each band of the colour curve, wherever its thresholds are placed.
+        score_for = {"decline_face": 0.001, "review_face": 0.3}.get(outcome, 0.99)
+        distance = round(calibration.distance_for_score(score_for), 3)
         score = calibration.score_from_distance(distance)
         decision = calibration.decide(score)
         selfie_reasons: tuple[str, ...] = ()

@@ -55,11 +55,11 @@ def test_blocky_portrait_is_smoothed_before_it_is_compared(matcher: FaceMatcher)
     assert portrait.blockiness >= noise.BLOCKY
     points = found.document_points(found.face.mesh.points[list(MESH_FIVE_POINTS)])
     chip = matcher.embedder.chip_from_points(image, points)
-    raw = matcher.embedder.embed_chip(matcher.embedder.prepare(chip))
+    raw = matcher.embedder.embed_chip(matcher.embedder.prepare(chip, grey=portrait.grey))
     # The descriptor and the sharpness the selfie is blurred to are the smoothed chip's.
     assert float(np.linalg.norm(raw - portrait.embedding)) > 0.02
     smoothed = matcher.embedder.embed_chip(
-        matcher.embedder.prepare(noise.deblocked(chip, portrait.blockiness))
+        matcher.embedder.prepare(noise.deblocked(chip, portrait.blockiness), grey=portrait.grey)
     )
     assert np.allclose(smoothed, portrait.embedding, atol=1e-5)
 

