@@ -44,6 +44,13 @@ from openkyc.state import build_state  # noqa: E402
 _CSRF = re.compile(r'data-csrf="([^"]+)"')
 _STEPS = re.compile(r'data-steps="([^"]*)"')
 KIND = "kz_passport"
+# The phone's camera: Chromium's fake device, allowed without a prompt.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+]
 
 
 async def _merchant(settings: Settings) -> tuple[str, str]:
@@ -108,13 +115,7 @@ async def page_weight(base_url: str, key: tuple[str, str], language: str) -> tup
     t = Translator(language)
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-            ],
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         context = await browser.new_context(
             viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
@@ -236,13 +237,7 @@ async def throttled_steps(
     results: list[tuple[str, int, float]] = []
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--use-fake-ui-for-media-stream",
-                "--use-fake-device-for-media-stream",
-            ],
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
         )
         context = await browser.new_context(
             viewport={"width": 360, "height": 640},
