@@ -30,11 +30,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
-from openkyc.specimens.documents import random_distortion, random_identity, render_document
+from openkyc.specimens.documents import (
+    DOCUMENT_KINDS,
+    random_distortion,
+    random_identity,
+    render_document,
+)
+from openkyc.specimens.faces import passport_framing
 from openkyc.verification.face import calibration
 from openkyc.verification.face.embed import EMBEDDING_MODEL, GREY_CHROMA, average
 from openkyc.verification.face.geometry import Box
@@ -58,21 +63,6 @@ DOC_DISTORTIONS = (
     "rotated",
     "perspective",
 )
-DOC_KINDS = (
-    "ru_internal_passport",
-    "ru_international_passport",
-    "kz_passport",
-    "kz_id_card",
-    "td3_passport",
-    "td1_id_card",
-    "td2_document",
-    "visa",
-)
-
-# Passport framing of a face box in a portrait, as the specimen faces do (specimens/faces.py).
-_BOX_HEIGHT_SHARE = 0.36
-_BOX_WIDTH_SHARE_MAX = 0.55
-_BOX_CENTRE_Y = 0.46
 
 
 @dataclass
@@ -105,25 +95,8 @@ class Photo:
     def portrait_image(self, width: int, height: int) -> RGBImage:
         """A head-and-shoulders crop centred on the face (``PortraitSource`` for documents)."""
         assert self.box is not None
-        scale = min(
-            _BOX_HEIGHT_SHARE * height / self.box.h, _BOX_WIDTH_SHARE_MAX * width / self.box.w
-        )
-        cx, cy = self.box.x + self.box.w / 2.0, self.box.y + self.box.h / 2.0
-        matrix = np.array(
-            [
-                [scale, 0.0, width / 2.0 - scale * cx],
-                [0.0, scale, _BOX_CENTRE_Y * height - scale * cy],
-            ]
-        )
-        interpolation = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
-        out = cv2.warpAffine(
-            self.image,
-            matrix,
-            (width, height),
-            flags=interpolation,
-            borderMode=cv2.BORDER_REPLICATE,
-        )
-        return np.ascontiguousarray(out, dtype=np.uint8)
+        box = self.box
+        return passport_framing(self.image, (box.x, box.y, box.w, box.h), width, height)
 
 
 class PortraitOf:
@@ -221,7 +194,7 @@ def document_pairs(matcher: FaceMatcher, photos: Sequence[Photo], seed: int) -> 
         if len(own) < 2:
             continue
         source = own[0]
-        kind = DOC_KINDS[n % len(DOC_KINDS)]
+        kind = DOCUMENT_KINDS[n % len(DOCUMENT_KINDS)]
         family = DOC_DISTORTIONS[n % len(DOC_DISTORTIONS)]
         rendered = render_document(
             kind,

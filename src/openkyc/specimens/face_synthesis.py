@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from openkyc.specimens.faces import passport_framing
 from openkyc.specimens.selfies import turned_portrait
 from openkyc.verification.face.matcher import FaceMatcher
 
@@ -117,23 +118,6 @@ def _hog_box(image: RGBImage) -> tuple[int, int, int, int] | None:
         if len(boxes) > 1:
             return None
     return None
-
-
-def _frame(image: RGBImage, box: tuple[int, int, int, int]) -> RGBImage:
-    """The same passport-style framing as ``SourceFace.portrait`` at 480 x 640."""
-    x, y, w, h = box
-    scale = min(0.36 * _HEIGHT / h, 0.55 * _WIDTH / w)
-    matrix = np.array(
-        [
-            [scale, 0.0, _WIDTH / 2.0 - scale * (x + w / 2.0)],
-            [0.0, scale, 0.46 * _HEIGHT - scale * (y + h / 2.0)],
-        ]
-    )
-    flags = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
-    out = cv2.warpAffine(
-        image, matrix, (_WIDTH, _HEIGHT), flags=flags, borderMode=cv2.BORDER_REPLICATE
-    )
-    return np.ascontiguousarray(out, dtype=np.uint8)
 
 
 def tps_warp(image: RGBImage, source: Points, target: Points) -> RGBImage:
@@ -287,7 +271,7 @@ def build(count: int, seed: int = SEED, pool_size: int = 0) -> list[MadeFace]:
         box = ASTRONAUT_BOX if face_id == ASTRONAUT else _hog_box(photo)
         if box is None:
             raise RuntimeError(f"dlib finds no single face in {face_id}")
-        framed = _frame(photo, box)
+        framed = passport_framing(photo, box, _WIDTH, _HEIGHT)
         meshes = matcher.mesher.on_image(framed)
         descriptor = _descriptor(matcher, framed)
         if not meshes or descriptor is None:

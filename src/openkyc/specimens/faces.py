@@ -50,25 +50,33 @@ class SourceFace:
         """A head-and-shoulders crop of exactly ``width`` x ``height``, centred on the face."""
         if width <= 0 or height <= 0:
             raise ValueError("portrait size must be positive")
-        image = _load(self.file)
-        x, y, w, h = self.box
-        scale = min(_BOX_HEIGHT_SHARE * height / h, _BOX_WIDTH_SHARE_MAX * width / w)
-        centre_x = x + w / 2.0
-        centre_y = y + h / 2.0
-        # Map output pixel (u, v) to source (centre + (u - W/2) / scale, ...): one affine warp
-        # crops, scales and pads (by replicating the border) in a single resampling step.
-        matrix = np.array(
-            [
-                [scale, 0.0, width / 2.0 - scale * centre_x],
-                [0.0, scale, _BOX_CENTRE_Y * height - scale * centre_y],
-            ],
-            dtype=np.float64,
-        )
-        interpolation = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
-        out = cv2.warpAffine(
-            image, matrix, (width, height), flags=interpolation, borderMode=cv2.BORDER_REPLICATE
-        )
-        return np.ascontiguousarray(out, dtype=np.uint8)
+        return passport_framing(_load(self.file), self.box, width, height)
+
+
+def passport_framing(
+    image: RGBImage, box: tuple[float, float, float, float], width: int, height: int
+) -> RGBImage:
+    """``image`` cropped to ``width`` x ``height`` with the face ``box`` (x, y, w, h) placed as
+    in a passport photo: the framing of every specimen portrait, also used to frame other
+    photos the same way (the face generator, the real-pair evaluation)."""
+    x, y, w, h = box
+    scale = min(_BOX_HEIGHT_SHARE * height / h, _BOX_WIDTH_SHARE_MAX * width / w)
+    centre_x = x + w / 2.0
+    centre_y = y + h / 2.0
+    # Map output pixel (u, v) to source (centre + (u - W/2) / scale, ...): one affine warp
+    # crops, scales and pads (by replicating the border) in a single resampling step.
+    matrix = np.array(
+        [
+            [scale, 0.0, width / 2.0 - scale * centre_x],
+            [0.0, scale, _BOX_CENTRE_Y * height - scale * centre_y],
+        ],
+        dtype=np.float64,
+    )
+    interpolation = cv2.INTER_AREA if scale < 1.0 else cv2.INTER_CUBIC
+    out = cv2.warpAffine(
+        image, matrix, (width, height), flags=interpolation, borderMode=cv2.BORDER_REPLICATE
+    )
+    return np.ascontiguousarray(out, dtype=np.uint8)
 
 
 @cache
