@@ -83,6 +83,14 @@ async def new_page(browser: Browser, viewport: dict[str, int], *, phone: bool = 
     return page
 
 
+async def deny_camera(page: Page) -> None:
+    """The customer refuses the camera: getUserMedia rejects as a browser does on "Block"."""
+    await page.context.add_init_script(
+        "navigator.mediaDevices.getUserMedia = () =>"
+        " Promise.reject(new DOMException('denied', 'NotAllowedError'));"
+    )
+
+
 async def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

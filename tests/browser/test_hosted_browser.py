@@ -20,7 +20,14 @@ from openkyc.media.models import MediaKind, MediaObject
 from openkyc.sessions.models import KycSession
 from openkyc.state import AppState
 from openkyc.web.i18n import Translator
-from tests.browser.conftest import DESKTOP, PHONE, assert_translated, new_page, shot
+from tests.browser.conftest import (
+    DESKTOP,
+    PHONE,
+    assert_translated,
+    deny_camera,
+    new_page,
+    shot,
+)
 from tests.support import LiveServer, MerchantInfo, SignedApi
 from tests.web.conftest import jpeg, specimen
 
@@ -150,10 +157,7 @@ async def test_the_upload_path_without_a_camera_by_keyboard(
 ) -> None:
     url = await create_session(server, merchant, language="en")
     page = await new_page(browser, DESKTOP, phone=False)
-    await page.context.add_init_script(
-        "navigator.mediaDevices.getUserMedia = () =>"
-        " Promise.reject(new DOMException('denied', 'NotAllowedError'));"
-    )
+    await deny_camera(page)
     t = Translator("en")
     await page.goto(url)
     await page.focus("#agree")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from playwright.async_api import Browser
 
 from openkyc.web.i18n import Translator
-from tests.browser.conftest import DESKTOP, new_page, shot
+from tests.browser.conftest import DESKTOP, deny_camera, new_page, shot
 from tests.browser.test_hosted_browser import click, create_session
 from tests.support import LiveServer, MerchantInfo
 
@@ -16,10 +16,7 @@ async def test_the_sample_document_and_selfie_path_in_chromium(
 ) -> None:
     url = await create_session(server, merchant, language="en")
     page = await new_page(browser, DESKTOP, phone=False)
-    await page.context.add_init_script(
-        "navigator.mediaDevices.getUserMedia = () =>"
-        " Promise.reject(new DOMException('denied', 'NotAllowedError'));"
-    )
+    await deny_camera(page)
     t = Translator("en")
     await page.goto(url)
     await page.check("#agree")
