@@ -3,44 +3,23 @@ the MerchantService the dashboard uses, every change audited and felt by the API
 
 from __future__ import annotations
 
-import asyncio
 import json
 import uuid
-from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from openkyc.audit.service import AuditService
-from openkyc.cli.main import app
 from openkyc.config import Settings
 from openkyc.db.session import unit_of_work
 from openkyc.errors import ValidationFailed
 from openkyc.merchants.service import MerchantService
 from openkyc.state import AppState
 from openkyc.verifications.service import VerificationService
+from tests.cli.running import in_tmp_cwd, run_cli  # noqa: F401  (the fixture)
 from tests.support import MerchantInfo, SignedApi
 
-
-def _env(settings: Settings) -> dict[str, str]:
-    assert settings.master_key is not None
-    return {
-        "OPENKYC_DATA_DIR": str(settings.data_dir),
-        "OPENKYC_DATABASE_URL": settings.resolved_database_url,
-        "OPENKYC_MASTER_KEY": settings.master_key.get_secret_value(),
-    }
-
-
-async def _run(settings: Settings, *args: str, code: int = 0) -> str:
-    result = await asyncio.to_thread(CliRunner().invoke, app, list(args), env=_env(settings))
-    assert result.exit_code == code, result.output
-    return result.output
-
-
-@pytest.fixture(autouse=True)
-def _cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)  # no stray .env is read
+pytestmark = pytest.mark.usefixtures("in_tmp_cwd")
 
 
 async def _audit(state: AppState, merchant_id: str) -> list[tuple[str, dict[str, Any]]]:
@@ -52,7 +31,7 @@ async def _audit(state: AppState, merchant_id: str) -> list[tuple[str, dict[str,
 async def test_show_prints_settings_as_set_and_as_applied(
     state: AppState, settings: Settings, merchant: MerchantInfo
 ) -> None:
-    shown = json.loads(await _run(settings, "merchants", "show", merchant.id, "--json"))
+    shown = json.loads(await run_cli(settings, "merchants", "show", merchant.id, "--json"))
     assert shown["name"] == merchant.name
     assert shown["active"] is True
     assert shown["policy"] == {}
@@ -68,7 +47,7 @@ async def test_update_by_flags_changes_the_api_and_the_decision_and_is_audited(
     state: AppState, settings: Settings, merchant: MerchantInfo, api: SignedApi
 ) -> None:
     shown = json.loads(
-        await _run(
+        await run_cli(
             settings,
             "merchants",
             "update",
@@ -108,12 +87,14 @@ async def test_update_by_flags_changes_the_api_and_the_decision_and_is_audited(
 
     # --reset drops one field back to its default; --policy replaces the whole document.
     shown = json.loads(
-        await _run(settings, "merchants", "update", merchant.id, "--reset", "minimumAge", "--json")
+        await run_cli(
+            settings, "merchants", "update", merchant.id, "--reset", "minimumAge", "--json"
+        )
     )
     assert "minimumAge" not in shown["policy"]
     assert shown["effectivePolicy"]["minimumAge"] == 18
     shown = json.loads(
-        await _run(
+        await run_cli(
             settings,
             "merchants",
             "update",
@@ -132,7 +113,7 @@ async def test_update_by_flags_changes_the_api_and_the_decision_and_is_audited(
 async def test_every_bad_value_is_named_and_nothing_changes(
     state: AppState, settings: Settings, merchant: MerchantInfo
 ) -> None:
-    output = await _run(
+    output = await run_cli(
         settings,
         "merchants",
         "update",
@@ -152,17 +133,17 @@ async def test_every_bad_value_is_named_and_nothing_changes(
     assert "policy.colour: unknown field" in output
     assert "policy.minimumAge: must be an integer between 0 and 130" in output
     assert "policy.allowedDocumentTypes: must be among passport, id_card, visa: licence" in output
-    above = await _run(
+    above = await run_cli(
         settings, "merchants", "update", merchant.id, "--face-review-floor", "0.9", code=1
     )
     assert "policy.faceReviewFloor: must not be above faceMatchThreshold (0.75)" in above
-    bad_ttl = await _run(
+    bad_ttl = await run_cli(
         settings, "merchants", "update", merchant.id, "--session-ttl-minutes", "0", code=1
     )
     assert "sessionTtlMinutes: must be an integer from 1 to 10080" in bad_ttl
-    not_json = await _run(settings, "merchants", "update", merchant.id, "--policy", "{", code=2)
+    not_json = await run_cli(settings, "merchants", "update", merchant.id, "--policy", "{", code=2)
     assert "not JSON" in not_json
-    shown = json.loads(await _run(settings, "merchants", "show", merchant.id, "--json"))
+    shown = json.loads(await run_cli(settings, "merchants", "show", merchant.id, "--json"))
     assert (shown["name"], shown["policy"]) == (merchant.name, {})
     assert [action for action, _ in await _audit(state, merchant.id)] == ["merchant.created"]
 
@@ -170,13 +151,13 @@ async def test_every_bad_value_is_named_and_nothing_changes(
 async def test_disable_refuses_the_keys_and_enable_restores_them(
     state: AppState, settings: Settings, merchant: MerchantInfo, api: SignedApi
 ) -> None:
-    assert "disabled" in await _run(settings, "merchants", "disable", merchant.id)
+    assert "disabled" in await run_cli(settings, "merchants", "disable", merchant.id)
     refused = await api.post("/api/v2/kyc/sessions", json_body={})
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "PARTNER_INACTIVE"
-    listed = json.loads(await _run(settings, "merchants", "list", "--json"))
+    listed = json.loads(await run_cli(settings, "merchants", "list", "--json"))
     assert listed[0]["active"] is False
-    assert "enabled" in await _run(settings, "merchants", "enable", merchant.id)
+    assert "enabled" in await run_cli(settings, "merchants", "enable", merchant.id)
     assert (await api.post("/api/v2/kyc/sessions", json_body={})).status_code == 201
     actions = [action for action, _ in await _audit(state, merchant.id)]
     assert actions == ["merchant.created", "merchant.disabled", "merchant.enabled"]
@@ -204,7 +185,7 @@ async def test_the_service_names_fields_for_the_dashboard(state: AppState, merch
 async def test_unknown_merchant_is_one_line(state: AppState, settings: Settings) -> None:
     missing = str(uuid.uuid4())
     for command in ("show", "disable", "enable"):
-        output = await _run(settings, "merchants", command, missing, code=1)
+        output = await run_cli(settings, "merchants", command, missing, code=1)
         assert output == "error: NOT_FOUND: Merchant not found\n"
 
 

@@ -7,11 +7,14 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from PIL import Image
 
 from openkyc.config import Settings
-from tests.cli.test_merchant_admin import _cwd, _run  # noqa: F401  (the autouse fixture)
+from tests.cli.running import in_tmp_cwd, run_cli  # noqa: F401  (the fixture)
 from tests.support import MerchantInfo
+
+pytestmark = pytest.mark.usefixtures("in_tmp_cwd")
 
 
 async def test_the_cli_sets_and_clears_the_brand_and_names_a_bad_field(
@@ -22,7 +25,7 @@ async def test_the_cli_sets_and_clears_the_brand_and_names_a_bad_field(
     Image.new("RGB", (120, 40), (10, 40, 120)).save(buffer, format="WEBP")
     logo.write_bytes(buffer.getvalue())
     shown = json.loads(
-        await _run(
+        await run_cli(
             settings,
             "merchants",
             "update",
@@ -38,24 +41,24 @@ async def test_the_cli_sets_and_clears_the_brand_and_names_a_bad_field(
     )
     assert (shown["displayName"], shown["accentColour"]) == ("Shop Brand", "#0b5d3b")
     assert len(shown["logo"]) == 64
-    text = await _run(settings, "merchants", "show", merchant.id)
+    text = await run_cli(settings, "merchants", "show", merchant.id)
     assert "brand: display name Shop Brand, accent colour #0b5d3b, logo set" in text
 
-    low = await _run(
+    low = await run_cli(
         settings, "merchants", "update", merchant.id, "--accent-colour", "#ffcc00", code=1
     )
     assert "accentColour: contrast is too low" in low
     svg = tmp_path / "logo.png"
     svg.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
-    bad = await _run(settings, "merchants", "update", merchant.id, "--logo", str(svg), code=1)
+    bad = await run_cli(settings, "merchants", "update", merchant.id, "--logo", str(svg), code=1)
     assert "logo: must be a PNG, JPEG or WebP image" in bad
-    missing = await _run(
+    missing = await run_cli(
         settings, "merchants", "update", merchant.id, "--logo", str(tmp_path / "none"), code=2
     )
     assert "--logo" in missing
 
     cleared = json.loads(
-        await _run(
+        await run_cli(
             settings,
             "merchants",
             "update",
