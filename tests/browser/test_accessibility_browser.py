@@ -35,7 +35,7 @@ def axe_script() -> str:
     return script.read_text()
 
 
-async def _page(browser: Browser) -> Page:
+async def axe_page(browser: Browser) -> Page:
     # The page's CSP allows no inline script; the test's own axe injection bypasses it.
     context = await browser.new_context(
         viewport=PHONE, is_mobile=True, has_touch=True, permissions=["camera"], bypass_csp=True
@@ -66,7 +66,7 @@ async def test_every_step_has_no_axe_violations(
     url = await create_session(
         server, merchant, language=language, callbackUrl="https://shop.example.org/back"
     )
-    page = await _page(browser)
+    page = await axe_page(browser)
     await page.goto(url)
     await assert_accessible(page, axe_script, "consent")
     await page.check("#agree")
@@ -99,7 +99,7 @@ async def test_keyboard_order_follows_the_page_and_results_are_announced(
 ) -> None:
     t = Translator("en")
     url = await create_session(server, merchant, language="en")
-    page = await _page(browser)
+    page = await axe_page(browser)
     await page.goto(url)
     order: list[str] = []
     for _ in range(8):

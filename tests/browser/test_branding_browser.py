@@ -16,7 +16,7 @@ from openkyc.merchants.service import MerchantService
 from openkyc.state import AppState
 from openkyc.web.i18n import Translator
 from tests.browser.conftest import PHONE, new_page
-from tests.browser.test_accessibility_browser import _page, assert_accessible, axe_script
+from tests.browser.test_accessibility_browser import assert_accessible, axe_page, axe_script
 from tests.browser.test_hosted_browser import click, create_session
 from tests.support import LiveServer, MerchantInfo
 
@@ -64,7 +64,7 @@ async def test_a_branded_page_keeps_the_csp_and_has_no_axe_violations(
     assert colour == "rgb(11, 93, 59)"
     assert "Secured by OpenKYC" in await page.inner_text("footer")
 
-    checked = await _page(browser)
+    checked = await axe_page(browser)
     await checked.goto(url)
     await assert_accessible(checked, axe_script, "branded consent")
     await checked.check("#agree")
