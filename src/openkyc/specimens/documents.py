@@ -30,6 +30,7 @@ from .styles import varied_style
 __all__ = [
     "DISTORTION_NAMES",
     "DOCUMENT_KINDS",
+    "EXTRA_KINDS",
     "HARD_CONDITION_NAMES",
     "Distortion",
     "RenderedDocument",
@@ -52,6 +53,10 @@ DOCUMENT_KINDS = (
     "visa",
 )
 
+# Kinds rendered on request only (tests, eval --kinds): not in DOCUMENT_KINDS, so that the
+# default material of every evaluation stays what it was.
+EXTRA_KINDS = ("fr_id_card",)
+
 DOCUMENT_TYPES = {
     "ru_internal_passport": "passport",
     "ru_international_passport": "passport",
@@ -62,6 +67,7 @@ DOCUMENT_TYPES = {
     # Every TD2 specimen's document code starts with I or A: the reader calls those id_card.
     "td2_document": "id_card",
     "visa": "visa",
+    "fr_id_card": "id_card",
 }
 
 
@@ -96,7 +102,7 @@ def render_document(
     *,
     varied: bool = False,
 ) -> RenderedDocument:
-    if kind not in DOCUMENT_KINDS:
+    if kind not in DOCUMENT_KINDS + EXTRA_KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     if identity.kind != kind:
         raise ValueError(f"identity was made for {identity.kind}, not {kind}")

@@ -247,6 +247,8 @@ def random_identity(kind: str, rng: random.Random) -> SpecimenIdentity:
         return _td2_identity(rng, birth)
     if kind == "visa":
         return _visa_identity(rng, birth)
+    if kind == "fr_id_card":
+        return _fr_id_identity(rng, birth)
     raise ValueError(f"unknown document kind {kind!r}")
 
 
@@ -279,6 +281,25 @@ def _td2_identity(rng: random.Random, birth: dt.date) -> SpecimenIdentity:
         number=_document_number(rng, rng.choice((9, 9, 9, 8))), issue_date=issue,
         expiry_date=_add_years(issue, rng.choice((2, 5, 10))) - dt.timedelta(days=1),
         personal_number=personal, document_code=rng.choice(("I<", "ID", "IR", "AC")),
+    )  # fmt: skip
+
+
+def _fr_id_identity(rng: random.Random, birth: dt.date) -> SpecimenIdentity:
+    """The French national identity card issued until 2021: the card number is the issue
+    year and month, the department, office and a sequence; ``authority`` holds the six
+    characters (department, office) its zone carries after the surname."""
+    surname, given, sex = _latin_person(rng)
+    issue = _date_between(
+        rng, max(_add_years(birth, 16), dt.date(2004, 1, 1)), dt.date(2021, 3, 31)
+    )
+    department = rng.choice(("750", "130", "690", "920", "330", "590", "2A0", "060"))
+    office = f"{rng.randrange(1, 40):03d}"
+    return SpecimenIdentity(
+        kind="fr_id_card", surname=surname, given_names=given, sex=sex, birth_date=birth,
+        nationality="FRA", issuing_country="FRA",
+        number=issue.strftime("%y%m") + department[:2] + office[-1] + _digits(rng, 5),
+        issue_date=issue, expiry_date=_add_years(issue, 15) - dt.timedelta(days=1),
+        authority=department + office, document_code="ID",
     )  # fmt: skip
 
 

@@ -92,6 +92,15 @@ def mrz_lines_for(identity: SpecimenIdentity, visa_size: str = "A") -> tuple[str
         return mrz_generate.td2(**common)
     if identity.kind == "visa":
         return mrz_generate.mrv(size=visa_size, **common)
+    if identity.kind == "fr_id_card":
+        return mrz_generate.french_id(
+            surname=identity.surname,
+            given_names=identity.given_names,
+            number=identity.number,
+            birth_date=birth,
+            sex=identity.sex,
+            office=identity.authority,
+        )
     return mrz_generate.td3(**common)
 
 
@@ -401,6 +410,8 @@ def _td2_card(
     title = {"IR": "RESIDENCE PERMIT", "AC": "CREW MEMBER CERTIFICATE"}.get(
         identity.document_code, "IDENTITY CARD"
     )
+    if identity.kind == "fr_id_card":
+        title = "CARTE NATIONALE D'IDENTITÉ"
     page.value(rng.uniform(22, 30), 1.4, f"{title}  {identity.issuing_country}", 3.0)
     portrait_box = page.portrait(face, rng.uniform(4, 6), rng.uniform(11, 13), 27, 35)
     x = 36.0
@@ -492,7 +503,8 @@ def draw_document(
     """The flat artwork; ``style`` adds layout variety (None: the classic layouts)."""
     if identity.kind == "ru_internal_passport":
         return _ru_internal_spread(identity, face, rng, style)
-    if identity.kind == "td2_document":
+    if identity.kind in ("td2_document", "fr_id_card"):
+        # The French card of 1988-2021 is of the TD2 size, its own zone along the bottom.
         return _td2_card(identity, face, rng, style)
     if identity.kind == "visa":
         return _visa_page(identity, face, rng, style)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from .checkdigits import is_valid
 from .countries import is_country, well_formed_code
 from .dates import parse_yymmdd
-from .mrz_format import Charset, MrzFormat, format_for
-from .mrz_parse import MRZ_CHARS, MrzError, parse
+from .mrz_format import Charset, MrzFormat, format_named, layouts_for
+from .mrz_parse import MRZ_CHARS, MrzError, parse, parse_as
 from .results import MrzData
 from .ru_internal import NAME_CHARS as RU_NAME_CHARS
 
@@ -199,9 +199,7 @@ def without_lone_chevron_name(correction: Correction) -> Correction | None:
     one; None otherwise. Either may be right and no check digit covers the names, so the zone
     reader confirms the kept reading first and this one only when that fails."""
     mrz = correction.mrz
-    fmt = format_for(len(mrz.lines), len(mrz.lines[0]), mrz.document_code)
-    if fmt is None:
-        return None
+    fmt = format_named(mrz.format)
     names = fmt.field("names")
     lines = list(mrz.lines)
     lines[names.line] = _clean_name_fillers(lines[names.line], names.start, names.end, lone=True)
@@ -239,7 +237,8 @@ def _fix_countries(lines: list[str], fmt: MrzFormat, ru: bool) -> list[str] | No
     never vouches for an unknown code: an internal passport's RUS came back BOS from a blurred
     photo, every check digit passing."""
     out = list(lines)
-    specs = [fmt.field(name) for name in ("issuing_country", "nationality")]
+    present = {spec.name for spec in fmt.fields}
+    specs = [fmt.field(name) for name in ("issuing_country", "nationality") if name in present]
     codes = [out[spec.line][spec.start : spec.end] for spec in specs]
     for spec, code in zip(specs, codes, strict=True):
         fixed = (
@@ -247,7 +246,7 @@ def _fix_countries(lines: list[str], fmt: MrzFormat, ru: bool) -> list[str] | No
             if ru and sum(a != b for a, b in zip(code, "RUS", strict=True)) <= 1
             else _repair_country(code)
         )
-        if fixed is None and not ru and codes[0] == codes[1] and well_formed_code(code):
+        if fixed is None and not ru and codes.count(code) == 2 and well_formed_code(code):
             fixed = code
         if fixed is None:
             return None
@@ -296,6 +295,10 @@ def digit_spans(lines: list[str], fmt: MrzFormat, ru: bool) -> list[tuple[int, i
         return [(1, 0, 9), (1, 28, 41)]
     if issuer == "RUS" and fmt.name == "TD3":
         return [(1, 0, 9)]
+    if fmt.name == "FR-ID":
+        # The card number: issue year and month, then the department (2A and 2B are Corsica's),
+        # office and sequence in digits. No check digit sees a 6 read as G (16) there.
+        return [(1, 0, 4), (1, 7, 12)]
     if issuer == "KAZ" and fmt.name in ("TD3", "TD1"):
         # Kazakh passports: N + 8 digits; ID cards: 9 digits.
         first = number.start + (1 if fmt.name == "TD3" else 0)
@@ -417,9 +420,19 @@ def _correct_shape(window: list[str], count: int, length: int) -> Correction | N
         return None
     lines = [f for f in fitted if f is not None]
     code = lines[0][:2].replace("0", "O").replace("1", "I")
-    fmt = format_for(count, length, code)
-    if fmt is None:
-        return None
+    read_issuer = lines[0][2:5].replace("0", "O").replace("1", "I")
+    issuer = _repair_country(read_issuer) or read_issuer
+    # Where two layouts share a shape and heading, the check digits decide: exactly one of them
+    # must accept the reading.
+    accepted = [
+        result
+        for fmt in layouts_for(count, length, code, issuer)
+        if (result := _correct_as(lines, fmt, code)) is not None
+    ]
+    return accepted[0] if len(accepted) == 1 else None
+
+
+def _correct_as(lines: list[str], fmt: MrzFormat, code: str) -> Correction | None:
     # The second character is the issuer's choice (ICAO 9303: PC, PK, IK are real codes), so a
     # letter there is kept as read; whether it is a chevron misread is for the zone's readings
     # to settle (see :func:`.row_doubts.document_code_doubted`).
@@ -457,9 +470,10 @@ def _correct_shape(window: list[str], count: int, length: int) -> Correction | N
     valid: list[MrzData] = []
     for cand in candidates:
         try:
-            parsed = parse(cand)
+            parse(cand)  # the shape and alphabet
         except MrzError:
             continue
+        parsed = parse_as(cand, fmt)
         if parsed.valid and plausible(parsed):
             valid.append(parsed)
     if len(valid) != 1:
@@ -484,9 +498,7 @@ def name_row_variant(raw: str, mrz: MrzData, index: int) -> str | None:
     """Another OCR reading of the name row of an accepted zone, normalised the same way, for a
     vote; None when it cannot be brought to the row's length."""
     length = len(mrz.lines[0])
-    fmt = format_for(len(mrz.lines), length, mrz.document_code)
-    if fmt is None:
-        return None
+    fmt = format_named(mrz.format)
     names = fmt.field("names")
     text = normalise(raw)
     if index == 0:

@@ -48,6 +48,8 @@ def kind_of(mrz: MrzData) -> str:
     issuer = country(mrz.issuing_country)
     if ru_internal.is_ru_internal(mrz):
         return "ru_internal_passport"
+    if mrz.format == "FR-ID":
+        return "fr_id_card"
     if mrz.format == "TD3":
         if issuer == "RUS":
             return "ru_international_passport"
@@ -91,6 +93,10 @@ def interpret(mrz: MrzData, today: dt.date) -> Interpreted:
             department = fields.department_code
     elif issuer == "KAZ":
         personal = _kz_iin(mrz.optional)
+    elif mrz.format == "FR-ID":
+        # Its six characters after the surname are the issuing department and office, not a
+        # personal number.
+        personal = None
     elif mrz.format.startswith("MRV"):
         # A visa's optional data has no check digit, not even a composite one: a misread there
         # (R read as 8) would be returned as verified, so it is not reported at all.

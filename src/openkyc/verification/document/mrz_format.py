@@ -1,5 +1,5 @@
 """Field layouts of the ICAO 9303 machine-readable zones (Part 4 TD3, Part 5 TD1, Part 6 TD2,
-Part 7 visas), expressed as data so that the parser, the generator and the OCR correction share
+Part 7 visas) and of the French national identity card's own 2 x 36 zone, expressed as data so that the parser, the generator and the OCR correction share
 one description of where every character belongs and what it may be."""
 
 from __future__ import annotations
@@ -163,16 +163,59 @@ MRV_B = MrzFormat(
     ),
 )
 
-FORMATS = (TD3, TD2, TD1, MRV_A, MRV_B)
+# The French national identity card issued until 2021 (carte nationale d'identite, "CNI"):
+# TD2-sized but not the TD2 layout. Surname on the first row, then six characters for the
+# issuing department and office; the card number (issue year and month, department, sequence)
+# and the given names on the second, no expiry date, no nationality (the card is issued to
+# French nationals only). Its last check digit covers both rows entire, names included.
+FR_ID = MrzFormat(
+    name="FR-ID",
+    lines=2,
+    length=36,
+    fields=(
+        _f("document_code", 0, 0, 2, A),
+        _f("issuing_country", 0, 2, 5, A),
+        _f("names", 0, 5, 30, A),
+        _f("optional", 0, 30, 36, AN),
+        _f("number", 1, 0, 12, AN, (1, 12)),
+        _f("given_names", 1, 13, 27, A),
+        _f("birth_date", 1, 27, 33, N, (1, 33)),
+        _f("sex", 1, 34, 35, Charset.SEX),
+    ),
+    composite=((0, 0, 36), (1, 0, 35)),
+    composite_at=(1, 35),
+)
+
+FORMATS = (TD3, TD2, TD1, MRV_A, MRV_B, FR_ID)
 
 
 def formats_for(lines: int, length: int) -> tuple[MrzFormat, ...]:
     return tuple(f for f in FORMATS if f.lines == lines and f.length == length)
 
 
+def format_named(name: str) -> MrzFormat:
+    """The layout an accepted zone was read with (``MrzData.format``)."""
+    for fmt in FORMATS:
+        if fmt.name == name:
+            return fmt
+    raise KeyError(name)
+
+
+def layouts_for(lines: int, length: int, document_code: str, issuer: str) -> list[MrzFormat]:
+    """The layouts a zone of this shape and heading may have, likeliest first. A 2 x 36 zone
+    headed ``ID`` ``FRA`` is the French card's own layout, or a TD2 one: only the check digits
+    can tell them apart, so both are given (the French first)."""
+    fmt = format_for(lines, length, document_code)
+    if fmt is None:
+        return []
+    if fmt is TD2 and document_code.startswith("I") and issuer == "FRA":
+        return [FR_ID, TD2]
+    return [fmt]
+
+
 def format_for(lines: int, length: int, document_code: str) -> MrzFormat | None:
-    """The layout of a zone of this shape; a leading ``V`` selects the visa layouts."""
-    candidates = formats_for(lines, length)
+    """The ICAO layout of a zone of this shape; a leading ``V`` selects the visa layouts."""
+    candidates = [f for f in formats_for(lines, length) if f is not FR_ID]
     if not candidates:
         return None
     is_visa = document_code.startswith("V")

@@ -4,7 +4,7 @@ generator and by tests."""
 from __future__ import annotations
 
 from .checkdigits import check_digit
-from .mrz_format import TD1, TD2, TD3, MrzFormat
+from .mrz_format import FR_ID, TD1, TD2, TD3, MrzFormat
 from .transliteration import to_icao_latin, to_ru_internal
 
 
@@ -88,6 +88,20 @@ def td2(
     line2 = _data_line_start(number, nationality, birth_date, sex, expiry_date)
     line2 += _pad(optional, 7)
     line2 += _composite([line1, line2 + "<"], TD2)
+    return line1, line2
+
+
+def french_id(
+    *, surname: str, given_names: str, number: str, birth_date: str, sex: str, office: str
+) -> tuple[str, str]:
+    """The French national identity card's zone (:data:`.mrz_format.FR_ID`): ``number`` is the
+    card's 12 characters, ``office`` the issuing department and office (6); given names are
+    written apart by ``<<``."""
+    line1 = "IDFRA" + _pad(to_icao_latin(surname.strip()), 25) + _pad(office, 6)
+    given = "<<".join(to_icao_latin(name) for name in given_names.split())
+    line2 = _pad(number, 12) + check_digit(_pad(number, 12)) + _pad(given, 14)
+    line2 += birth_date + check_digit(birth_date) + sex
+    line2 += _composite([line1, line2 + "<"], FR_ID)
     return line1, line2
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .checkdigits import check_digit, is_valid
-from .mrz_format import MrzFormat, format_for
+from .mrz_format import MrzFormat, layouts_for
 from .results import CheckDigitReport, MrzData
 
 MRZ_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<")
@@ -27,13 +27,23 @@ def split_names(field: str) -> tuple[str, str]:
     return surname.replace("<", " ").strip(), given.replace("<", " ").strip()
 
 
+def split_french_names(surname_field: str, given_field: str) -> tuple[str, str]:
+    """The French card's surname and given-name fields (given names apart by ``<<``, a
+    compound one joined by ``<``) into (``SURNAME``, ``GIVEN NAMES``)."""
+    surname = " ".join(part for part in surname_field.split("<") if part)
+    given = " ".join(part for part in given_field.split("<") if part)
+    return surname, given
+
+
 def _segment(lines: Sequence[str], fmt: MrzFormat, name: str) -> str:
     spec = fmt.field(name)
     return lines[spec.line][spec.start : spec.end]
 
 
 def parse(lines: Sequence[str]) -> MrzData:
-    """Parse a zone; raises :class:`MrzError` when its shape matches no ICAO layout."""
+    """Parse a zone; raises :class:`MrzError` when its shape matches no known layout. Where
+    the shape and heading allow two layouts (:func:`.mrz_format.layouts_for`), the first whose
+    check digits all pass is taken, else the first."""
     if not lines:
         raise MrzError("no lines")
     length = len(lines[0])
@@ -41,12 +51,19 @@ def parse(lines: Sequence[str]) -> MrzData:
         raise MrzError("lines of different lengths")
     if any(set(line) - MRZ_CHARS for line in lines):
         raise MrzError("characters outside the MRZ alphabet")
-    fmt = format_for(len(lines), length, lines[0][:2])
-    if fmt is None:
+    layouts = layouts_for(len(lines), length, lines[0][:2], lines[0][2:5])
+    if not layouts:
         raise MrzError(f"no layout has {len(lines)} lines of {length}")
+    parsed = [parse_as(lines, fmt) for fmt in layouts]
+    return next((mrz for mrz in parsed if mrz.valid), parsed[0])
+
+
+def parse_as(lines: Sequence[str], fmt: MrzFormat) -> MrzData:
+    """Parse a zone of ``fmt``'s shape (checked by :func:`parse`) as that layout."""
+    names = {spec.name for spec in fmt.fields}
 
     def seg(name: str) -> str:
-        return _segment(lines, fmt, name)
+        return _segment(lines, fmt, name) if name in names else ""
 
     checks: list[CheckDigitReport] = []
     number = seg("number")
@@ -64,9 +81,10 @@ def parse(lines: Sequence[str]) -> MrzData:
     else:
         checks.append(_report("number", number, number_cd))
     for name in ("birth_date", "expiry_date", "optional"):
-        spec = fmt.field(name)
-        if spec.check_at is None:
+        if name not in names or fmt.field(name).check_at is None:
             continue
+        spec = fmt.field(name)
+        assert spec.check_at is not None
         found = lines[spec.check_at[0]][spec.check_at[1]]
         data = seg(name)
         if name == "expiry_date" and data == "<<<<<<" and found == "<":
@@ -77,9 +95,14 @@ def parse(lines: Sequence[str]) -> MrzData:
         found = lines[fmt.composite_at[0]][fmt.composite_at[1]]
         checks.append(_report("composite", data, found))
 
-    surname, given = split_names(seg("names"))
+    if "given_names" in names:
+        surname, given = split_french_names(seg("names"), seg("given_names"))
+    else:
+        surname, given = split_names(seg("names"))
     sex = seg("sex")
     expiry = seg("expiry_date")
+    # The French card is issued to French nationals only; it has no nationality field.
+    nationality = seg("nationality") if "nationality" in names else seg("issuing_country")
     return MrzData(
         format=fmt.name,
         lines=tuple(lines),
@@ -88,10 +111,10 @@ def parse(lines: Sequence[str]) -> MrzData:
         surname=surname,
         given_names=given,
         number=number.replace("<", ""),
-        nationality=seg("nationality"),
+        nationality=nationality,
         birth_date=seg("birth_date"),
         sex="X" if sex == "<" else sex,
-        expiry_date="" if expiry == "<<<<<<" else expiry,
+        expiry_date="" if expiry in ("", "<<<<<<") else expiry,
         optional=optional,
         optional2=seg("optional2") if fmt.name == "TD1" else "",
         checks=tuple(checks),

@@ -8,6 +8,7 @@ import difflib
 from collections.abc import Iterator
 
 from .correction import name_letter, name_row_variant
+from .mrz_format import format_named
 from .ocr import Recognised
 from .results import MrzData
 
@@ -67,6 +68,15 @@ def is_ru_internal(mrz: MrzData) -> bool:
     return mrz.document_code == "PN" and mrz.issuing_country == "RUS"
 
 
+def names_span(mrz: MrzData, index: int) -> tuple[int, int]:
+    """The columns of row ``index`` from the names' first character to their last letter. The
+    names end their row except on the French card, whose surname field is followed by the
+    issuing office's digits."""
+    field = format_named(mrz.format).field("names")
+    start = field.start if index == field.line else 0
+    return start, start + len(mrz.lines[index][start : field.end].rstrip("<"))
+
+
 def aligned_names(
     read: Recognised, mrz: MrzData, index: int, settled: Settled | None = None
 ) -> Iterator[tuple[int, str, tuple[tuple[str, float], ...]]]:
@@ -88,7 +98,8 @@ def aligned_names(
             options.append(alternatives)
     # The two columns after the last letter too: a dropped initial (``KATIA<<`` for
     # ``KATIA<E``) is a letter read as a filler there, which the check digits never see.
-    start, end = (5 if index == 0 else 0), min(len(line), len(line.rstrip("<")) + _AFTER_NAMES)
+    start, last = names_span(mrz, index)
+    end = min(len(line), last + _AFTER_NAMES)
     # Aligned on the reading's own variant: it differs from the accepted row only in settled
     # columns, where it may hold the other letter of the pair.
     matcher = difflib.SequenceMatcher(None, "".join(keys), variant, autojunk=False)
@@ -140,8 +151,7 @@ def names_confidence(
     ru = is_ru_internal(mrz)
     settled = settled or {}
     line = mrz.lines[index]
-    start = 5 if index == 0 else 0
-    end = len(line.rstrip("<"))
+    start, end = names_span(mrz, index)
     keys: list[str] = []
     choices: list[tuple[tuple[str, float], ...]] = []
     alternatives = read.alternatives or tuple(

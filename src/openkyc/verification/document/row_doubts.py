@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from .checkdigits import char_value
 from .correction import LOOKALIKES, digit_spans, normalise
-from .mrz_format import Charset, format_for
+from .mrz_format import Charset, format_named
 from .mrz_parse import MrzError, parse
 from .name_doubts import NAME_FILLER_RIVAL, Settled, is_ru_internal, same_names
 from .ocr import Recognised
@@ -74,8 +74,8 @@ def _ambiguous_columns(
     """The columns of a checked row where letters and digits are both legal and the issuer's
     format does not settle which, with the accepted character and this reading's alternatives
     (aligned on the accepted line: the reading may have dropped or added characters)."""
-    fmt = format_for(len(mrz.lines), len(mrz.lines[0]), mrz.document_code)
-    if fmt is None or not read.alternatives:
+    fmt = format_named(mrz.format)
+    if not read.alternatives:
         return
     ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
     line = mrz.lines[row]
@@ -227,8 +227,8 @@ def _own_choices(read: Recognised, mrz: MrzData, row: int) -> dict[int, str]:
     """Per column of a checked row where letters and digits are both legal and the accepted
     character is not what this reading chose (a look-alike repair or a runner-up put it
     there), the reading's own choice."""
-    fmt = format_for(len(mrz.lines), len(mrz.lines[0]), mrz.document_code)
-    if fmt is None or not read.alternatives:
+    fmt = format_named(mrz.format)
+    if not read.alternatives:
         return {}
     line = mrz.lines[row]
     ru = is_ru_internal(mrz)
