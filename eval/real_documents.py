@@ -1,12 +1,13 @@
 """Evaluate the document reader on real scans and photos of specimen documents.
 
     .venv/bin/python eval/real_documents.py --dir /work/data/mrz-real/arg0s1080-mrz
-    .venv/bin/python eval/real_documents.py --dir DIR --rebuild-from MIRROR   # copy the images
+    .venv/bin/python eval/real_documents.py --dir DIR --rebuild-from MIRROR...  # copy the images
 
 The images are not in the repository: ``eval/real_documents_manifest.json`` names each file,
 where it comes from (repository, commit, path), its licence and the zone as printed.
-``--rebuild-from`` takes the git directory of a fetched mirror of that repository (the ``fetch``
-tool's ``/work/.mirror/<owner>+<name>/repo``) and writes the images into ``--dir`` first.
+``--rebuild-from`` takes the git directories of fetched mirrors of those repositories (the
+``fetch`` tool's ``/work/.mirror/<owner>+<name>/repo``: Arg0s1080/mrz and
+regulaforensics/DocumentReader-web-python-client) and writes the images into ``--dir`` first.
 
 Prints, per document: what was expected (verified or, where the printed zone fails its own
 check digits, refused) and what the reader did; then the count of documents whose key fields
@@ -42,17 +43,24 @@ ZONE_FIELDS = (
 )  # fmt: skip
 
 
-def rebuild(manifest: dict[str, Any], mirror: Path, out: Path) -> None:
+def rebuild(manifest: dict[str, Any], mirrors: list[Path], out: Path) -> None:
+    """Each image from the first mirror that holds its commit and path."""
     out.mkdir(parents=True, exist_ok=True)
+    written = 0
     for doc in manifest["documents"]:
         source = doc["source"]
-        data = subprocess.run(
-            ["git", "-C", str(mirror), "show", f"{source['commit']}:{source['path']}"],
-            capture_output=True,
-            check=True,
-        ).stdout
-        (out / doc["file"]).write_bytes(data)
-    print(f"{len(manifest['documents'])} images written to {out}")
+        for mirror in mirrors:
+            shown = subprocess.run(
+                ["git", "-C", str(mirror), "show", f"{source['commit']}:{source['path']}"],
+                capture_output=True,
+            )
+            if shown.returncode == 0:
+                (out / doc["file"]).write_bytes(shown.stdout)
+                written += 1
+                break
+        else:
+            print(f"not in any mirror given: {source['repository']} {source['path']}")
+    print(f"{written} images written to {out}")
 
 
 def _expected(lines: list[str]) -> tuple[bool, dict[str, Any]]:
@@ -76,7 +84,7 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--dir", type=Path, required=True)
-    parser.add_argument("--rebuild-from", type=Path, default=None)
+    parser.add_argument("--rebuild-from", type=Path, nargs="+", default=None)
     parser.add_argument("--no-visual-zone", action="store_true")
     args = parser.parse_args()
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
