@@ -66,6 +66,18 @@ def test_one_field_alone_never_vouches_for_an_unknown_state_code() -> None:
     assert correct(raw) is None
 
 
+def test_interpols_issuer_code_stands_beside_a_national_code() -> None:
+    # Interpol's travel document names INP as issuer and the holder's state as nationality:
+    # its specimen, read exactly, was refused while INP was missing from the table.
+    raw = [
+        "P<INPSPECIMEN<<SAMPLE<<<<<<<<<<<<<<<<<<<<<<<",
+        "XX000000<0FRA7501012F19073021234567890<<<<70",
+    ]
+    result = correct(raw)
+    assert result is not None
+    assert (result.mrz.issuing_country, result.mrz.nationality) == ("INP", "FRA")
+
+
 def test_a_former_state_code_is_kept_as_read() -> None:
     # Yugoslavia's code is in no current table; both state fields read it, so it stands.
     raw = [

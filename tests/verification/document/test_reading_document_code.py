@@ -60,3 +60,18 @@ def test_detector_lines_vouch_only_for_letters_no_chevron_looks_like() -> None:
     id_lines = ("ID" + PC_TD3[0][2:], PC_TD3[1])
     bare = [Recognised(line, 0.99, ()) for line in id_lines]
     assert not document_code_doubted(bare, parse(list(id_lines)))
+
+
+def test_a_letter_read_as_its_look_alike_digit_is_the_letter() -> None:
+    # A German official passport's PO (real scan of the Erika Mustermann specimen) read P0: the
+    # correction reads the letter there; a digit is no chevron, so no doubt.
+    official = (
+        "POD<<MUSTERMANN<<ERIKA<<<<<<<<<<<<<<<<<<<<<<",
+        "C01YPTNHM1D<<6408125F2702283<<<<<<<<<<<<<<<8",
+    )
+    mrz = parse(list(official))
+    reads = [reading("P0" + official[0][2:], {}), reading(official[1], {})]
+    assert not document_code_doubted(reads, mrz)
+    # A chevron behind the digit is still a doubt.
+    reads = [reading("P0" + official[0][2:], {1: ("<", 0.08)}), reading(official[1], {})]
+    assert document_code_doubted(reads, mrz)

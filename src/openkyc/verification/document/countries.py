@@ -21,8 +21,9 @@ TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY USA UZB 
 VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
 """
 # ICAO additions: Germany, British nationals' categories, UN bodies, EU, Kosovo, refugees and
-# stateless persons, the fictional Utopia of the ICAO specimens.
-_ICAO = "D<< GBD GBN GBO GBP GBS UNO UNA UNK EUE RKS XBA XIM XCC XCE XCO XEC XPO XES XMP XOM XDC XXA XXB XXC XXX UTO"
+# stateless persons, the fictional Utopia of the ICAO specimens; INP, the code Interpol's travel
+# document carries as issuer (its specimen, read exactly, was refused for it), before XPO.
+_ICAO = "D<< GBD GBN GBO GBP GBS UNO UNA UNK EUE RKS XBA XIM XCC XCE XCO XEC XPO XES XMP XOM XDC XXA XXB XXC XXX UTO INP"
 
 CODES = frozenset(_ISO3.split()) | frozenset(_ICAO.split())
 _WELL_FORMED = re.compile(r"[A-Z]{1,3}<{0,2}")

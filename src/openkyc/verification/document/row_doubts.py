@@ -9,7 +9,7 @@ import itertools
 from collections.abc import Iterator
 
 from .checkdigits import char_value
-from .correction import LOOKALIKES, digit_spans, normalise
+from .correction import LOOKALIKES, digit_spans, name_letter, normalise
 from .mrz_format import Charset, format_named
 from .mrz_parse import MrzError, parse
 from .name_doubts import NAME_FILLER_RIVAL, Settled, is_ru_internal, same_names
@@ -355,7 +355,8 @@ def document_code_doubted(reads: list[Recognised], mrz: MrzData) -> bool:
     leaves it to the issuer (``P<``, ``PC``, ``PK``, ``ID``...) and no check digit covers it,
     while the chevron there is often read as C, K or E: so a letter there must be seen by a
     reading of the first row, and every such reading must have read it with the filler less
-    than ``NAME_FILLER_RIVAL`` behind it. An accepted filler is doubted only by a reading that
+    than ``NAME_FILLER_RIVAL`` behind it (a digit read there counts as its look-alike letter).
+    An accepted filler is doubted only by a reading that
     read a letter there: a blurred chevron keeps C a few percent behind it at every scale
     (``P<`` of an out-of-focus passport), and taking it for a letter is the error this guards
     against, not the other way round. Another letter behind a letter is no doubt here (``ID``
@@ -379,7 +380,9 @@ def document_code_doubted(reads: list[Recognised], mrz: MrzData) -> bool:
             for char, p in options[a]:
                 weights[normalise(char)] = weights.get(normalise(char), 0.0) + p
             rival = weights.get("<", 0.0) if accepted != "<" else 0.0
-            if keys[a] != accepted or rival >= NAME_FILLER_RIVAL:
+            # A digit there is its look-alike letter, as the correction reads it (a German
+            # official passport's PO read P0): only a filler against a letter is in doubt.
+            if name_letter(keys[a], False) != accepted or rival >= NAME_FILLER_RIVAL:
                 return True
             seen = True
     return not seen
