@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -34,6 +36,25 @@ def test_a_document_read_loads_neither_database_web_nor_face_stack() -> None:
     assert "openkyc.cli.documents" in modules
     for heavy in ("sqlalchemy", "fastapi", "uvicorn", "httpx", "redis", "mediapipe", "alembic",
                   "openkyc.verification.face", "openkyc.state", "openkyc.cli.audit"):  # fmt: skip
+        assert heavy not in modules, heavy
+
+
+def test_a_clean_document_read_does_not_load_the_text_detectors_engine(tmp_path: Path) -> None:
+    """The recogniser runs on its own session: RapidOCR's engine (importing its configuration
+    alone cost ~1.3 s of CPU) is for the text detector, which a clean photo never needs."""
+    from openkyc.specimens.documents import random_distortion, random_identity, render_document
+    from openkyc.specimens.faces import source_faces
+
+    rng = random.Random(3)
+    identity = random_identity("kz_passport", rng)
+    distortion = random_distortion("clean", rng, kind="kz_passport")
+    photo = tmp_path / "kz_passport.jpg"
+    photo.write_bytes(
+        render_document("kz_passport", identity, source_faces()[0], distortion, 5).front_jpeg
+    )
+    code, modules = _modules_after("verify-document", str(photo))
+    assert code == 0
+    for heavy in ("rapidocr.main", "omegaconf"):
         assert heavy not in modules, heavy
 
 

@@ -1,18 +1,26 @@
-"""RapidOCR (bundled PP-OCR det + rec ONNX models), built once per process.
+"""The PP-OCR text recogniser and detector that RapidOCR bundles (ONNX), built once per process.
+
+The recogniser, which reads every zone row, runs in an onnxruntime session of its own on the
+model file RapidOCR ships: importing RapidOCR itself (its configuration loads a large YAML
+through omegaconf) cost ~1.3 s of CPU, most of ``openkyc verify-document``'s start-up, and the
+preprocessing and CTC decoding are done here anyway. The RapidOCR engine, for the text detector,
+is built only when a fallback first asks for it.
 
 The engine keeps call options as instance state (``use_det`` and friends are written back on
-every call), so each configuration gets its own engine and calls are serialised by a lock:
-one worker process runs one document at a time anyway.
+every call), so calls are serialised by a lock: one worker process runs one document at a time
+anyway.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import threading
 import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import cv2
@@ -24,6 +32,12 @@ from openkyc.verification.types import ModelInfo
 BGRImage = npt.NDArray[np.uint8]
 
 _ALTERNATIVES = 4
+# The recogniser RapidOCR's configuration names (``Rec.ocr_version`` PP-OCRv6, ``model_type``
+# small), its input shape (channels, height, minimum width) and threads: one per worker, the
+# service scales by processes.
+_REC_MODEL = "PP-OCRv6_rec_small.onnx"
+_REC_SHAPE = (3, 48, 320)
+_THREADS = 1
 # Width factor of the recogniser's input, whose cost is proportional to its width. Left at 1:
 # squeezed to 0.6-0.75, rows of fillers lost characters (a sex letter next to fillers, whole
 # filler runs) and readings that passed every check digit were wrong (seeds 7 and 11).
@@ -79,23 +93,10 @@ class MrzOcr:
     """
 
     def __init__(self) -> None:
-        from rapidocr import RapidOCR
-
-        # RapidOCR logs every call at INFO through its own handler; keep the worker log clean.
-        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
-        self._engine = RapidOCR(
-            params={
-                "Global.use_cls": False,
-                "Global.log_level": "warning",
-                "Det.limit_type": "max",
-                "Det.limit_side_len": 1280,
-                # One thread per worker: the service scales by processes.
-                "EngineConfig.onnxruntime.intra_op_num_threads": 1,
-                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-            }
-        )
         self._lock = threading.Lock()
-        self._rec: Any = None
+        self._engine_built: Any = None
+        self._rec: _Recogniser | None = None
+        self._rec_loaded = False
         # Time spent in the models since the engine was built (wall ms), for per-stage timings.
         self.spent = OcrSpent()
         version = _version("rapidocr")
@@ -104,6 +105,26 @@ class MrzOcr:
             ModelInfo(name="rapidocr/PP-OCRv6_rec_small", version=version),
             ModelInfo(name="onnxruntime", version=_version("onnxruntime")),
         )
+
+    @property
+    def _engine(self) -> Any:
+        """The RapidOCR engine (detector and its own recognition), built on first use."""
+        if self._engine_built is None:
+            from rapidocr import RapidOCR
+
+            # RapidOCR logs every call at INFO through its own handler; keep the worker log clean.
+            logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+            self._engine_built = RapidOCR(
+                params={
+                    "Global.use_cls": False,
+                    "Global.log_level": "warning",
+                    "Det.limit_type": "max",
+                    "Det.limit_side_len": 1280,
+                    "EngineConfig.onnxruntime.intra_op_num_threads": _THREADS,
+                    "EngineConfig.onnxruntime.inter_op_num_threads": _THREADS,
+                }
+            )
+        return self._engine_built
 
     def read_lines(self, image: BGRImage) -> list[TextLine]:
         """Detect and recognise every text line in ``image``."""
@@ -145,11 +166,7 @@ class MrzOcr:
 
         The same model and preprocessing as the engine's own recognition call; the CTC decoding
         is done here to keep, per emitted character, the best frame probability (the engine only
-        returns their mean, in which one doubtful letter of a long row disappears).
-
-        This reaches into the engine's recogniser (checked with rapidocr 3.10); should a later
-        release move it, the engine's own call is used and every character gets the line's
-        mean score, which only makes the names' confidence test stricter."""
+        returns their mean, in which one doubtful letter of a long row disappears)."""
         started = time.perf_counter()
         try:
             return self._recognise_chars(line_image)
@@ -158,13 +175,8 @@ class MrzOcr:
             self.spent.recognise_calls += 1
 
     def _recognise_chars(self, line_image: BGRImage) -> Recognised:
-        try:
-            rec = self._recogniser()
-            batch = _model_input(line_image, rec.rec_image_shape)
-            with self._lock:
-                preds = np.asarray(rec.session(batch))[0]
-            alphabet = rec.postprocess_op.character
-        except (AttributeError, TypeError, ValueError):
+        rec = self._recogniser()
+        if rec is None:
             with self._lock:
                 out = self._engine(line_image, use_det=False, use_cls=False, use_rec=True)
             txts = getattr(out, "txts", None)
@@ -173,6 +185,10 @@ class MrzOcr:
                 return Recognised("", 0.0, ())
             text, score = str(txts[0]), float(scores[0]) if scores else 0.0
             return Recognised(text, score, (score,) * len(text))
+        batch = _model_input(line_image, _REC_SHAPE)
+        with self._lock:
+            preds = np.asarray(rec.session.run(None, {rec.input: batch})[0])[0]
+        alphabet = rec.alphabet
         best = preds.argmax(axis=1)
         prob = preds.max(axis=1)
         chars: list[str] = []
@@ -199,11 +215,46 @@ class MrzOcr:
         confidences = tuple(float(prob[t]) for t in frames)
         return Recognised("".join(chars), float(np.mean(first)), confidences, tuple(alternatives))
 
-    def _recogniser(self) -> Any:
-        if self._rec is None:
-            load: Any = self._engine._load_rec_model
-            self._rec = load()
+    def _recogniser(self) -> _Recogniser | None:
+        if not self._rec_loaded:
+            with self._lock:
+                if not self._rec_loaded:
+                    self._rec = _load_recogniser()
+                    self._rec_loaded = True
         return self._rec
+
+
+@dataclass(frozen=True, slots=True)
+class _Recogniser:
+    session: Any  # onnxruntime.InferenceSession
+    input: str
+    alphabet: tuple[str, ...]  # by class index: the CTC blank, the model's characters, a space
+
+
+def _load_recogniser() -> _Recogniser | None:
+    """The recogniser's own session on RapidOCR's bundled model, with the character list the
+    model carries, as RapidOCR's CTC decoder builds it; None when the file is not where this
+    RapidOCR release keeps it (the engine's own recognition is used then, with one score per
+    line, which only makes the names' confidence test stricter)."""
+    spec = importlib.util.find_spec("rapidocr")
+    folders = list(spec.submodule_search_locations or []) if spec is not None else []
+    path = next((p for f in folders if (p := Path(f) / "models" / _REC_MODEL).is_file()), None)
+    if path is None:
+        return None
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 4
+    options.enable_cpu_mem_arena = False  # inputs change width with every row
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.intra_op_num_threads = _THREADS
+    options.inter_op_num_threads = _THREADS
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    characters = session.get_modelmeta().custom_metadata_map.get("character")
+    if not characters:
+        return None
+    alphabet = ("blank", *characters.splitlines(), " ")
+    return _Recogniser(session, session.get_inputs()[0].name, alphabet)
 
 
 def _model_input(line_image: BGRImage, shape: tuple[int, int, int]) -> npt.NDArray[np.float32]:

@@ -103,8 +103,10 @@ class DocumentReader:
         if unknown:
             # Read exactly, yet not a code we know: kept, and left to a person to judge.
             findings.append(Finding(reasons.DOCUMENT_ISSUER_UNKNOWN, {"codes": ",".join(unknown)}))
-        stage = time.perf_counter()
         angle = reading.angle if side == "front" else None
+        # The front in grey, once: the portrait and the printed words are read from it.
+        front_grey = to_grey(front_image)
+        stage = time.perf_counter()
         layout = "RU" if fields.kind == "ru_internal_passport" else mrz.format
         outline = None
         if side != "front":
@@ -113,7 +115,7 @@ class DocumentReader:
             framing = find_document(shrink(front_image, scale), scale)
             outline = framing.rect if framing is not None and framing.area_share > 0.05 else None
         portrait = find_portrait(
-            to_grey(front_image),
+            front_grey,
             zone=reading.zone if side == "front" else None,
             angle=angle,
             layout=layout,
@@ -133,9 +135,7 @@ class DocumentReader:
         ):
             stage = time.perf_counter()
             ru = fields.kind == "ru_internal_passport"
-            check = self._visual.confirm_names(
-                to_grey(front_image), mrz, reading.zone, angle, ru_internal=ru
-            )
+            check = self._visual.confirm_names(front_grey, mrz, reading.zone, angle, ru_internal=ru)
             timings.append(Timing("visual_zone", _ms_since(stage)))
             visual_fields = check.fields
             for vf in check.fields:
@@ -147,8 +147,10 @@ class DocumentReader:
         if self._visual is not None and reading.zone is not None and reading.angle is not None:
             # The printed page: the issue date the zone lacks, disagreements as findings.
             stage = time.perf_counter()
+            # The zone's side: a card's back carries its dates beside the zone.
+            grey = front_grey if image is front_image else to_grey(image)
             printed = self._visual.check_printed(
-                to_grey(image), reading.zone, reading.angle, mrz, fields, today
+                grey, reading.zone, reading.angle, mrz, fields, today
             )
             timings.append(Timing("printed_fields", _ms_since(stage)))
             known = {vf.name for vf in visual_fields}
