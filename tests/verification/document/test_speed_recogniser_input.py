@@ -1,4 +1,4 @@
-"""What the speed levers of the reader must keep: the recogniser's narrower input, the located
+"""What the speed levers of the reader must keep: the recogniser input's proportions, the located
 zone's guessed text direction, and the per-stage timings that show where the time goes."""
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from openkyc.verification.document.images import to_bgr, to_grey
 from openkyc.verification.document.locate import find_zones
 
 
-def test_model_input_is_squeezed_along_the_text_only() -> None:
+def test_model_input_keeps_the_rows_proportions() -> None:
     row = np.full((40, 1000, 3), 255, dtype=np.uint8)
     batch = ocr._model_input(row, (3, 48, 320))
     assert batch.shape[:3] == (1, 3, 48)
-    # The row scaled to height 48 would be 1200 wide; the model reads it squeezed.
-    assert batch.shape[3] == round(1200 * ocr.SQUEEZE)
+    # Squeezed along the text, rows of fillers lost characters: scaled alike both ways.
+    assert batch.shape[3] == 1200
     assert batch.dtype == np.float32
     assert float(batch.max()) == pytest.approx(1.0)
 

@@ -38,10 +38,6 @@ _ALTERNATIVES = 4
 _REC_MODEL = "PP-OCRv6_rec_small.onnx"
 _REC_SHAPE = (3, 48, 320)
 _THREADS = 1
-# Width factor of the recogniser's input, whose cost is proportional to its width. Left at 1:
-# squeezed to 0.6-0.75, rows of fillers lost characters (a sex letter next to fillers, whole
-# filler runs) and readings that passed every check digit were wrong (seeds 7 and 11).
-SQUEEZE = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +70,6 @@ class TextLine:
 class OcrSpent:
     detect_ms: float = 0.0
     recognise_ms: float = 0.0
-    recognise_calls: int = 0
 
 
 def _version(package: str) -> str:
@@ -96,7 +91,6 @@ class MrzOcr:
         self._lock = threading.Lock()
         self._engine_built: Any = None
         self._rec: _Recogniser | None = None
-        self._rec_loaded = False
         # Time spent in the models since the engine was built (wall ms), for per-stage timings.
         self.spent = OcrSpent()
         version = _version("rapidocr")
@@ -156,11 +150,6 @@ class MrzOcr:
             return []
         return [np.asarray(box, dtype=np.float32).reshape(-1, 2) for box in boxes]
 
-    def recognise(self, line_image: BGRImage) -> tuple[str, float]:
-        """Recognise one already-cropped text line."""
-        read = self.recognise_chars(line_image)
-        return read.text, read.score
-
     def recognise_chars(self, line_image: BGRImage) -> Recognised:
         """Recognise one already-cropped text line, with each character's confidence.
 
@@ -172,19 +161,9 @@ class MrzOcr:
             return self._recognise_chars(line_image)
         finally:
             self.spent.recognise_ms += (time.perf_counter() - started) * 1000
-            self.spent.recognise_calls += 1
 
     def _recognise_chars(self, line_image: BGRImage) -> Recognised:
         rec = self._recogniser()
-        if rec is None:
-            with self._lock:
-                out = self._engine(line_image, use_det=False, use_cls=False, use_rec=True)
-            txts = getattr(out, "txts", None)
-            scores = getattr(out, "scores", None)
-            if not txts:
-                return Recognised("", 0.0, ())
-            text, score = str(txts[0]), float(scores[0]) if scores else 0.0
-            return Recognised(text, score, (score,) * len(text))
         batch = _model_input(line_image, _REC_SHAPE)
         with self._lock:
             preds = np.asarray(rec.session.run(None, {rec.input: batch})[0])[0]
@@ -215,13 +194,11 @@ class MrzOcr:
         confidences = tuple(float(prob[t]) for t in frames)
         return Recognised("".join(chars), float(np.mean(first)), confidences, tuple(alternatives))
 
-    def _recogniser(self) -> _Recogniser | None:
-        if not self._rec_loaded:
-            with self._lock:
-                if not self._rec_loaded:
-                    self._rec = _load_recogniser()
-                    self._rec_loaded = True
-        return self._rec
+    def _recogniser(self) -> _Recogniser:
+        with self._lock:
+            if self._rec is None:
+                self._rec = _load_recogniser()
+            return self._rec
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,16 +208,14 @@ class _Recogniser:
     alphabet: tuple[str, ...]  # by class index: the CTC blank, the model's characters, a space
 
 
-def _load_recogniser() -> _Recogniser | None:
-    """The recogniser's own session on RapidOCR's bundled model, with the character list the
-    model carries, as RapidOCR's CTC decoder builds it; None when the file is not where this
-    RapidOCR release keeps it (the engine's own recognition is used then, with one score per
-    line, which only makes the names' confidence test stricter)."""
+def _load_recogniser() -> _Recogniser:
+    """A session on the recogniser model RapidOCR ships (its release is pinned), with the
+    character list the model carries, as RapidOCR's CTC decoder builds it."""
     spec = importlib.util.find_spec("rapidocr")
     folders = list(spec.submodule_search_locations or []) if spec is not None else []
     path = next((p for f in folders if (p := Path(f) / "models" / _REC_MODEL).is_file()), None)
     if path is None:
-        return None
+        raise RuntimeError(f"RapidOCR's recogniser {_REC_MODEL} is not installed")
     import onnxruntime as ort
 
     options = ort.SessionOptions()
@@ -250,20 +225,19 @@ def _load_recogniser() -> _Recogniser | None:
     options.intra_op_num_threads = _THREADS
     options.inter_op_num_threads = _THREADS
     session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-    characters = session.get_modelmeta().custom_metadata_map.get("character")
-    if not characters:
-        return None
-    alphabet = ("blank", *characters.splitlines(), " ")
+    characters = session.get_modelmeta().custom_metadata_map["character"].splitlines()
+    alphabet = ("blank", *characters, " ")
     return _Recogniser(session, session.get_inputs()[0].name, alphabet)
 
 
 def _model_input(line_image: BGRImage, shape: tuple[int, int, int]) -> npt.NDArray[np.float32]:
-    """The row scaled to the model's height (area-averaged when it shrinks) and along the text
-    by ``SQUEEZE`` more, normalised to [-1, 1] and padded to the model's minimum width, as the
-    engine's own preprocessing does."""
+    """The row scaled to the model's height (area-averaged when it shrinks), normalised to
+    [-1, 1] and padded to the model's minimum width, as the engine's own preprocessing does.
+    Its cost is proportional to the width; squeezed along the text to 0.6-0.75 of it, rows of
+    fillers lost characters and readings that passed every check digit were wrong (seeds 7, 11)."""
     _, height, min_width = shape
     rows, cols = line_image.shape[:2]
-    width = max(1, round(height * cols / max(1, rows) * SQUEEZE))
+    width = max(1, round(height * cols / max(1, rows)))
     interpolation = cv2.INTER_AREA if width < cols and height < rows else cv2.INTER_LINEAR
     resized = cv2.resize(line_image, (width, height), interpolation=interpolation)
     out = np.zeros((1, 3, height, max(width, min_width)), dtype=np.float32)
