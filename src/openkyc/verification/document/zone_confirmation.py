@@ -516,8 +516,6 @@ class ZoneConfirmation(abc.ABC):
                 if sure >= NAME_SURE and checked_rows_sure([first.reads, other.reads], mrz):
                     return correction, sure
             return None
-        if not checked_rows_sure([first.reads], mrz):
-            return None
         if sure >= SURE_WITHOUT_REREAD and not self._settled:
             return correction, sure
         votes = [accepted]
