@@ -61,3 +61,11 @@ def test_a_six_behind_an_accepted_g_weighs_less_than_a_g_behind_an_accepted_six(
     assert unseen_confidence(g_read, parse(list(WITH_G)), 1) >= UNSEEN_SURE
     six_read = reading(WITH_6[1], {3: ("G", 0.27)})
     assert unseen_confidence(six_read, parse(list(WITH_6)), 1) < UNSEEN_SURE
+
+
+def test_a_g_behind_an_accepted_six_counts_tenfold() -> None:
+    # Printed 6s never drew a G above 0.011; a blurred G read as 6 drew it at 0.07 (a TD2
+    # number AL4KL6GCN at 7 px per character, reported verified as AL4KL66CN).
+    mrz = parse(list(WITH_6))
+    assert unseen_confidence(reading(WITH_6[1], {3: ("G", 0.07)}), mrz, 1) < UNSEEN_SURE
+    assert unseen_confidence(reading(WITH_6[1], {3: ("G", 0.011)}), mrz, 1) >= UNSEEN_SURE
