@@ -208,7 +208,7 @@ def layouts_for(lines: int, length: int, document_code: str, issuer: str) -> lis
     fmt = format_for(lines, length, document_code)
     if fmt is None:
         return []
-    if fmt is TD2 and document_code.startswith("I") and issuer == "FRA":
+    if fmt is TD2 and document_code == "ID" and issuer == "FRA":
         return [FR_ID, TD2]
     return [fmt]
 
