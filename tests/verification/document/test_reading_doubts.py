@@ -12,7 +12,7 @@ from openkyc.verification.document.checkdigits import is_valid
 from openkyc.verification.document.correction import correct
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
-from openkyc.verification.document.name_doubts import NAME_SURE, name_doubted, names_confidence
+from openkyc.verification.document.name_doubts import NAME_SURE, doubted_columns, names_confidence
 from openkyc.verification.document.portrait import _PAGE
 from openkyc.verification.document.row_doubts import another_zone_passes
 from openkyc.verification.document.zone_reader import ZoneReader
@@ -58,23 +58,23 @@ def test_look_alikes_that_would_also_pass_every_check_make_the_zone_ambiguous() 
 
 def test_an_internal_passport_letter_with_another_code_letter_behind_is_doubted() -> None:
     mrz = parse(list(RU_READ))
-    assert not name_doubted(reading(RU_READ[0], {}), mrz, 0)
+    assert not doubted_columns(reading(RU_READ[0], {}), mrz, 0)
     # G at 0.98 with Q (another real letter of the code: Й) at 0.02 behind it.
     doubtful = reading(RU_READ[0], {23: ("Q", 0.02)})
-    assert name_doubted(doubtful, mrz, 0)
+    assert doubted_columns(doubtful, mrz, 0)
     assert names_confidence(doubtful, mrz, 0) < NAME_SURE
     # A look-alike that means the same letter there is no rival (lower-case g is G).
-    assert not name_doubted(reading(RU_READ[0], {23: ("g", 0.3)}), mrz, 0)
+    assert not doubted_columns(reading(RU_READ[0], {23: ("g", 0.3)}), mrz, 0)
 
 
 def test_elsewhere_only_a_filler_rival_doubts_the_names() -> None:
     mrz = parse(list(ICAO_TD3))
     # The "<<" separator after ERIKSSON with C behind it: the names could run together.
-    assert name_doubted(reading(ICAO_TD3[0], {13: ("C", 0.08)}), mrz, 0)
+    assert doubted_columns(reading(ICAO_TD3[0], {13: ("C", 0.08)}), mrz, 0)
     # A letter rival outside the internal passport is left to the confidence threshold.
-    assert not name_doubted(reading(ICAO_TD3[0], {6: ("B", 0.05)}), mrz, 0)
+    assert not doubted_columns(reading(ICAO_TD3[0], {6: ("B", 0.05)}), mrz, 0)
     # Fillers after the names and the state code do not count.
-    assert not name_doubted(reading(ICAO_TD3[0], {30: ("C", 0.2), 1: ("K", 0.2)}), mrz, 0)
+    assert not doubted_columns(reading(ICAO_TD3[0], {30: ("C", 0.2), 1: ("K", 0.2)}), mrz, 0)
 
 
 def test_a_doubted_zone_stays_rejected_for_the_rest_of_the_image() -> None:
@@ -118,8 +118,8 @@ def test_a_letter_behind_the_filler_after_the_names_is_a_doubt() -> None:
     line = "P<UTOERIKSSON<<KATIA<<<<<<<<<<<<<<<<<<<<<<<<"
     mrz = parse([line, ICAO_TD3[1]])
     dropped = line.index("KATIA") + len("KATIA") + 1
-    assert not name_doubted(reading(line, {}), mrz, 0)
-    assert name_doubted(reading(line, {dropped: ("E", 0.2)}), mrz, 0)
+    assert not doubted_columns(reading(line, {}), mrz, 0)
+    assert doubted_columns(reading(line, {dropped: ("E", 0.2)}), mrz, 0)
 
 
 def test_a_runner_up_repair_that_may_be_one_of_three_cancelling_errors_is_ambiguous() -> None:

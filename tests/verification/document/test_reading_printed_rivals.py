@@ -11,7 +11,7 @@ from tests.verification.document.readings import reading
 from openkyc.verification.document import zone_reader
 from openkyc.verification.document.correction import correct
 from openkyc.verification.document.locate import ZoneCandidate
-from openkyc.verification.document.printed_rivals import name_parts, settle
+from openkyc.verification.document.printed_rivals import settle
 from openkyc.verification.document.ru_internal import decode
 from openkyc.verification.document.zone_reader import ZoneReader
 
@@ -35,11 +35,6 @@ class _Printed:
     def name_words(self, *_: Any, **__: Any) -> list[str]:
         self.calls += 1
         return list(self.views[min(self.calls, len(self.views)) - 1])
-
-
-def test_name_parts_decode_each_word_of_the_names() -> None:
-    assert [p[2] for p in name_parts(TRUE_NAME_ROW)] == PRINTED
-    assert name_parts(TRUE_NAME_ROW)[0][:2] == (5, 24)
 
 
 def test_the_single_printed_variant_settles_the_rival() -> None:

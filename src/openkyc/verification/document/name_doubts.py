@@ -57,13 +57,6 @@ def same_names(variant: str | None, line: str, settled: Settled) -> bool:
     )
 
 
-def name_doubted(read: Recognised, mrz: MrzData, index: int) -> bool:
-    """Whether a reading that agrees with the accepted name row saw a rival (see above) close
-    enough behind one of its letters: the image itself is then ambiguous there, and a later,
-    surer-looking reading of the same image must not overrule that."""
-    return bool(doubted_columns(read, mrz, index))
-
-
 def is_ru_internal(mrz: MrzData) -> bool:
     return mrz.document_code == "PN" and mrz.issuing_country == "RUS"
 

@@ -44,16 +44,6 @@ def _spans(line: str) -> list[tuple[int, int]]:
     return spans
 
 
-def name_parts(line: str) -> list[tuple[int, int, str]]:
-    """(start, end, Cyrillic) of each name part of an internal passport's first row: surname,
-    given name, patronymic (more words where the names have them). Empty when a part does not
-    decode."""
-    try:
-        return [(a, b, from_ru_internal(line[a:b])) for a, b in _spans(line)]
-    except ValueError:
-        return []
-
-
 def settle(line: str, rivals: Mapping[int, Iterable[str]], words: Iterable[str]) -> str | None:
     """The single variant of the name row ``line`` (its letter or one of ``rivals`` at each
     doubted column) whose name parts touching a doubted column are all printed among ``words``
