@@ -311,6 +311,27 @@ def zones_from_lines(
         # A zone row holds 30-44 characters: far longer than it is tall.
         if blob is not None and blob.length / blob.thickness >= 8:
             lines.append(blob)
-    groups = [g for g in _group_lines(lines) if len(g) >= 2]
-    groups.sort(key=lambda g: -sum(b.length for b in g))
-    return [_zone_of(g, scale, 1.0) for g in groups[:limit]]
+    groups = _group_lines(lines)
+    stacked = sorted((g for g in groups if len(g) >= 2), key=lambda g: -sum(b.length for b in g))
+    zones = [_zone_of(g, scale, 1.0) for g in stacked[:limit]]
+    # A row the detector saw alone: its neighbour was missed (a faint filler row, a busy
+    # print around it) or boxed with it (a bent page). The zone is the row and what lies
+    # beside it, on either side: the reading's check digits tell whether it is one.
+    lone = [g[0] for g in groups if len(g) == 1 and g[0].length / g[0].thickness >= _LONE_ROW]
+    for line in sorted(lone, key=lambda b: -b.length)[:_LONE_ROWS]:
+        zones.append(
+            ZoneCandidate(
+                centre=(line.cx / scale, line.cy / scale),
+                size=(line.length / scale, 2 * line.thickness / scale),
+                angle=line.angle,
+                score=1.0,
+            )
+        )
+    return zones
+
+
+# A lone detector box at least this long for its height may hold a zone row (30-44
+# characters), or two rows boxed together (a bent page: 12:1 on seed 7 #12).
+_LONE_ROW = 10
+# Lone boxes tried, longest first, beyond the stacked rows.
+_LONE_ROWS = 2

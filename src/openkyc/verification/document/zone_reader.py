@@ -263,7 +263,7 @@ class ZoneReader(ZoneConfirmation):
         start = time.perf_counter()
         detected = self._detector_zones(image, zones)
         for zone in detected:
-            reading = self._read_zone(image, zone, first=True)
+            reading = self._read_zone(image, zone, first=zone is detected[0])
             if reading is not None:
                 self._timings["detector_zones"] = (time.perf_counter() - start) * 1000
                 return reading
