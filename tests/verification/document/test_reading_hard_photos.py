@@ -92,3 +92,30 @@ def test_names_faded_out_by_glare_are_not_vouched_for(reader: DocumentReader) ->
     )  # fmt: skip
     result = reader.read(doc.front_jpeg, doc.back_jpeg, today=TODAY)
     assert not result.valid or list(result.mrz_lines) == doc.truth["mrz_lines"]
+
+
+def test_rows_of_a_bent_page_are_straightened_before_they_are_split(
+    reader: DocumentReader,
+) -> None:
+    """Seed 7 #40: an internal-passport page bowed under the camera; the located zone's rows
+    rise and fall across it by more than a row's height, so bands cut straight across mix the
+    two rows. Straightened, each band holds one row."""
+    doc = _specimen(
+        "ru_internal_passport",
+        {
+            "surname": "KONSTANTINOPOLSKAIA", "given_names": "SOFIA", "sex": "F",
+            "birth_date": "1952-05-18", "nationality": "RUS", "issuing_country": "RUS",
+            "number": "5007192200", "issue_date": "2007-04-04", "expiry_date": None,
+            "surname_cyrillic": "КОНСТАНТИНОПОЛЬСКАЯ", "given_names_cyrillic": "СОФЬЯ",
+            "patronymic": "НИКОЛАЕВНА", "department_code": "737-599",
+            "place_of_birth": "Г. САНКТ-ПЕТЕРБУРГ", "authority": "ГУ МВД РОССИИ ПО Г. МОСКВЕ",
+            "document_code": "PN",
+        },
+        "synth03",
+        700040,
+        name="bent", rotation_deg=-1.2410905374641379, perspective=0.004255247645245451,
+        fill=0.7051718730148417, offset=(-0.0366680448422419, 0.01541001715871377),
+        noise=0.1972958040944779, jpeg_quality=81, brightness=1.004551158548699,
+        background="wood", frame=(1200, 1600), bend=0.025902183472956457,
+    )  # fmt: skip
+    _reads_exactly(reader, doc)

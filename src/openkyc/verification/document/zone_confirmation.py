@@ -24,7 +24,7 @@ import numpy.typing as npt
 from .correction import Correction, correct, name_row_variant
 from .deblur import Shake, deblurred_zone, refocus, wiener
 from .images import to_grey
-from .locate import ZoneCandidate, upright_crop
+from .locate import ZoneCandidate
 from .mrz_parse import MrzError, parse
 from .name_doubts import (
     NAME_RIVAL,
@@ -135,6 +135,10 @@ class ZoneConfirmation(abc.ABC):
         self._focus = {}
 
     # The readings confirmation asks for, made by the reader.
+    @abc.abstractmethod
+    def _crop(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> BGRImage:
+        """The zone cut out upright, ``width`` pixels wide, as its readings see it."""
+
     @abc.abstractmethod
     def _rows(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> RowsReading:
         """The zone read row by row from a crop ``width`` pixels wide."""
@@ -428,7 +432,7 @@ class ZoneConfirmation(abc.ABC):
         """Whether glare has faded some letter of the names out of the photo (see
         :func:`.rows.faint_cells`): no check digit covers them, and every reading of a faded
         letter is a guess. Seed 7 #124: three readings agreed on ``DLLA`` for ``DE<LA``."""
-        crop = upright_crop(image, zone, flip=flip, target_width=WIDTH)
+        crop = self._crop(image, zone, flip, WIDTH)
         split = split_rows(crop)
         rows = len(mrz.lines)
         if len(split) < rows:

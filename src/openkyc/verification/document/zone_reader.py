@@ -27,7 +27,7 @@ from .images import shrink, to_grey
 from .locate import ZoneCandidate, find_zones, upright_crop, zones_from_lines
 from .ocr import MrzOcr, Recognised, TextLine
 from .results import MrzData
-from .rows import split_rows
+from .rows import split_rows, straightened
 from .runner_ups import correct_by_runner_ups
 from .visual_zone import PrintedWords
 from .zone_confirmation import (
@@ -111,9 +111,29 @@ class ZoneReader(ZoneConfirmation):
         self._timings: dict[str, float] = {}
         self._attempts = 0
         self._best_texts: list[str] = []
+        # Zones (by centre, and way up) whose rows read only straightened.
+        self._bent: set[tuple[tuple[float, float], bool]] = set()
+
+    def _crop(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> BGRImage:
+        crop = upright_crop(image, zone, flip=flip, target_width=width)
+        return straightened(crop) if (zone.centre, flip) in self._bent else crop
 
     def _rows(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> RowsReading:
-        crop = upright_crop(image, zone, flip=flip, target_width=width)
+        """The rows of the zone's crop read one by one; a crop that fails its check digits
+        and whose rows bend (a page bowed under the camera) is read again straightened, and
+        the zone is then cut straightened for every later reading of it."""
+        crop = self._crop(image, zone, flip, width)
+        reading = self._read_rows(crop)
+        if reading.correction is None and (zone.centre, flip) not in self._bent:
+            bent = straightened(crop)
+            if bent is not crop:
+                again = self._read_rows(bent)
+                if again.correction is not None:
+                    self._bent.add((zone.centre, flip))
+                    return again
+        return reading
+
+    def _read_rows(self, crop: BGRImage) -> RowsReading:
         split = split_rows(crop)
         if not 2 <= len(split) <= 4:
             return RowsReading([], 0.0, None)
@@ -143,7 +163,7 @@ class ZoneReader(ZoneConfirmation):
         few fillers past the last name is recognised: the recogniser's cost grows with the
         width it reads, and after three fillers the names hold nothing but fillers anyway."""
         rows = len(accepted.lines)
-        crop = upright_crop(image, zone, flip=flip, target_width=width)
+        crop = self._crop(image, zone, flip, width)
         split = split_rows(crop)
         if len(split) >= rows:
             # TD1 carries the names on its third row, the others on their first.
@@ -179,7 +199,7 @@ class ZoneReader(ZoneConfirmation):
     def _detected(
         self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int
     ) -> RowsReading:
-        crop = upright_crop(image, zone, flip=flip, target_width=width)
+        crop = self._crop(image, zone, flip, width)
         lines = self._ocr.read_lines(crop)
         texts = merge_rows(lines)
         score = sum(t.score for t in lines) / len(lines) if lines else 0.0
@@ -248,6 +268,7 @@ class ZoneReader(ZoneConfirmation):
         self._start_image(image)
         self._unshaken_zones = {}
         self._unshaken_tries = {}
+        self._bent = set()
         start = time.perf_counter()
         zones = find_zones(to_grey(image))
         self._timings["locate"] = (time.perf_counter() - start) * 1000
