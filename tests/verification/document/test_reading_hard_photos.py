@@ -94,6 +94,29 @@ def test_names_faded_out_by_glare_are_not_vouched_for(reader: DocumentReader) ->
     assert not result.valid or list(result.mrz_lines) == doc.truth["mrz_lines"]
 
 
+def test_a_name_row_beside_a_card_edge_is_not_taken_for_faded(reader: DocumentReader) -> None:
+    """Seed 7 #69 (as rendered since the French-card commits): a bent card whose edge reaches
+    into the name row's box. Cells measured from the edge were a fraction off; one of them
+    fell between two letters and counted as faded. The row's extent is its characters', and
+    a faded spot is more than one cell."""
+    doc = _specimen(
+        "td1_id_card",
+        {
+            "surname": "TANAKA", "given_names": "LUCAS XAVIER", "sex": "M",
+            "birth_date": "1990-09-29", "nationality": "UZB", "issuing_country": "UZB",
+            "number": "XK1FMECZR", "issue_date": "2020-10-23", "expiry_date": "2025-10-23",
+            "document_code": "AC",
+        },
+        "synth08",
+        700069,
+        name="bent", rotation_deg=-2.701644071229386, perspective=0.02856234719720664,
+        fill=0.758311452718061, offset=(-0.013961778586264045, -0.01840576810549499),
+        noise=0.4757000405593631, jpeg_quality=86, brightness=0.94432563862604,
+        background="checked", frame=(1280, 720), bend=0.028199583886053772,
+    )  # fmt: skip
+    _reads_exactly(reader, doc)
+
+
 def test_rows_of_a_bent_page_are_straightened_before_they_are_split(
     reader: DocumentReader,
 ) -> None:
