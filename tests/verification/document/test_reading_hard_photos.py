@@ -142,3 +142,30 @@ def test_rows_of_a_bent_page_are_straightened_before_they_are_split(
         background="wood", frame=(1200, 1600), bend=0.025902183472956457,
     )  # fmt: skip
     _reads_exactly(reader, doc)
+
+
+def test_a_lone_row_that_reads_like_a_zone_row_is_tried_before_the_print_around_it(
+    reader: DocumentReader,
+) -> None:
+    """Seed 7 #74: a passport at 27 degrees on a newspaper. The black-hat locator ranks the
+    newspaper's columns first, and the text detector's long lines are the newspaper's too:
+    the zone's row (boxed with its neighbour) was the fifth longest lone line. It is the one
+    that reads as one unbroken run of characters."""
+    doc = _specimen(
+        "kz_passport",
+        {
+            "surname": "AKHMETOV", "given_names": "ALIKHAN", "sex": "M",
+            "birth_date": "1986-11-29", "nationality": "KAZ", "issuing_country": "KAZ",
+            "number": "N80461900", "issue_date": "2023-09-30", "expiry_date": "2033-09-29",
+            "surname_cyrillic": "АХМЕТОВ", "given_names_cyrillic": "ӘЛИХАН",
+            "patronymic": "ЕРЛАНҰЛЫ", "personal_number": "861129332784",
+            "place_of_birth": "АҚТӨБЕ", "authority": "ҚР ІІМ / МВД РК",
+        },
+        "synth01",
+        700074,
+        name="any_angle", rotation_deg=27.406825582630027, perspective=0.02686694127280011,
+        fill=0.8369590690778478, offset=(-0.028502598658521346, -0.024116224997579778),
+        noise=2.278487641576411, jpeg_quality=83, brightness=0.9218030871712836,
+        background="newspaper", frame=(1280, 720),
+    )  # fmt: skip
+    _reads_exactly(reader, doc)

@@ -24,7 +24,14 @@ from .correction import (
 )
 from .deblur import FOCUS_SIGMAS, Shake, deblurred_zone, focus_sigmas, refocused_zone
 from .images import shrink, to_grey
-from .locate import ZoneCandidate, find_zones, upright_crop, zones_from_lines
+from .locate import (
+    ZoneCandidate,
+    beside,
+    find_zones,
+    lone_rows,
+    upright_crop,
+    zones_from_lines,
+)
 from .ocr import MrzOcr, Recognised, TextLine
 from .results import MrzData
 from .rows import split_rows, straightened
@@ -43,6 +50,11 @@ BGRImage = npt.NDArray[np.uint8]
 # Largest side of the frame the text detector locates zones in (see _detector_zones): zone rows
 # stay 8 px tall or more on the photos we take; ~0.4 s on one core where 1280 took ~1.3 s.
 _DETECT_SIDE = 960
+# Width a lone detector row is recognised at to see whether it reads like a zone row: this
+# many characters without a gap, or this many fillers.
+_ROW_CHECK_WIDTH = 640
+_UNBROKEN = 20
+_FILLER_RUN = 3
 # Below this many pixels per character the name row (no check digit) is misread too often.
 MIN_PITCH = 6.5
 # Fillers re-read past the last name letter: three make the rest of the field filler.
@@ -299,14 +311,27 @@ class ZoneReader(ZoneConfirmation):
     def _detector_zones(self, image: BGRImage, tried: list[ZoneCandidate]) -> list[ZoneCandidate]:
         """Zones the text detector finds (at any rotation: it boxes lines however they run),
         less those the locator already tried. A card turned 90 degrees and large in the frame,
-        or a dark or busy photo, defeats the black-hat locator and not the detector."""
+        or a dark or busy photo, defeats the black-hat locator and not the detector. Lone rows
+        that read like a zone row (:meth:`_reads_like_zone_row`) come first: on a newspaper
+        background, the print's own long lines stack into more candidates than the zone."""
         scale = min(1.0, _DETECT_SIDE / max(image.shape[:2]))
         boxes = self._ocr.detect(np.ascontiguousarray(shrink(image, scale)))
+        rows = [beside(r) for r in lone_rows(boxes, scale) if self._reads_like_zone_row(image, r)]
         return [
             zone
-            for zone in zones_from_lines(boxes, scale)
+            for zone in (*rows, *zones_from_lines(boxes, scale))
             if not any(_same_place(zone, other) for other in tried)
         ]
+
+    def _reads_like_zone_row(self, image: BGRImage, row: ZoneCandidate) -> bool:
+        """Whether one recognition of the row, whichever way up, shows what a zone row is: one
+        unbroken run of characters, where printed text breaks into words (seed 7 #74, a card
+        at 26 degrees on a newspaper: its zone row was the fifth longest lone line), or a run
+        of fillers (``<``, ``>`` upside down)."""
+        crop = upright_crop(image, row, flip=False, target_width=_ROW_CHECK_WIDTH, pad_across=0.2)
+        text = self._ocr.recognise_chars(crop).text
+        unbroken = max((len(word) for word in text.split()), default=0)
+        return unbroken >= _UNBROKEN or max(text.count("<"), text.count(">")) >= _FILLER_RUN
 
     def _done(
         self, first: RowsReading, zone: ZoneCandidate, flip: bool, source: BGRImage
