@@ -2,7 +2,7 @@
 visas, the Russian internal passport) located in a phone photo, OCR'd with RapidOCR's bundled
 PP-OCR models, corrected with the check digits, and interpreted into document fields."""
 
-from .reader import DocumentReader, read_document
+from .reader import DocumentReader
 from .results import Box, CheckDigitReport, DocumentResult, MrzData, VisualField
 
 __all__ = [
@@ -12,5 +12,4 @@ __all__ = [
     "DocumentResult",
     "MrzData",
     "VisualField",
-    "read_document",
 ]

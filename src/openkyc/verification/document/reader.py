@@ -226,18 +226,3 @@ class DocumentReader:
 
 def _ms_since(start: float) -> float:
     return round((time.perf_counter() - start) * 1000, 2)
-
-
-_default_reader: DocumentReader | None = None
-_default_lock = threading.Lock()
-
-
-def read_document(
-    front: ImageInput, back: ImageInput | None = None, *, today: dt.date | None = None
-) -> DocumentResult:
-    """Read with the process-wide reader (built on first use)."""
-    global _default_reader
-    with _default_lock:
-        if _default_reader is None:
-            _default_reader = DocumentReader()
-    return _default_reader.read(front, back, today=today)
