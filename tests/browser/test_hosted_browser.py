@@ -327,9 +327,12 @@ async def test_a_slow_phone_still_records_the_selfie_at_an_even_pace(
             ).all()
         )
     gaps = [later - earlier for earlier, later in pairwise(times)]
-    # 5 segments of 1.5 s over 24 frames: one every ~313 ms.
+    # 5 segments of 1.5 s over 24 frames: one every ~313 ms. The frame count is what the slow
+    # encoder used to halve; the longest gap only has to show no frame was skipped outright
+    # (three periods: on a 2-core CI machine at load 10-17 a throttled Chromium once took
+    # 863 ms between two frames and still recorded all of them).
     assert len(times) >= 22, gaps
-    assert max(gaps) <= 2 * 313, gaps
+    assert max(gaps) <= 3 * 313, gaps
 
 
 async def test_a_phone_too_slow_for_the_pace_holds_each_instruction_for_three_frames(
