@@ -19,7 +19,6 @@ import cProfile
 import datetime as dt
 import os
 import pstats
-import random
 import statistics
 import subprocess
 import sys
@@ -31,16 +30,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from openkyc.specimens.documents import (
-    DISTORTION_NAMES,
-    DOCUMENT_KINDS,
-    HARD_CONDITION_NAMES,
-    hard_distortion,
-    random_distortion,
-    random_identity,
-    render_document,
-)
-from openkyc.specimens.faces import source_faces
+from openkyc.specimens.documents import evaluation_draws, render_document
 from openkyc.verification.document import DocumentReader
 from openkyc.verification.document.ocr import shared_ocr
 
@@ -59,25 +49,13 @@ class Specimen:
 def specimens(material: str, seed: int, n: int) -> list[Specimen]:
     """The first ``n`` specimens of ``eval/documents.py --material MATERIAL --seed SEED``."""
     hard = material == "hard"
-    names = HARD_CONDITION_NAMES if hard else DISTORTION_NAMES
-    kinds = DOCUMENT_KINDS
-    rng = random.Random(seed)
-    faces = source_faces()
     out: list[Specimen] = []
-    for i in range(n):
-        kind = kinds[i % len(kinds)]
-        round_, k = divmod(i, len(kinds))
-        if hard:
-            dname = names[(round_ * (len(kinds) + 1) + k) % len(names)]
-            identity = random_identity(kind, rng)
-            distortion = hard_distortion(dname, rng, kind=kind)
-        else:
-            dname = names[round_ % len(names)]
-            identity = random_identity(kind, rng)
-            distortion = random_distortion(dname, rng, kind=kind)
-        doc = render_document(kind, identity, faces[i % len(faces)], distortion,
-                              seed * 100_000 + i, varied=hard)  # fmt: skip
-        out.append(Specimen(f"#{i} {kind}/{dname}", doc.front_jpeg, doc.back_jpeg, doc.truth))
+    for draw in evaluation_draws(n, seed, hard=hard):
+        doc = render_document(
+            draw.kind, draw.identity, draw.face, draw.distortion, draw.seed, varied=hard
+        )
+        label = f"#{draw.index} {draw.kind}/{draw.condition}"
+        out.append(Specimen(label, doc.front_jpeg, doc.back_jpeg, doc.truth))
     return out
 
 

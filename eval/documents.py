@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import random
 import sys
 import time
 from collections import defaultdict
@@ -42,12 +41,9 @@ from openkyc.specimens.documents import (
     DISTORTION_NAMES,
     DOCUMENT_KINDS,
     HARD_CONDITION_NAMES,
-    hard_distortion,
-    random_distortion,
-    random_identity,
+    evaluation_draws,
     render_document,
 )
-from openkyc.specimens.faces import source_faces
 from openkyc.verification.document import DocumentReader, DocumentResult
 from openkyc.verification.document.interpret import interpret
 from openkyc.verification.document.mrz_parse import parse
@@ -180,8 +176,6 @@ def main() -> int:
         args.distortions = list(HARD_CONDITION_NAMES if hard else DISTORTION_NAMES)
     if args.seed in HELD_OUT_SEEDS:
         print(f"seed {args.seed} is HELD OUT: a final figure only, not for tuning", file=sys.stderr)
-    rng = random.Random(args.seed)
-    faces = source_faces()
     started = time.perf_counter()
     reader = DocumentReader(visual_zone=not args.no_visual_zone)
     print(f"reader built in {1000 * (time.perf_counter() - started):.0f} ms; models: "
@@ -196,24 +190,16 @@ def main() -> int:
     false_mismatch: dict[str, int] = defaultdict(int)
     side_by_side = passporteye_side.available() and not args.no_passporteye
     theirs: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for i in range(args.n):
-        kind = args.kinds[i % len(args.kinds)]
-        round_, k = divmod(i, len(args.kinds))
-        if hard:
-            # Each round moves every kind on by one more condition, so that a small --n
-            # spreads over all conditions and every kind meets every condition in time.
-            dname = args.distortions[(round_ * (len(args.kinds) + 1) + k) % len(args.distortions)]
-            identity = random_identity(kind, rng)
-            distortion = hard_distortion(dname, rng, kind=kind)
-        else:
-            dname = args.distortions[round_ % len(args.distortions)]
-            identity = random_identity(kind, rng)
-            distortion = random_distortion(dname, rng, kind=kind)
-        face = faces[i % len(faces)]
+    draws = evaluation_draws(
+        args.n, args.seed, hard=hard, kinds=args.kinds, conditions=args.distortions
+    )
+    for draw in draws:
+        i, kind, dname = draw.index, draw.kind, draw.condition
         if args.only is not None and i not in args.only:
             continue
-        seed = args.seed * 100_000 + i
-        doc = render_document(kind, identity, face, distortion, seed, varied=hard)
+        doc = render_document(
+            kind, draw.identity, draw.face, draw.distortion, draw.seed, varied=hard
+        )
         t0, c0 = time.perf_counter(), time.process_time()
         result = reader.read(doc.front_jpeg, doc.back_jpeg, today=TODAY)
         ms = 1000 * (time.perf_counter() - t0)

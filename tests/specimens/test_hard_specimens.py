@@ -12,7 +12,9 @@ import pytest
 
 from openkyc.specimens.distort import Distortion, photograph
 from openkyc.specimens.documents import (
+    DISTORTION_NAMES,
     HARD_CONDITION_NAMES,
+    evaluation_draws,
     hard_distortion,
     random_identity,
     render_document,
@@ -124,3 +126,15 @@ def test_busy_backgrounds_have_structure(kind: str) -> None:
     assert image.shape == (240, 320, 3)
     edges = cv2.Canny(np.clip(image, 0, 255).astype(np.uint8), 50, 150)
     assert edges.mean() > 1.0
+
+
+def test_the_evaluation_draws_are_the_same_on_every_run_and_forty_cover_every_condition() -> None:
+    first = [(d.kind, d.condition, d.identity, d.seed) for d in evaluation_draws(40, 7, hard=True)]
+    again = [(d.kind, d.condition, d.identity, d.seed) for d in evaluation_draws(40, 7, hard=True)]
+    assert first == again
+    assert {condition for _, condition, _, _ in first} == set(HARD_CONDITION_NAMES)
+    classic = list(evaluation_draws(16, 7, hard=False, kinds=["kz_id_card", "visa"]))
+    assert [d.kind for d in classic[:4]] == ["kz_id_card", "visa", "kz_id_card", "visa"]
+    assert [d.condition for d in classic[:4]] == [DISTORTION_NAMES[0]] * 2 + [
+        DISTORTION_NAMES[1]
+    ] * 2

@@ -10,6 +10,7 @@ of a seed is unchanged.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,7 @@ from .distort import (
     photograph,
     random_distortion,
 )
+from .faces import SourceFace, source_faces
 from .identities import SpecimenIdentity, random_identity, valid_on
 from .layouts import PortraitSource, draw_document
 from .styles import varied_style
@@ -33,8 +35,10 @@ __all__ = [
     "EXTRA_KINDS",
     "HARD_CONDITION_NAMES",
     "Distortion",
+    "EvaluationDraw",
     "RenderedDocument",
     "SpecimenIdentity",
+    "evaluation_draws",
     "hard_distortion",
     "random_distortion",
     "random_identity",
@@ -169,3 +173,47 @@ def render_document(
         "varied": varied,
     }
     return RenderedDocument(front_jpeg, back_jpeg, truth, flat.portrait_box)
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationDraw:
+    """One specimen of the document evaluation: what to render at ``index``."""
+
+    index: int
+    kind: str
+    condition: str
+    identity: SpecimenIdentity
+    face: SourceFace
+    distortion: Distortion
+    seed: int  # render_document's seed
+
+
+def evaluation_draws(
+    n: int,
+    seed: int,
+    *,
+    hard: bool,
+    kinds: Sequence[str] = DOCUMENT_KINDS,
+    conditions: Sequence[str] | None = None,
+) -> Iterator[EvaluationDraw]:
+    """The first ``n`` specimens of ``eval/documents.py``'s material at ``seed``, in order,
+    drawn from one generator (so a caller that skips some still draws them: the same index is
+    the same document everywhere). Classic material pairs every kind with each condition in
+    turn; hard material moves every kind on by one more condition each round, so that a small
+    ``n`` spreads over all conditions and every kind meets every condition in time."""
+    names = list(conditions or (HARD_CONDITION_NAMES if hard else DISTORTION_NAMES))
+    rng = random.Random(seed)
+    faces = source_faces()
+    for i in range(n):
+        kind = kinds[i % len(kinds)]
+        round_, k = divmod(i, len(kinds))
+        if hard:
+            condition = names[(round_ * (len(kinds) + 1) + k) % len(names)]
+            identity = random_identity(kind, rng)
+            distortion = hard_distortion(condition, rng, kind=kind)
+        else:
+            condition = names[round_ % len(names)]
+            identity = random_identity(kind, rng)
+            distortion = random_distortion(condition, rng, kind=kind)
+        face = faces[i % len(faces)]
+        yield EvaluationDraw(i, kind, condition, identity, face, distortion, seed * 100_000 + i)
