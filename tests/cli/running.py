@@ -1,5 +1,5 @@
-"""Running ``openkyc`` in-process against a test's own database, for the merchant commands'
-tests (they share it rather than import each other's private helpers)."""
+"""Running ``openkyc`` in-process against a test's own database, for the tests of the CLI's
+merchant and webhook commands (they share it rather than keep copies)."""
 
 from __future__ import annotations
 

@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from openkyc.cli.main import app
 from openkyc.client import WebhookVerifier
 from openkyc.config import Settings
 from openkyc.state import AppState
+from tests.cli.running import run_cli
 from tests.support import MerchantInfo
 from tests.verifications.factories import drain
 from tests.webhooks.receiver import Receiver
-
-
-def _env(settings: Settings) -> dict[str, str]:
-    assert settings.master_key is not None
-    return {
-        "OPENKYC_DATA_DIR": str(settings.data_dir),
-        "OPENKYC_DATABASE_URL": settings.resolved_database_url,
-        "OPENKYC_MASTER_KEY": settings.master_key.get_secret_value(),
-    }
-
-
-async def _run(settings: Settings, *args: str, code: int = 0) -> str:
-    result = await asyncio.to_thread(CliRunner().invoke, app, list(args), env=_env(settings))
-    assert result.exit_code == code, result.output
-    return result.output
 
 
 async def test_add_list_test_remove(
@@ -43,7 +26,7 @@ async def test_add_list_test_remove(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     added = json.loads(
-        await _run(
+        await run_cli(
             settings,
             "webhooks",
             "add",
@@ -59,11 +42,11 @@ async def test_add_list_test_remove(
         )
     )
     assert added["secret"].startswith("whsec_")
-    listed = json.loads(await _run(settings, "webhooks", "list", "--json"))
+    listed = json.loads(await run_cli(settings, "webhooks", "list", "--json"))
     assert [item["id"] for item in listed] == [added["id"]]
     assert added["secret"] not in json.dumps(listed)
 
-    output = await _run(settings, "webhooks", "test", added["id"])
+    output = await run_cli(settings, "webhooks", "test", added["id"])
     assert "queued test event evt_" in output
     await drain(state)
     (request,) = receiver.wait_for(1)
@@ -71,9 +54,9 @@ async def test_add_list_test_remove(
     assert event["test"] is True
     assert event["event"] == "kyc.completed"
 
-    await _run(settings, "webhooks", "remove", added["id"])
-    assert json.loads(await _run(settings, "webhooks", "list", "--json")) == []
-    missing = await _run(settings, "webhooks", "remove", added["id"], code=1)
+    await run_cli(settings, "webhooks", "remove", added["id"])
+    assert json.loads(await run_cli(settings, "webhooks", "list", "--json")) == []
+    missing = await run_cli(settings, "webhooks", "remove", added["id"], code=1)
     assert "NOT_FOUND" in missing
 
 
@@ -85,7 +68,7 @@ async def test_add_refuses_an_unsafe_url(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    output = await _run(
+    output = await run_cli(
         settings,
         "webhooks",
         "add",
@@ -110,7 +93,7 @@ async def test_add_says_which_mode_it_listens_to_and_requires_it(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     base = ("webhooks", "add", "--merchant", merchant.id, "--url", receiver.url)
-    missing = await _run(settings, *base, code=2)
+    missing = await run_cli(settings, *base, code=2)
     assert "Missing option '--mode'" in missing
-    added = await _run(settings, *base, "--mode", "test")
+    added = await run_cli(settings, *base, "--mode", "test")
     assert "receives test-mode sessions' events only" in added
