@@ -123,8 +123,10 @@ class ZoneReader(ZoneConfirmation):
         self._timings: dict[str, float] = {}
         self._attempts = 0
         self._best_texts: list[str] = []
-        # Zones (by centre, and way up) whose rows read only straightened.
+        # Zones (by centre, and way up) whose rows read only straightened, and those whose
+        # straightened reading passed its check digits but was not confirmed.
         self._bent: set[tuple[tuple[float, float], bool]] = set()
+        self._not_bent: set[tuple[tuple[float, float], bool]] = set()
 
     def _crop(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> BGRImage:
         crop = upright_crop(image, zone, flip=flip, target_width=width)
@@ -133,10 +135,12 @@ class ZoneReader(ZoneConfirmation):
     def _rows(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> RowsReading:
         """The rows of the zone's crop read one by one; a crop that fails its check digits
         and whose rows bend (a page bowed under the camera) is read again straightened, and
-        the zone is then cut straightened for every later reading of it."""
+        the zone is then cut straightened for every later reading of it, unless that reading
+        is refused (:meth:`_done`)."""
         crop = self._crop(image, zone, flip, width)
         reading = self._read_rows(crop)
-        if reading.correction is None and (zone.centre, flip) not in self._bent:
+        key = (zone.centre, flip)
+        if reading.correction is None and key not in self._bent and key not in self._not_bent:
             bent = straightened(crop)
             if bent is not crop:
                 again = self._read_rows(bent)
@@ -281,6 +285,7 @@ class ZoneReader(ZoneConfirmation):
         self._unshaken_zones = {}
         self._unshaken_tries = {}
         self._bent = set()
+        self._not_bent = set()
         start = time.perf_counter()
         zones = find_zones(to_grey(image))
         self._timings["locate"] = (time.perf_counter() - start) * 1000
@@ -343,11 +348,22 @@ class ZoneReader(ZoneConfirmation):
             return None
         if zone.size[0] / len(result.mrz.lines[0]) < MIN_PITCH:
             return None
+        # What the confirmation remembers of this image, to forget a warped cut's readings.
+        doubtful, seen = set(self._doubtful), set(self._seen)
         confirmed = self._confirm(source, zone, flip, result, first)
         lone = without_lone_chevron_name(result) if confirmed is None else None
         if lone is not None:
             confirmed = self._confirm(source, zone, flip, lone, first)
         if confirmed is None:
+            if (zone.centre, flip) in self._bent:
+                # Straightening a flat zone can pull a printed line above into the zone's rows
+                # (visas__USA2: that read passed its check digits and was refused): every later
+                # reading of it would be cut the same way, so the plain cut is restored, and
+                # what the warped cut read (there, an unprotected ``U83`` for ``085``) neither
+                # doubts nor contradicts the plain cut's readings, which are confirmed on their own.
+                self._bent.discard((zone.centre, flip))
+                self._not_bent.add((zone.centre, flip))
+                self._doubtful, self._seen = doubtful, seen
             return None
         angle = zone.angle + (180.0 if flip else 0.0)
         return ZoneReading(
