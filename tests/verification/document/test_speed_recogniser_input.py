@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import random
 
+import cv2
 import numpy as np
 import pytest
 
@@ -34,6 +35,20 @@ def test_short_crops_are_padded_to_the_models_minimum_width() -> None:
     # Padding is zero (mid grey after normalisation), the text black (-1).
     assert float(batch[0, 0, 0, 0]) == pytest.approx(-1.0)
     assert float(batch[0, 0, 0, -1]) == 0.0
+
+
+def test_each_characters_runner_ups_come_likeliest_first() -> None:
+    row = np.full((44, 520, 3), 255, dtype=np.uint8)
+    cv2.putText(row, "P<UTOERIKSSON<<ANNA", (6, 34), cv2.FONT_HERSHEY_SIMPLEX, 1.1, (0, 0, 0), 2)
+    read = ocr.shared_ocr().recognise_chars(row)
+    assert read.text
+    assert len(read.alternatives) == len(read.text)
+    for char, options in zip(read.text, read.alternatives, strict=True):
+        assert 1 <= len(options) <= 4
+        # The character read is its frame's likeliest class; the runner-ups follow in order.
+        assert options[0][0] == char
+        probabilities = [p for _, p in options]
+        assert probabilities == sorted(probabilities, reverse=True)
 
 
 def _text_direction(kind: str, seed: int, rotation: float) -> float:

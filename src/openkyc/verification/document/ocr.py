@@ -185,8 +185,7 @@ class MrzOcr:
         if not chars:
             return Recognised("", 0.0, ())
         chosen = preds[frames]
-        # argpartition: a full sort of the ~18,700 classes per character cost more than the model.
-        top = np.argpartition(chosen, -_ALTERNATIVES, axis=1)[:, -_ALTERNATIVES:]
+        top = _likeliest(chosen, _ALTERNATIVES)
         alternatives = [
             tuple((alphabet[i], float(row[i])) for i in indices if i != 0)
             for row, indices in zip(chosen, top.tolist(), strict=True)
@@ -199,6 +198,19 @@ class MrzOcr:
             if self._rec is None:
                 self._rec = _load_recogniser()
             return self._rec
+
+
+def _likeliest(probabilities: npt.NDArray[np.float32], count: int) -> npt.NDArray[np.intp]:
+    """Per row, the indices of the ``count`` largest values, largest first. One argmax per
+    rank over the ~18,700 classes: ``np.argpartition`` (a selection per row) took ~8 ms for a
+    44-character row, a tenth of the model's own time; a full sort cost more than the model."""
+    rows = np.arange(len(probabilities))
+    remaining = probabilities.copy()
+    out = np.empty((len(probabilities), count), dtype=np.intp)
+    for rank in range(count):
+        out[:, rank] = remaining.argmax(axis=1)
+        remaining[rows, out[:, rank]] = -np.inf
+    return out
 
 
 @dataclass(frozen=True, slots=True)
