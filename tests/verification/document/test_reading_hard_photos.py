@@ -17,7 +17,7 @@ from openkyc.specimens.documents import (
     render_document,
 )
 from openkyc.specimens.faces import face_by_id
-from openkyc.verification.document import DocumentReader
+from openkyc.verification.document import DocumentReader, DocumentResult
 
 pytestmark = pytest.mark.slow
 
@@ -39,10 +39,17 @@ def _specimen(
     )
 
 
-def _reads_exactly(reader: DocumentReader, doc: RenderedDocument) -> None:
+def _reads_exactly(reader: DocumentReader, doc: RenderedDocument) -> DocumentResult:
     result = reader.read(doc.front_jpeg, doc.back_jpeg, today=TODAY)
     assert result.valid, result.findings
     assert list(result.mrz_lines) == doc.truth["mrz_lines"]
+    return result
+
+
+def _read_from_the_whole_frame(result: DocumentResult) -> bool:
+    """Whether the reading needed the whole-frame fallback (:mod:`.frame_rows`): the stage
+    runs only when no zone the locator found was read."""
+    return any(t.stage.endswith(".whole_frame") for t in result.timings)
 
 
 def test_a_zone_row_the_detector_boxed_alone_is_read_with_its_neighbour(
@@ -68,7 +75,7 @@ def test_a_zone_row_the_detector_boxed_alone_is_read_with_its_neighbour(
         noise=2.862796822597225, jpeg_quality=85, brightness=0.9716056811024285,
         background="checked", frame=(1600, 1200), bend=0.02347697833666941,
     )  # fmt: skip
-    _reads_exactly(reader, doc)
+    assert _read_from_the_whole_frame(_reads_exactly(reader, doc))
 
 
 def test_names_faded_out_by_glare_are_not_vouched_for(reader: DocumentReader) -> None:
@@ -149,8 +156,8 @@ def test_a_lone_row_that_reads_like_a_zone_row_is_tried_before_the_print_around_
 ) -> None:
     """Seed 7 #74: a passport at 27 degrees on a newspaper. The black-hat locator ranks the
     newspaper's columns first, and the text detector's long lines are the newspaper's too:
-    the zone's row (boxed with its neighbour) was the fifth longest lone line. It is the one
-    that reads as one unbroken run of characters."""
+    the zone's row was the fifth longest line. Recognised along its box, it is the one that
+    reads as one unbroken run of characters (:func:`.frame_rows.read_line`)."""
     doc = _specimen(
         "kz_passport",
         {
@@ -168,4 +175,74 @@ def test_a_lone_row_that_reads_like_a_zone_row_is_tried_before_the_print_around_
         noise=2.278487641576411, jpeg_quality=83, brightness=0.9218030871712836,
         background="newspaper", frame=(1280, 720),
     )  # fmt: skip
-    _reads_exactly(reader, doc)
+    assert _read_from_the_whole_frame(_reads_exactly(reader, doc))
+
+
+def test_a_card_turned_upright_is_read_from_the_detectors_rows(reader: DocumentReader) -> None:
+    """Seed 7 #115: a KZ ID card photographed with the phone upright, so the card lies turned
+    by 90 degrees, filling the frame. The locator's zones do not read; the text detector boxes
+    each zone row, and each row recognised along its own box (both ways up) passes every
+    check digit once the rows are stacked into a zone."""
+    doc = _specimen(
+        "kz_id_card",
+        {
+            "surname": "KIM", "given_names": "MAGZHAN", "sex": "M",
+            "birth_date": "1956-01-01", "nationality": "KAZ", "issuing_country": "KAZ",
+            "number": "519130561", "issue_date": "2021-11-22", "expiry_date": "2031-11-21",
+            "surname_cyrillic": "КИМ", "given_names_cyrillic": "МАҒЖАН",
+            "patronymic": "НҰРЛАНҰЛЫ", "personal_number": "560101359272",
+            "place_of_birth": "ПАВЛОДАР", "authority": "ҚР ІІМ / МВД РК", "document_code": "ID",
+        },
+        "synth06",
+        700115,
+        name="upright_90", rotation_deg=90.38005494968894, perspective=0.024852870783286896,
+        fill=0.9513502331167689, offset=(0.032382748158441034, 0.019597014466615457),
+        noise=0.8969139698451292, jpeg_quality=85, brightness=0.9652981363823542,
+        background="desk", frame=(1080, 1440),
+    )  # fmt: skip
+    assert _read_from_the_whole_frame(_reads_exactly(reader, doc))
+
+
+def test_a_card_on_a_checked_cloth_is_read_from_the_detectors_rows(
+    reader: DocumentReader,
+) -> None:
+    """Seed 7 #13: a TD1 card filling a frame of checked cloth, whose squares the black-hat
+    locator merges with the zone. The detector's rows read as a zone."""
+    doc = _specimen(
+        "td1_id_card",
+        {
+            "surname": "FERREIRA", "given_names": "OLIVER IGOR", "sex": "M",
+            "birth_date": "1990-09-17", "nationality": "ESP", "issuing_country": "ESP",
+            "number": "K3BCKKDJ", "issue_date": "2019-05-08", "expiry_date": "2029-05-08",
+            "personal_number": "2450400088", "document_code": "ID",
+        },
+        "hopper",
+        700013,
+        name="busy_background", rotation_deg=3.477142718258831,
+        perspective=0.0031884403508127424, fill=0.8474056252615085,
+        offset=(-0.005425793137246712, -0.00039987412339076434), noise=2.0632252070720742,
+        jpeg_quality=92, brightness=1.045546859696529, background="checked", frame=(1600, 1200),
+    )  # fmt: skip
+    assert _read_from_the_whole_frame(_reads_exactly(reader, doc))
+
+
+def test_two_rows_the_detector_boxed_together_are_read_as_a_zone(reader: DocumentReader) -> None:
+    """Seed 7 #12: a passport page bent under the camera. The locator finds no zone, and the
+    detector boxes both zone rows as one line, which reads as no row: that line is tried as a
+    zone (split into its rows, straightened) like a located one."""
+    doc = _specimen(
+        "td3_passport",
+        {
+            "surname": "VAN DER BERG", "given_names": "PIERRE", "sex": "M",
+            "birth_date": "1976-07-04", "nationality": "FRA", "issuing_country": "FRA",
+            "number": "FH8UGS9ZY", "issue_date": "2014-11-21", "expiry_date": "2019-11-21",
+            "document_code": "P<",
+        },
+        "astronaut",
+        700012,
+        name="bent", rotation_deg=-3.5397879004724295, perspective=0.02064616714045644,
+        fill=0.77655706734323, offset=(-0.03420687242214476, 0.035067976723213025),
+        noise=1.824532267217978, jpeg_quality=82, brightness=1.0202442887357086,
+        background="checked", frame=(1280, 720), bend=0.040883249071615384,
+    )  # fmt: skip
+    assert _read_from_the_whole_frame(_reads_exactly(reader, doc))

@@ -297,52 +297,6 @@ def upright_crop(
     return np.ascontiguousarray(crop, dtype=np.uint8)
 
 
-def zones_from_lines(
-    boxes: list[npt.NDArray[np.float32]], scale: float, limit: int = 3
-) -> list[ZoneCandidate]:
-    """Zones made of text-detector boxes (4 x 2 corner points, in an image ``scale`` times the
-    photo): long, parallel lines of like length stacked at line spacing, as :func:`find_zones`
-    groups its blobs, longest first. The detector sees each line of a zone where the black-hat
-    blobs of a large, dark or busy photo merge with their surroundings or fall apart."""
-    lines: list[_Blob] = []
-    for box in boxes:
-        points = np.asarray(box, dtype=np.float32).reshape(-1, 2)
-        blob = _blob_of(points, float(cv2.contourArea(points)))
-        # A zone row holds 30-44 characters: far longer than it is tall.
-        if blob is not None and blob.length / blob.thickness >= 8:
-            lines.append(blob)
-    groups = [g for g in _group_lines(lines) if len(g) >= 2]
-    groups.sort(key=lambda g: -sum(b.length for b in g))
-    return [_zone_of(g, scale, 1.0) for g in groups[:limit]]
-
-
-# A lone detector box at least this long for its height may hold a zone row (30-44
-# characters), or two rows boxed together (a bent page: 12:1 on seed 7 #12).
-_LONE_ROW = 10
-
-
-def lone_rows(
-    boxes: list[npt.NDArray[np.float32]], scale: float, limit: int = 8
-) -> list[ZoneCandidate]:
-    """Text-detector boxes that no other box stacks with, long enough to be a zone row,
-    longest for their height first: the detector often boxes one row of a zone alone (the
-    faint filler row missed, or both rows boxed together on a bent page)."""
-    lines: list[_Blob] = []
-    for box in boxes:
-        points = np.asarray(box, dtype=np.float32).reshape(-1, 2)
-        blob = _blob_of(points, float(cv2.contourArea(points)))
-        if blob is not None and blob.length / blob.thickness >= 8:
-            lines.append(blob)
-    lone = [g[0] for g in _group_lines(lines) if len(g) == 1]
-    lone = [b for b in lone if b.length / b.thickness >= _LONE_ROW]
-    lone.sort(key=lambda b: -b.length / b.thickness)
-    return [
-        ZoneCandidate((b.cx / scale, b.cy / scale), (b.length / scale, b.thickness / scale),
-                      b.angle, 1.0)
-        for b in lone[:limit]
-    ]  # fmt: skip
-
-
 def beside(row: ZoneCandidate) -> ZoneCandidate:
     """The zone a lone row may belong to: the row and a row pitch (about a detector box's
     height) on each side of it; the reading's check digits tell whether it is one."""

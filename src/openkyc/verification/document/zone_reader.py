@@ -2,8 +2,8 @@
 confirm (:mod:`.zone_confirmation`).
 
 Cost control: rows are split by projection and only recognised (no text detector) on the first
-try; restored views (shake undone, refocused), the detector's lines, other scales, and the text
-detector as a locator are fallbacks for hard images.
+try; restored views (shake undone, refocused), the detector's lines, other scales, and the
+whole frame's detected rows (:mod:`.frame_rows`) are fallbacks for hard images.
 """
 
 from __future__ import annotations
@@ -23,14 +23,13 @@ from .correction import (
     without_lone_chevron_name,
 )
 from .deblur import FOCUS_SIGMAS, Shake, deblurred_zone, focus_sigmas, refocused_zone
-from .images import shrink, to_grey
+from .frame_rows import FrameRow, detected_lines, read_line, stacked_zones, zone_of
+from .images import to_grey
 from .locate import (
     ZoneCandidate,
     beside,
     find_zones,
-    lone_rows,
     upright_crop,
-    zones_from_lines,
 )
 from .ocr import MrzOcr, Recognised, TextLine
 from .results import MrzData
@@ -47,14 +46,6 @@ from .zone_confirmation import (
 
 BGRImage = npt.NDArray[np.uint8]
 
-# Largest side of the frame the text detector locates zones in (see _detector_zones): zone rows
-# stay 8 px tall or more on the photos we take; ~0.4 s on one core where 1280 took ~1.3 s.
-_DETECT_SIDE = 960
-# Width a lone detector row is recognised at to see whether it reads like a zone row: this
-# many characters without a gap, or this many fillers.
-_ROW_CHECK_WIDTH = 640
-_UNBROKEN = 20
-_FILLER_RUN = 3
 # Below this many pixels per character the name row (no check digit) is misread too often.
 MIN_PITCH = 6.5
 # Fillers re-read past the last name letter: three make the rest of the field filler.
@@ -299,44 +290,59 @@ class ZoneReader(ZoneConfirmation):
         if not full_frame:
             return self._refused()
         start = time.perf_counter()
-        detected = self._detector_zones(image, zones)
-        for zone in detected:
-            reading = self._read_zone(image, zone, first=zone is detected[0])
+        reading = self._whole_frame(image, list(zones))
+        self._timings["whole_frame"] = (time.perf_counter() - start) * 1000
+        return reading or self._refused()
+
+    def _whole_frame(self, image: BGRImage, tried: list[ZoneCandidate]) -> ZoneReading | None:
+        """The zone read from the text detector's lines (:mod:`.frame_rows`): first the rows
+        as recognised along their own boxes, then every way of reading a zone
+        (:meth:`_read_zone`) on the zones they stack into, around rows that stack with none
+        (the detector often misses a faint row of fillers) and on lines that read as no row
+        (rows boxed together), less those already tried."""
+        lines = detected_lines(self._ocr, image)
+        rows: list[FrameRow] = []
+        unread: list[ZoneCandidate] = []
+        for line in lines:
+            row = read_line(self._ocr, image, line)
+            if row is not None:
+                rows.append(row)
+            else:
+                unread.append(line)
+        groups = stacked_zones(rows)
+        for group in groups:
+            reads = [row.read for row in group]
+            texts = [read.text for read in reads]
+            attempt = RowsReading(
+                texts,
+                sum(r.score for r in reads) / len(reads),
+                correct(texts),
+                min(r.score for r in reads),
+                reads,
+            )
+            self._attempts += 1
+            reading = self._done(attempt, zone_of(group), False, image)
             if reading is not None:
-                self._timings["detector_zones"] = (time.perf_counter() - start) * 1000
                 return reading
-        self._timings["detector_zones"] = (time.perf_counter() - start) * 1000
-        return self._refused()
+            if _zone_like(texts):
+                self._best_texts = texts
+        lone = [row for row in rows if not any(row in group for group in groups)]
+        zones = [zone_of(group) for group in groups] + [beside(row.box) for row in lone]
+        # A box that reads as no row may hold two rows boxed together (a bent page).
+        zones += unread
+        for zone in zones:
+            if any(_same_place(zone, other) for other in tried):
+                continue
+            tried.append(zone)
+            reading = self._read_zone(image, zone, first=False)
+            if reading is not None:
+                return reading
+        return None
 
     def _refused(self) -> ZoneReading:
         return ZoneReading(
             None, tuple(self._best_texts), None, None, self._attempts, False, self._timings
         )
-
-    def _detector_zones(self, image: BGRImage, tried: list[ZoneCandidate]) -> list[ZoneCandidate]:
-        """Zones the text detector finds (at any rotation: it boxes lines however they run),
-        less those the locator already tried. A card turned 90 degrees and large in the frame,
-        or a dark or busy photo, defeats the black-hat locator and not the detector. Lone rows
-        that read like a zone row (:meth:`_reads_like_zone_row`) come first: on a newspaper
-        background, the print's own long lines stack into more candidates than the zone."""
-        scale = min(1.0, _DETECT_SIDE / max(image.shape[:2]))
-        boxes = self._ocr.detect(np.ascontiguousarray(shrink(image, scale)))
-        rows = [beside(r) for r in lone_rows(boxes, scale) if self._reads_like_zone_row(image, r)]
-        return [
-            zone
-            for zone in (*rows, *zones_from_lines(boxes, scale))
-            if not any(_same_place(zone, other) for other in tried)
-        ]
-
-    def _reads_like_zone_row(self, image: BGRImage, row: ZoneCandidate) -> bool:
-        """Whether one recognition of the row, whichever way up, shows what a zone row is: one
-        unbroken run of characters, where printed text breaks into words (seed 7 #74, a card
-        at 26 degrees on a newspaper: its zone row was the fifth longest lone line), or a run
-        of fillers (``<``, ``>`` upside down)."""
-        crop = upright_crop(image, row, flip=False, target_width=_ROW_CHECK_WIDTH, pad_across=0.2)
-        text = self._ocr.recognise_chars(crop).text
-        unbroken = max((len(word) for word in text.split()), default=0)
-        return unbroken >= _UNBROKEN or max(text.count("<"), text.count(">")) >= _FILLER_RUN
 
     def _done(
         self, first: RowsReading, zone: ZoneCandidate, flip: bool, source: BGRImage
