@@ -6,16 +6,19 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from pathlib import Path
 
 import cv2
+import dlib
 import numpy as np
 import pytest
 
 from openkyc.specimens.documents import Distortion, random_identity, render_document
 from openkyc.specimens.faces import source_faces
-from openkyc.verification.document import DocumentReader, ocr
+from openkyc.verification.document import DocumentReader, ocr, portrait
 from openkyc.verification.document.images import to_bgr, to_grey
 from openkyc.verification.document.locate import find_zones
+from openkyc.verification.document.portrait import frontal_face_detector
 
 
 def test_model_input_keeps_the_rows_proportions() -> None:
@@ -49,6 +52,24 @@ def test_each_characters_runner_ups_come_likeliest_first() -> None:
         assert options[0][0] == char
         probabilities = [p for _, p in options]
         assert probabilities == sorted(probabilities, reverse=True)
+
+
+def test_the_portraits_face_detector_finds_what_dlibs_own_finds() -> None:
+    grey = cv2.cvtColor(source_faces()[0].portrait(240, 300), cv2.COLOR_RGB2GRAY)
+    ours = frontal_face_detector()(grey, 0)
+    theirs = dlib.get_frontal_face_detector()(grey, 0)
+    assert len(ours) == 1
+    assert [(r.left(), r.top(), r.right(), r.bottom()) for r in ours] == [
+        (r.left(), r.top(), r.right(), r.bottom()) for r in theirs
+    ]
+
+
+@pytest.mark.skipif(dlib.__version__ != "20.0.1", reason="the copy is of dlib 20.0.1's")
+def test_the_saved_face_detector_is_dlibs_own(tmp_path: Path) -> None:
+    # Saved once from dlib (it loads in ~1 ms, dlib builds its own in ~0.5 s): the same bytes.
+    dlib.get_frontal_face_detector().save(str(tmp_path / "detector.svm"))
+    saved = Path(portrait.__file__).with_name("frontal_face_detector.svm")
+    assert saved.read_bytes() == (tmp_path / "detector.svm").read_bytes()
 
 
 def _text_direction(kind: str, seed: int, rotation: float) -> float:
