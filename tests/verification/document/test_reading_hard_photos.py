@@ -246,3 +246,32 @@ def test_two_rows_the_detector_boxed_together_are_read_as_a_zone(reader: Documen
         background="checked", frame=(1280, 720), bend=0.040883249071615384,
     )  # fmt: skip
     assert _read_from_the_whole_frame(_reads_exactly(reader, doc))
+
+
+def test_a_detected_row_is_cut_at_its_box_not_with_the_rows_beside_it(
+    reader: DocumentReader,
+) -> None:
+    """Seed 7 #112: an internal passport on a cluttered desk, whose located zones do not read.
+    Cut with a quarter of its height to spare on each side, the detected name row took in
+    the rows beside it and read ``IVANOVA<SOF98`` for ``IVANOVA<<SOF98`` (refused by the
+    confirmation); cut at the detector's box, which has its own margin, it reads exactly."""
+    doc = _specimen(
+        "ru_internal_passport",
+        {
+            "surname": "IVANOVA", "given_names": "SOFIA", "sex": "F",
+            "birth_date": "1958-01-29", "nationality": "RUS", "issuing_country": "RUS",
+            "number": "9204312748", "issue_date": "2004-06-07", "expiry_date": None,
+            "surname_cyrillic": "ИВАНОВА", "given_names_cyrillic": "СОФЬЯ",
+            "patronymic": "ВЯЧЕСЛАВОВНА", "department_code": "196-109",
+            "place_of_birth": "Г. САНКТ-ПЕТЕРБУРГ",
+            "authority": "ГУ МВД РОССИИ ПО САНКТ-ПЕТЕРБУРГУ", "document_code": "PN",
+        },
+        "synth03",
+        700112,
+        name="busy_background", rotation_deg=-2.0322391293032913,
+        perspective=0.017051222593069282, fill=0.7075713845433366,
+        offset=(-0.019501834293067937, 0.03595160376889293), noise=2.964115555445403,
+        jpeg_quality=89, brightness=0.9605577724672392, background="clutter",
+        frame=(1440, 1920),
+    )  # fmt: skip
+    assert _read_from_the_whole_frame(_reads_exactly(reader, doc))

@@ -35,8 +35,8 @@ _MAX_LINES = 24
 # Normalised length a zone row reads at: 30, 36 or 44 characters, give or take dropped or
 # doubled fillers.
 _ROW_LENGTHS = (24, 50)
-# Height (pixels) a row is cut at for the recogniser, which reads rows 48 px tall.
-_ROW_HEIGHT = 64
+# Height (pixels) a row is cut at: the recogniser's own input height.
+_ROW_HEIGHT = 48
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +132,13 @@ def read_line(ocr: MrzOcr, image: BGRImage, line: ZoneCandidate) -> FrameRow | N
     when neither way does. A way up that reads a filler wins (upside down, fillers read as
     ``>`` or not at all); the first way up is not read again when it does."""
     along, across = line.size
-    pad_across = 0.25
-    width = round(_ROW_HEIGHT * along / (across * (1 + 2 * pad_across)))
+    width = round(_ROW_HEIGHT * along / across)
     found: list[FrameRow] = []
     for flip in (False, True):
+        # The detector's boxes are padded already: more of the rows beside it in the crop
+        # made the recogniser drop fillers (seed 7 #112: ``IVANOVA<SOF98`` for ``<<``).
         crop = upright_crop(
-            image, line, flip=flip, target_width=width, pad_along=0.03, pad_across=pad_across
+            image, line, flip=flip, target_width=width, pad_along=0.0, pad_across=0.0
         )
         read = ocr.recognise_chars(crop)
         if not _row_like(read.text):

@@ -2,8 +2,8 @@
 confirm (:mod:`.zone_confirmation`).
 
 Cost control: rows are split by projection and only recognised (no text detector) on the first
-try; restored views (shake undone, refocused), the detector's lines, other scales, and the
-whole frame's detected rows (:mod:`.frame_rows`) are fallbacks for hard images.
+try; restored views (shake undone, refocused), other scales, and the whole frame's detected
+rows (:mod:`.frame_rows`) are fallbacks for hard images.
 """
 
 from __future__ import annotations
@@ -203,16 +203,6 @@ class ZoneReader(ZoneConfirmation):
         score = min((t.score for t in lines), default=0.0)
         return Recognised(text, score, tuple(score for _ in text))
 
-    def _detected(
-        self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int
-    ) -> RowsReading:
-        crop = self._crop(image, zone, flip, width)
-        lines = self._ocr.read_lines(crop)
-        texts = merge_rows(lines)
-        score = sum(t.score for t in lines) / len(lines) if lines else 0.0
-        zone_scores = [t.score for t in lines if len(normalise(t.text)) >= 20]
-        return RowsReading(texts, score, correct(texts), min(zone_scores, default=0.0))
-
     def _unshaken(self, zone: ZoneCandidate) -> tuple[BGRImage, Shake] | None:
         """:func:`.deblur.deblurred_zone` of the photo, once per zone: the reading, the
         doubt tests and the printed names all ask for it."""
@@ -387,8 +377,7 @@ class ZoneReader(ZoneConfirmation):
         self, image: BGRImage, zone: ZoneCandidate, *, first: bool
     ) -> ZoneReading | None:
         """Every way of reading one candidate zone, cheapest first: rows at the usual width both
-        ways up, the zone with camera shake undone, refocused, then the detector's lines and
-        rows at other widths. ``first``: the best candidate, tried in full even when illegible."""
+        ways up, the zone with camera shake undone, refocused, then rows at other widths. ``first``: the best candidate, tried in full even when illegible."""
         tries: dict[bool, RowsReading] = {}
         for flip in (False, True):
             self._attempts += 1
@@ -428,21 +417,14 @@ class ZoneReader(ZoneConfirmation):
             if reading is not None:
                 return reading
         self._best_texts = self._best_texts or tries[flip].texts
-        for method, width in (
-            (self._detected, WIDTH),
-            (self._rows, OTHER_WIDTHS[0]),
-            (self._rows, OTHER_WIDTHS[1]),
-        ):
+        for width in OTHER_WIDTHS:
             self._attempts += 1
-            attempt = method(image, zone, flip, width)
+            attempt = self._rows(image, zone, flip, width)
             reading = self._done(attempt, zone, flip, image)
             if reading is not None:
                 return reading
             if _zone_like(attempt.texts):
                 self._best_texts = attempt.texts
-        if not legible and len(flips) > 1:
-            self._attempts += 1
-            return self._done(self._detected(image, zone, flips[1], WIDTH), zone, flips[1], image)
         return None
 
     def _add_time(self, stage: str, since: float) -> None:
