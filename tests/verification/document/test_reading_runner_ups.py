@@ -13,7 +13,11 @@ from openkyc.verification.document.correction import correct
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
 from openkyc.verification.document.ocr import Recognised
-from openkyc.verification.document.row_doubts import WITNESS_ODDS, runner_up_witness
+from openkyc.verification.document.row_doubts import (
+    BLURRED_WITNESS_ODDS,
+    WITNESS_ODDS,
+    runner_up_witness,
+)
 from openkyc.verification.document.runner_ups import correct_by_runner_ups
 from openkyc.verification.document.zone_reader import ZoneReader
 
@@ -72,11 +76,26 @@ def test_a_repair_is_witnessed_by_a_reading_that_ranked_it_close_behind() -> Non
     mrz = parse(list(TRUTH))
     close = [reading(READ[0], {}), reading(READ[1], {3: ("Z", 0.2)})]
     assert runner_up_witness(close, mrz, 1, 3)
-    faint = [reading(READ[0], {}), reading(READ[1], {3: ("Z", WITNESS_ODDS / 2 * 0.9)})]
+    faint = [reading(READ[0], {}), reading(READ[1], {3: ("Z", BLURRED_WITNESS_ODDS / 2)})]
     assert not runner_up_witness(faint, mrz, 1, 3)
     # A reading of the character itself is a witness too, whatever its runner-up.
     direct = [reading(TRUTH[0], {}), reading(TRUTH[1], {3: ("2", 0.3)})]
     assert runner_up_witness(direct, mrz, 1, 3)
+
+
+def test_a_letter_behind_the_digit_blur_made_of_it_witnesses_from_closer_odds() -> None:
+    # Blur reads Z as 2 and hardly ever the reverse: a Z at odds 0.05 behind a 2 witnesses a Z
+    # repair, where any other repair needs a reading that ranked it at 0.1.
+    mrz = parse(list(TRUTH))
+    behind = [reading(READ[0], {}), reading(READ[1], {3: ("Z", 0.05)})]
+    assert WITNESS_ODDS > 0.05 / 0.95
+    assert runner_up_witness(behind, mrz, 1, 3)
+    # The other way round, a printed digit read as its letter, is the error blur does not make:
+    # a 2 repaired from a Z read there keeps the usual bar (column 4 holds a 2).
+    assert TRUTH[1][4] == "2"
+    letter_read = TRUTH[1][:4] + "Z" + TRUTH[1][5:]
+    reverse = [reading(TRUTH[0], {}), reading(letter_read, {4: ("2", 0.05)})]
+    assert not runner_up_witness(reverse, mrz, 1, 4)
 
 
 ICAO_TD3 = (

@@ -41,6 +41,13 @@ _BLURRED_TO = {"Z": "2", "G": "6", "D": "0", "S": "5", "B": "8", "I": "1"}
 # A repaired character of a checked row counts as seen by a reading that ranked it at least this
 # likely relative to its own choice there (a blurred Z read as 2 with Z at odds 0.2-1.0).
 WITNESS_ODDS = 0.1
+# ... or, for a letter repaired from the digit blur makes of it (S from 5), at least this likely:
+# printed digits never drew their letter above 0.011 (see ``REVERSE_WEIGHT``), so a letter twice
+# that far behind its digit is a blurred letter, not a printed digit's shadow. A Japanese
+# specimen passport's XS1234567 (a real scan) was read X5 by every reading, S at odds 0.011,
+# 0.030 and 0.027 behind the 5; the check digit's S repair was never witnessed at 0.1 and the
+# right zone was refused.
+BLURRED_WITNESS_ODDS = 0.02
 
 
 Options = tuple[tuple[str, float], ...]
@@ -307,7 +314,8 @@ def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
 
 def runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: int) -> bool:
     """Whether a reading ranked the accepted character of a checked row at least
-    ``WITNESS_ODDS`` as likely as the character it chose there (its runner-up, in effect)."""
+    ``WITNESS_ODDS`` as likely as the character it chose there (its runner-up, in effect), or
+    ``BLURRED_WITNESS_ODDS`` where it chose the digit that blur makes of the accepted letter."""
     line = mrz.lines[row]
     for read in reads:
         keys, options = keyed(read)
@@ -319,7 +327,8 @@ def runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: i
             weights: dict[str, float] = {}
             for char, p in options[a]:
                 weights[normalise(char)] = weights.get(normalise(char), 0.0) + p
-            if weights.get(line[column], 0.0) >= WITNESS_ODDS * max(weights.values()):
+            odds = BLURRED_WITNESS_ODDS if _blurred_letter(line[column], keys[a]) else WITNESS_ODDS
+            if weights.get(line[column], 0.0) >= odds * max(weights.values()):
                 return True
     return False
 
