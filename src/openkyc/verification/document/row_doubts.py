@@ -23,6 +23,15 @@ UNSEEN_SURE = 0.85
 # Look-alike swaps (Z/2, G/6, O/0...) given at least this probability by a reading are plausible
 # readings too; if one or two of them also pass every check digit, the zone is ambiguous.
 _PLAUSIBLE = 0.005
+# Two swaps that cancel in a check digit are two errors at once: together they are plausible
+# when the product of their probabilities is at least this (two swaps at 1% each). The
+# recogniser leaves a faint O at 0.5-0.8% behind many printed 0s, and with enough 0s in one
+# field two of them sit at weights 7 and 3, where two O-for-0 swaps cancel (24 x 10): a
+# Belarusian specimen passport (a real scan, optional data 4010160B000PB3) was refused for O at
+# 0.0054 and 0.0079 behind two of its 0s. The cancelling errors this test was made for stay
+# well above it: Z at 0.01 and 0.04 behind a visa's 22 (4e-4), Z at 0.007 and 0.04 behind a
+# shaken number's 2s (2.8e-4, hard seed 7 #52).
+_PAIR_PLAUSIBLE = 1e-4
 # Blur takes strokes and corners away, so the recogniser reads a letter as its digit look-alike
 # (Z as 2, G as 6, D as 0, S as 5, B as 8, I as 1) and hardly ever the reverse. Measured with
 # `eval/lookalikes.py --seed 11` and `--seed 12` (350 blurred, shaken, mixed, small and dark
@@ -213,28 +222,28 @@ def _direction_weight(accepted: str, rival: str) -> float:
     return 1.0
 
 
-def _plausible_swaps(read: Recognised, mrz: MrzData, row: int) -> dict[int, set[str]]:
+def _plausible_swaps(read: Recognised, mrz: MrzData, row: int) -> dict[int, dict[str, float]]:
     """Per column of a checked row, the look-alikes of the accepted character (other than
-    itself) that this reading found plausible, in the positions where letters and digits are
-    both legal and the issuer's format does not settle which.
+    itself) that this reading found plausible, with their probability, in the positions where
+    letters and digits are both legal and the issuer's format does not settle which.
 
     The digit that blur makes of an accepted letter (2 behind a Z) is left out, however close:
     the other zone would need two printed digits both read as letters, an error the recogniser
     never made in 7,236 reads (``REVERSE_WEIGHT``). A sharp, turned passport number ZU2YZ00V7
     read the same by four readings, with 2 at 0.1 and 0.45 behind its two Zs, was rejected for
     the 2U2Y200V7 that also passes (held-out seed 53 #228)."""
-    out: dict[int, set[str]] = {}
+    out: dict[int, dict[str, float]] = {}
     for j, accepted, alternatives in _ambiguous_columns(read, mrz, row):
-        swaps = {
-            normalise(c)
-            for c, p in alternatives
-            if len(normalise(c)) == 1
-            and normalise(c) in LOOKALIKES.get(accepted, "")
-            and not _blurred_letter(accepted, normalise(c))
-            and p >= _PLAUSIBLE
-        }
-        if swaps:
-            out.setdefault(j, set()).update(swaps)
+        for c, p in alternatives:
+            swap = normalise(c)
+            if (
+                len(swap) == 1
+                and swap in LOOKALIKES.get(accepted, "")
+                and not _blurred_letter(accepted, swap)
+                and p >= _PLAUSIBLE
+            ):
+                found = out.setdefault(j, {})
+                found[swap] = max(found.get(swap, 0.0), p)
     return out
 
 
@@ -270,7 +279,7 @@ def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     cancel in a mod-10 check digit: a visa number's ZZ was read 22 by two agreeing readings,
     with Z a few percent behind each time."""
     name_row = 2 if mrz.format == "TD1" else 0
-    swaps: dict[tuple[int, int], set[str]] = {}
+    swaps: dict[tuple[int, int], dict[str, float]] = {}
     owned: dict[int, dict[int, str]] = {}
     for row in range(len(mrz.lines)):
         if row == name_row:
@@ -281,7 +290,9 @@ def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
                 if ratio < 0.7:
                     continue
                 for j, chars in _plausible_swaps(read, mrz, row).items():
-                    swaps.setdefault((row, j), set()).update(chars)
+                    found = swaps.setdefault((row, j), {})
+                    for c, p in chars.items():
+                        found[c] = max(found.get(c, 0.0), p)
                 owned.setdefault(row, {}).update(_own_choices(read, mrz, row))
 
     def passes(combo: tuple[tuple[tuple[int, int], str], ...]) -> bool:
@@ -298,7 +309,13 @@ def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     single = [
         (pos, c) for pos, chars in swaps.items() for c in sorted(chars) if not passes(((pos, c),))
     ]
-    if any(a[0] != b[0] and passes((a, b)) for a, b in itertools.combinations(single, 2)):
+    # Pairs of two errors as likely together as two at 1% each (``_PAIR_PLAUSIBLE``).
+    pairs = [
+        (a, b)
+        for a, b in itertools.combinations(single, 2)
+        if a[0] != b[0] and swaps[a[0]][a[1]] * swaps[b[0]][b[1]] >= _PAIR_PLAUSIBLE
+    ]
+    if any(passes((a, b)) for a, b in pairs):
         return True
     # A character a repair or runner-up changed, put back as read, with two swaps: the zone as
     # read may be right and the repair one of three cancelling errors. A shaken number
@@ -306,9 +323,7 @@ def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     # its second J (J 0.57, 3 0.29), and 233JNYSM2 passed every check digit (hard seed 7 #52).
     reverted = [((row, j), c) for row, own in sorted(owned.items()) for j, c in sorted(own.items())]
     return any(
-        len({r[0], a[0], b[0]}) == 3 and passes((r, a, b))
-        for r in reverted
-        for a, b in itertools.combinations(single, 2)
+        len({r[0], a[0], b[0]}) == 3 and passes((r, a, b)) for r in reverted for a, b in pairs
     )
 
 
