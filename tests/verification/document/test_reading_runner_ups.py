@@ -98,6 +98,18 @@ def test_a_letter_behind_the_digit_blur_made_of_it_witnesses_from_closer_odds() 
     assert not runner_up_witness(reverse, mrz, 1, 4)
 
 
+def test_a_d_behind_a_0_keeps_the_usual_witness_bar() -> None:
+    # On a real scan (the Spanish specimen card) printed 0s drew D at odds 0.03-0.10: a D there
+    # is no sign of a blurred D, so a D repaired from a 0 needs the usual odds.
+    # Only the alignment of the reading with the accepted row matters here, not its checks.
+    mrz = parse([TRUTH[0], "CVZZ2285D" + TRUTH[1][9:]])
+    zero_read = TRUTH[1][:8] + "0" + TRUTH[1][9:]
+    behind = [reading(TRUTH[0], {}), reading(zero_read, {8: ("D", 0.05)})]
+    assert not runner_up_witness(behind, mrz, 1, 8)
+    close = [reading(TRUTH[0], {}), reading(zero_read, {8: ("D", 0.2)})]
+    assert runner_up_witness(close, mrz, 1, 8)
+
+
 ICAO_TD3 = (
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
     "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
