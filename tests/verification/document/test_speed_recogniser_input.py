@@ -15,10 +15,10 @@ import pytest
 
 from openkyc.specimens.documents import Distortion, random_identity, render_document
 from openkyc.specimens.faces import source_faces
-from openkyc.verification.document import DocumentReader, ocr, portrait
+from openkyc.verification.document import DocumentReader, ocr
 from openkyc.verification.document.images import to_bgr, to_grey
 from openkyc.verification.document.locate import find_zones
-from openkyc.verification.document.portrait import frontal_face_detector
+from openkyc.verification.hog import SAVED_DETECTOR, frontal_face_detector
 
 
 def test_model_input_keeps_the_rows_proportions() -> None:
@@ -68,7 +68,7 @@ def test_the_portraits_face_detector_finds_what_dlibs_own_finds() -> None:
 def test_the_saved_face_detector_is_dlibs_own(tmp_path: Path) -> None:
     # Saved once from dlib (it loads in ~1 ms, dlib builds its own in ~0.5 s): the same bytes.
     dlib.get_frontal_face_detector().save(str(tmp_path / "detector.svm"))
-    saved = Path(portrait.__file__).with_name("frontal_face_detector.svm")
+    saved = SAVED_DETECTOR
     assert saved.read_bytes() == (tmp_path / "detector.svm").read_bytes()
 
 

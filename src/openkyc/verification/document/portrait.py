@@ -10,31 +10,21 @@ This is an estimate to help face matching, not a face recognition result.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import threading
 from functools import cache
-from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
 import numpy.typing as npt
+
+from openkyc.verification.hog import frontal_face_detector
 
 from .locate import ZoneCandidate
 from .results import Box
 
 BGRImage = npt.NDArray[np.uint8]
 GreyImage = npt.NDArray[np.uint8]
-
-# dlib's HOG frontal face detector as dlib 20.0.1 saves it (``get_frontal_face_detector()
-# .save(path)``, the same bytes on every save; dlib's licence, the Boost Software License 1.0).
-# Built from the copy compiled into dlib, the detector is decompressed and parsed first: ~0.5 s
-# of CPU in every process, a quarter of ``openkyc verify-document``'s start-to-result; the saved
-# copy loads in ~1 ms. Any other dlib version, or other bytes, builds it from dlib as before.
-_SAVED_DETECTOR = Path(__file__).with_name("frontal_face_detector.svm")
-_SAVED_DLIB = "20.0.1"
-_SAVED_SHA256 = "f3f7aa833fb4a14a46fc48689f45b98d85ef72d6dfaf8bdc012b7d3c522a5426"
 
 _CROP_SIDE = 400
 _DOCUMENT_SIDE = 640
@@ -54,7 +44,7 @@ _PAGE = {
 
 
 class _Cascade:
-    """dlib's HOG frontal face detector (weights compiled into dlib, no files)."""
+    """dlib's HOG frontal face detector (:mod:`openkyc.verification.hog`)."""
 
     def __init__(self) -> None:
         self._detector = frontal_face_detector()
@@ -67,17 +57,6 @@ class _Cascade:
             return None
         face = max(faces, key=lambda f: f.width() * f.height())
         return int(face.left()), int(face.top()), int(face.width()), int(face.height())
-
-
-def frontal_face_detector() -> Any:
-    """dlib's HOG frontal face detector, from the saved copy when it is dlib's own."""
-    import dlib
-
-    if dlib.__version__ == _SAVED_DLIB and _SAVED_DETECTOR.is_file():
-        data = _SAVED_DETECTOR.read_bytes()
-        if hashlib.sha256(data).hexdigest() == _SAVED_SHA256:
-            return dlib.fhog_object_detector(str(_SAVED_DETECTOR))
-    return dlib.get_frontal_face_detector()
 
 
 @cache

@@ -19,6 +19,7 @@ import numpy.typing as npt
 from openkyc.verification.face.geometry import Box
 from openkyc.verification.face.images import RGBImage
 from openkyc.verification.face.mesh import FaceMesher, MeshFace
+from openkyc.verification.hog import frontal_face_detector
 from openkyc.verification.types import ModelInfo
 
 FloatArray = npt.NDArray[np.float64]
@@ -130,7 +131,7 @@ class FaceDetector:
         from mediapipe.python.solutions import face_detection
 
         self._mesher = mesher
-        self._hog = dlib.get_frontal_face_detector()
+        self._hog = frontal_face_detector()
         self._lock = threading.Lock()
         self._blazeface = face_detection.FaceDetection(
             model_selection=1, min_detection_confidence=0.5
