@@ -50,22 +50,6 @@ class Recognised:
     alternatives: tuple[tuple[tuple[str, float], ...], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class TextLine:
-    text: str
-    score: float
-    # Corner points (4 x 2) in the coordinates of the image given to the engine.
-    box: tuple[tuple[float, float], ...]
-
-    @property
-    def centre_y(self) -> float:
-        return sum(p[1] for p in self.box) / len(self.box)
-
-    @property
-    def left_x(self) -> float:
-        return min(p[0] for p in self.box)
-
-
 @dataclass(slots=True)
 class OcrSpent:
     detect_ms: float = 0.0
@@ -120,27 +104,10 @@ class MrzOcr:
             )
         return self._engine_built
 
-    def read_lines(self, image: BGRImage) -> list[TextLine]:
-        """Detect and recognise every text line in ``image``."""
-        started = time.perf_counter()
-        with self._lock:
-            out = self._engine(image, use_det=True, use_cls=False, use_rec=True)
-        self.spent.detect_ms += (time.perf_counter() - started) * 1000
-        boxes = getattr(out, "boxes", None)
-        txts = getattr(out, "txts", None)
-        scores = getattr(out, "scores", None)
-        if boxes is None or txts is None or scores is None:
-            return []
-        lines: list[TextLine] = []
-        for box, text, score in zip(boxes, txts, scores, strict=False):
-            points = tuple((float(x), float(y)) for x, y in np.asarray(box).reshape(-1, 2))
-            lines.append(TextLine(text=str(text), score=float(score), box=points))
-        return lines
-
     def detect(self, image: BGRImage) -> list[npt.NDArray[np.float32]]:
         """The text lines' boxes in ``image`` (4 x 2 corner points each), without recognising
-        them: the detector alone is a locator, a small share of :meth:`read_lines`' cost on a
-        page full of printed text."""
+        them: each is recognised by :meth:`recognise_chars`, along its own box
+        (:mod:`.frame_rows`), with per-character confidences the engine does not give."""
         started = time.perf_counter()
         with self._lock:
             out = self._engine(image, use_det=True, use_cls=False, use_rec=False)

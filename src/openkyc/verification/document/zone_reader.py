@@ -31,7 +31,7 @@ from .locate import (
     find_zones,
     upright_crop,
 )
-from .ocr import MrzOcr, Recognised, TextLine
+from .ocr import MrzOcr, Recognised
 from .results import MrzData
 from .rows import split_rows, straightened
 from .runner_ups import correct_by_runner_ups
@@ -64,18 +64,6 @@ class ZoneReading:
     timings: dict[str, float] = field(default_factory=dict)
     # Lowest per-letter confidence of the name row, in the surest reading that agreed with it.
     name_confidence: float = 0.0
-
-
-def merge_rows(lines: list[TextLine]) -> list[str]:
-    """Join detector boxes that sit on the same text row (a row is sometimes split in two)."""
-    rows: list[list[TextLine]] = []
-    for line in sorted(lines, key=lambda t: t.centre_y):
-        height = max(p[1] for p in line.box) - min(p[1] for p in line.box)
-        if rows and abs(rows[-1][0].centre_y - line.centre_y) < 0.5 * max(height, 1.0):
-            rows[-1].append(line)
-        else:
-            rows.append([line])
-    return ["".join(t.text for t in sorted(row, key=lambda t: t.left_x)) for row in rows]
 
 
 def _score(tries: dict[bool, RowsReading], flip: bool) -> float:
@@ -194,14 +182,7 @@ class ZoneReader(ZoneConfirmation):
                 read.confidences + (1.0,) * tail,
                 read.alternatives + ((("<", 1.0),),) * tail,
             )
-        lines = [t for t in self._ocr.read_lines(crop) if len(normalise(t.text)) >= 20]
-        texts = merge_rows(lines)
-        if len(texts) < rows:
-            return None
-        text = texts[-1] if rows == 3 else texts[-2]
-        # The detector's lines carry one score, no per-character confidences.
-        score = min((t.score for t in lines), default=0.0)
-        return Recognised(text, score, tuple(score for _ in text))
+        return None
 
     def _unshaken(self, zone: ZoneCandidate) -> tuple[BGRImage, Shake] | None:
         """:func:`.deblur.deblurred_zone` of the photo, once per zone: the reading, the
