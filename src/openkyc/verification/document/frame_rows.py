@@ -53,8 +53,7 @@ class FrameRow:
 
 
 def detected_lines(ocr: MrzOcr, image: BGRImage) -> list[ZoneCandidate]:
-    """The detector's lines long enough to be zone rows, collinear pieces joined, longest for
-    their height first."""
+    """The detector's lines long enough to be zone rows, longest for their height first."""
     scale = min(1.0, DETECT_SIDE / max(image.shape[:2]))
     boxes = ocr.detect(np.ascontiguousarray(shrink(image, scale)))
     lines: list[ZoneCandidate] = []
@@ -65,7 +64,6 @@ def detected_lines(ocr: MrzOcr, image: BGRImage) -> list[ZoneCandidate]:
         if h <= 0:
             continue
         lines.append(ZoneCandidate((cx / scale, cy / scale), (w / scale, h / scale), angle, 1.0))
-    lines = _joined(lines)
     lines = [line for line in lines if line.size[0] >= _ROW_ASPECT * line.size[1]]
     lines.sort(key=lambda line: -line.size[0] / line.size[1])
     return lines[:_MAX_LINES]
@@ -87,36 +85,6 @@ def _offsets(a: ZoneCandidate, b: ZoneCandidate) -> tuple[float, float]:
 def _angle_gap(a: float, b: float, period: float = 180.0) -> float:
     gap = abs(a - b) % period
     return min(gap, period - gap)
-
-
-def _joined(lines: list[ZoneCandidate]) -> list[ZoneCandidate]:
-    """Pieces of one row the detector boxed apart (at a wide gap between fields) joined."""
-    merged = True
-    while merged:
-        merged = False
-        for i, a in enumerate(lines):
-            for j in range(i + 1, len(lines)):
-                b = lines[j]
-                if _angle_gap(a.angle, b.angle) > 6:
-                    continue
-                along, across = _offsets(a, b)
-                gap = abs(along) - (a.size[0] + b.size[0]) / 2
-                thick = max(a.size[1], b.size[1])
-                if abs(across) > 0.45 * thick or gap > 2.0 * thick:
-                    continue
-                if not 0.6 < a.size[1] / b.size[1] < 1.7:
-                    continue
-                points = np.concatenate([a.corners(), b.corners()])
-                (cx, cy), (w, h), angle = cv2.minAreaRect(points)
-                if w < h:
-                    w, h, angle = h, w, angle + 90.0
-                lines[i] = ZoneCandidate((cx, cy), (w, h), angle, 1.0)
-                del lines[j]
-                merged = True
-                break
-            if merged:
-                break
-    return lines
 
 
 def _row_like(text: str) -> bool:
