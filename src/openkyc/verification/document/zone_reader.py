@@ -238,7 +238,7 @@ class ZoneReader(ZoneConfirmation):
         return self._focus[key]
 
     def read(self, image: BGRImage, *, full_frame: bool = True) -> ZoneReading:
-        """``full_frame=False`` skips the slow fallback, the text detector as a locator (for a
+        """``full_frame=False`` skips the slow fallback, the whole frame's detected rows (for a
         side unlikely to carry the zone)."""
         self._timings = {}
         self._attempts = 0
