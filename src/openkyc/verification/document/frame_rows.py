@@ -14,13 +14,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 import numpy.typing as npt
 
 from .correction import normalise
 from .images import shrink
-from .locate import ZoneCandidate, upright_crop
+from .locate import ZoneCandidate, angle_gap, long_side_rect, upright_crop
 from .ocr import MrzOcr, Recognised
 
 BGRImage = npt.NDArray[np.uint8]
@@ -58,9 +57,7 @@ def detected_lines(ocr: MrzOcr, image: BGRImage) -> list[ZoneCandidate]:
     boxes = ocr.detect(np.ascontiguousarray(shrink(image, scale)))
     lines: list[ZoneCandidate] = []
     for box in boxes:
-        (cx, cy), (w, h), angle = cv2.minAreaRect(np.asarray(box, dtype=np.float32))
-        if w < h:
-            w, h, angle = h, w, angle + 90.0
+        (cx, cy), (w, h), angle = long_side_rect(np.asarray(box, dtype=np.float32))
         if h <= 0:
             continue
         lines.append(ZoneCandidate((cx / scale, cy / scale), (w / scale, h / scale), angle, 1.0))
@@ -80,11 +77,6 @@ def _offsets(a: ZoneCandidate, b: ZoneCandidate) -> tuple[float, float]:
     ux, uy = _frame(a)
     dx, dy = b.centre[0] - a.centre[0], b.centre[1] - a.centre[1]
     return dx * ux + dy * uy, -dx * uy + dy * ux
-
-
-def _angle_gap(a: float, b: float, period: float = 180.0) -> float:
-    gap = abs(a - b) % period
-    return min(gap, period - gap)
 
 
 def _row_like(text: str) -> bool:
@@ -130,7 +122,7 @@ def stacked_zones(rows: list[FrameRow]) -> list[list[FrameRow]]:
         for other in rows:
             if other is seed or any(other in g for g in groups):
                 continue
-            if _angle_gap(seed.box.angle, other.box.angle, 360.0) > 5:
+            if angle_gap(seed.box.angle, other.box.angle, 360.0) > 5:
                 continue
             if not 0.7 < other.box.size[0] / seed.box.size[0] < 1.43:
                 continue
@@ -149,12 +141,10 @@ def stacked_zones(rows: list[FrameRow]) -> list[list[FrameRow]]:
 def zone_of(rows: list[FrameRow]) -> ZoneCandidate:
     """The rectangle around ``rows``, upright as they read (``flip=False``)."""
     points = np.concatenate([r.box.corners() for r in rows])
-    (cx, cy), (w, h), angle = cv2.minAreaRect(points)
-    if w < h:
-        w, h, angle = h, w, angle + 90.0
+    (cx, cy), (w, h), angle = long_side_rect(points)
     # Turn the rectangle's angle to the rows' own upright angle (it is known up to 180 degrees).
     upright = rows[0].box.angle
-    if _angle_gap(angle, upright, 360.0) > 90:
+    if angle_gap(angle, upright, 360.0) > 90:
         angle += 180.0
     # The rows' boxes are the detector's (padded); the zone's height is that of the rows.
     return ZoneCandidate((cx, cy), (w, h), angle, 1.0)

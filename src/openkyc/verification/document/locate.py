@@ -78,16 +78,26 @@ def _blobs(mask: GreyImage, min_area: float) -> list[_Blob]:
     return out
 
 
-def _angle_gap(a: float, b: float) -> float:
-    gap = abs(a - b) % 180.0
-    return min(gap, 180.0 - gap)
+def angle_gap(a: float, b: float, period: float = 180.0) -> float:
+    """How far apart two directions are, in degrees: lines (``period`` 180) or lines read one
+    way up (360)."""
+    gap = abs(a - b) % period
+    return min(gap, period - gap)
+
+
+def long_side_rect(
+    points: npt.NDArray[np.float32],
+) -> tuple[tuple[float, float], tuple[float, float], float]:
+    """The smallest rectangle around ``points`` as (centre, (length, thickness), angle), its
+    angle running along the long side (OpenCV's own may run along either)."""
+    (cx, cy), (w, h), angle = cv2.minAreaRect(points)
+    if w < h:
+        w, h, angle = h, w, angle + 90.0
+    return (cx, cy), (w, h), angle
 
 
 def _blob_of(points: npt.NDArray[np.float32], area: float) -> _Blob | None:
-    (cx, cy), (w, h), angle = cv2.minAreaRect(points)
-    if w < h:
-        w, h = h, w
-        angle += 90.0
+    (cx, cy), (w, h), angle = long_side_rect(points)
     if h <= 0:
         return None
     return _Blob(cx, cy, w, h, angle, points, area / (w * h))
@@ -105,7 +115,7 @@ def _join_collinear(blobs: list[_Blob]) -> list[_Blob]:
             ux, uy = math.cos(theta), math.sin(theta)
             for j in range(i + 1, len(rows)):
                 b = rows[j]
-                if _angle_gap(a.angle, b.angle) > 6:
+                if angle_gap(a.angle, b.angle) > 6:
                     continue
                 dx, dy = b.cx - a.cx, b.cy - a.cy
                 across = abs(-dx * uy + dy * ux)
@@ -148,7 +158,7 @@ def _group_lines(lines: list[_Blob]) -> list[list[_Blob]]:
                 continue
             other = lines[j]
             if (
-                _angle_gap(seed.angle, other.angle) > 5
+                angle_gap(seed.angle, other.angle) > 5
                 or not 0.75 < other.length / seed.length < 1.33
             ):
                 continue

@@ -25,12 +25,7 @@ from .correction import (
 from .deblur import FOCUS_SIGMAS, Shake, deblurred_zone, focus_sigmas, refocused_zone
 from .frame_rows import FrameRow, detected_lines, read_line, stacked_zones, zone_of
 from .images import to_grey
-from .locate import (
-    ZoneCandidate,
-    beside,
-    find_zones,
-    upright_crop,
-)
+from .locate import ZoneCandidate, angle_gap, beside, find_zones, upright_crop
 from .ocr import MrzOcr, Recognised
 from .results import MrzData
 from .rows import split_rows, straightened
@@ -77,7 +72,7 @@ def _same_place(a: ZoneCandidate, b: ZoneCandidate) -> bool:
     return (
         math.hypot(a.centre[0] - b.centre[0], a.centre[1] - b.centre[1]) < 0.3 * b.size[1]
         and abs(a.size[0] - b.size[0]) < 0.1 * b.size[0]
-        and abs(((a.angle - b.angle) + 90) % 180 - 90) < 3
+        and angle_gap(a.angle, b.angle) < 3
     )
 
 
@@ -125,7 +120,7 @@ class ZoneReader(ZoneConfirmation):
             if bent is not crop:
                 again = self._read_rows(bent)
                 if again.correction is not None:
-                    self._bent.add((zone.centre, flip))
+                    self._bent.add(key)
                     return again
         return reading
 
@@ -389,7 +384,8 @@ class ZoneReader(ZoneConfirmation):
         self, image: BGRImage, zone: ZoneCandidate, *, first: bool
     ) -> ZoneReading | None:
         """Every way of reading one candidate zone, cheapest first: rows at the usual width both
-        ways up, the zone with camera shake undone, refocused, then rows at other widths. ``first``: the best candidate, tried in full even when illegible."""
+        ways up, the zone with camera shake undone, refocused, then rows at other widths.
+        ``first``: the best candidate, tried in full even when illegible."""
         tries: dict[bool, RowsReading] = {}
         for flip in (False, True):
             self._attempts += 1
