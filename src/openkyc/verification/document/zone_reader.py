@@ -22,7 +22,7 @@ from .correction import (
     normalise,
     without_lone_chevron_name,
 )
-from .deblur import FOCUS_SIGMAS, Shake, deblurred_zone, focus_sigmas, refocused_zone
+from .deblur import Shake, deblurred_zone, focus_sigmas, refocused_zone
 from .frame_rows import FrameRow, detected_lines, read_line, stacked_zones, zone_of
 from .images import to_grey
 from .locate import ZoneCandidate, angle_gap, beside, find_zones, upright_crop
@@ -55,11 +55,8 @@ class ZoneReading:
     # Rotation (degrees, OpenCV convention) that makes the zone's text upright, if known.
     angle: float | None
     zone: ZoneCandidate | None
-    attempts: int
     name_confirmed: bool = False
     timings: dict[str, float] = field(default_factory=dict)
-    # Lowest per-letter confidence of the name row, in the surest reading that agreed with it.
-    name_confidence: float = 0.0
 
 
 def _score(tries: dict[bool, RowsReading], flip: bool) -> float:
@@ -94,9 +91,8 @@ class ZoneReader(ZoneConfirmation):
         self._unshaken_zones: dict[tuple[float, float], tuple[BGRImage, Shake] | None] = {}
         # Their readings at the usual width, by (zone centre, flip).
         self._unshaken_tries: dict[tuple[tuple[float, float], bool], RowsReading] = {}
-        # The current image's stage timings, attempts so far and likeliest zone text.
+        # The current image's stage timings and likeliest zone text.
         self._timings: dict[str, float] = {}
-        self._attempts = 0
         self._best_texts: list[str] = []
         # Zones (by centre, and way up) whose rows read only straightened, and those whose
         # straightened reading passed its check digits but was not confirmed.
@@ -237,7 +233,6 @@ class ZoneReader(ZoneConfirmation):
         """``full_frame=False`` skips the slow fallback, the whole frame's detected rows (for a
         side unlikely to carry the zone)."""
         self._timings = {}
-        self._attempts = 0
         self._best_texts = []
         self._start_image(image)
         self._unshaken_zones = {}
@@ -287,7 +282,6 @@ class ZoneReader(ZoneConfirmation):
                 min(r.score for r in reads),
                 reads,
             )
-            self._attempts += 1
             reading = self._done(attempt, zone_of(group), False, image)
             if reading is not None:
                 return reading
@@ -307,9 +301,7 @@ class ZoneReader(ZoneConfirmation):
         return None
 
     def _refused(self) -> ZoneReading:
-        return ZoneReading(
-            None, tuple(self._best_texts), None, None, self._attempts, False, self._timings
-        )
+        return ZoneReading(None, tuple(self._best_texts), None, None, False, self._timings)
 
     def _done(
         self, first: RowsReading, zone: ZoneCandidate, flip: bool, source: BGRImage
@@ -341,16 +333,7 @@ class ZoneReader(ZoneConfirmation):
         if self._unshaken_names_differ(source, zone, flip, confirmed):
             return None
         angle = zone.angle + (180.0 if flip else 0.0)
-        return ZoneReading(
-            confirmed[0],
-            tuple(texts),
-            angle,
-            zone,
-            self._attempts,
-            True,
-            self._timings,
-            confirmed[1],
-        )
+        return ZoneReading(confirmed[0], tuple(texts), angle, zone, True, self._timings)
 
     def _unshaken_names_differ(
         self,
@@ -388,7 +371,6 @@ class ZoneReader(ZoneConfirmation):
         ``first``: the best candidate, tried in full even when illegible."""
         tries: dict[bool, RowsReading] = {}
         for flip in (False, True):
-            self._attempts += 1
             attempt = self._rows(image, zone, flip, WIDTH)
             tries[flip] = attempt
             reading = self._done(attempt, zone, flip, image)
@@ -407,7 +389,6 @@ class ZoneReader(ZoneConfirmation):
         self._add_time("deblur", stage)
         if restored is not None:
             for flip in sorted((False, True), key=lambda f: -_score(tries, f)):
-                self._attempts += 1
                 attempt = self._unshaken_attempt(zone, flip, restored[0])
                 reading = self._done(attempt, zone, flip, restored[0])
                 if reading is not None:
@@ -416,17 +397,14 @@ class ZoneReader(ZoneConfirmation):
                     break
         flip = flips[0]
         stage = time.perf_counter()
-        fresh = (zone.centre, flip) not in self._focus
         focus = self._refocused(zone, flip, tries[flip])
         self._add_time("refocus", stage)
         if focus is not None:
-            self._attempts += len(FOCUS_SIGMAS) if fresh else 0
             reading = self._done(focus.attempt, zone, flip, focus.image)
             if reading is not None:
                 return reading
         self._best_texts = self._best_texts or tries[flip].texts
         for width in OTHER_WIDTHS:
-            self._attempts += 1
             attempt = self._rows(image, zone, flip, width)
             reading = self._done(attempt, zone, flip, image)
             if reading is not None:
