@@ -391,6 +391,20 @@ class ZoneConfirmation(abc.ABC):
         angle = zone.angle + (180.0 if flip else 0.0)
         return self._printed.name_words(grey, zone, angle, mrz, ru_internal=True, tall=tall)
 
+    def _unshaken_reading(
+        self, image: BGRImage, zone: ZoneCandidate, flip: bool
+    ) -> RowsReading | None:
+        """The reading of the zone with the camera shake undone, or None unless the zone shows
+        a real shake (``Shake.evident``): a sharp zone deconvolved by the cepstrum's noise
+        floor rings, and a clean visa's G came back as a 6 (held-out seed 131 #111, rejected)."""
+        photo = image is self._photo
+        restored = self._unshaken(zone) if photo else deblurred_zone(image, zone)
+        if restored is None or not restored[1].evident:
+            return None
+        if photo:
+            return self._unshaken_attempt(zone, flip, restored[0])
+        return self._rows(restored[0], zone, flip, WIDTH)
+
     def _unshaken_view_disagrees(
         self,
         image: BGRImage,
@@ -399,8 +413,9 @@ class ZoneConfirmation(abc.ABC):
         mrz: MrzData,
         rivals: set[tuple[int, int, str]],
     ) -> bool:
-        """Whether the zone with the camera shake removed speaks against a G/6 reading that no
-        check digit can see. Paid only when a reading gave the rival any plausible weight.
+        """Whether the zone with the camera shake removed (:meth:`_unshaken_reading`) speaks
+        against a G/6 reading that no check digit can see. Paid only when a reading gave the
+        rival any plausible weight.
 
         * It reads the rival: readings at other scales repeated a shaken G read as 6, with the
           G 0.5% behind it each time (seed 31 #156); the deconvolved zone read the G at 0.93.
@@ -409,24 +424,33 @@ class ZoneConfirmation(abc.ABC):
           behind the 6) does not vouch for it. Measured on seeds 7, 31 and 97, both 6s accepted
           with a G rival were Gs, and the three Gs accepted with a 6 rival (at 0.017-0.071)
           were right although their deconvolved views read a 0 or nothing there; requiring
-          confirmation of those too rejected all three.
-
-        Only a zone that shows a real shake (``Shake.evident``) is asked: a sharp zone
-        deconvolved by the cepstrum's noise floor rings, and a clean visa's G came back as a 6
-        (held-out seed 131 #111, rejected)."""
-        photo = image is self._photo
-        restored = self._unshaken(zone) if photo else deblurred_zone(image, zone)
-        if restored is None or not restored[1].evident:
+          confirmation of those too rejected all three."""
+        other = self._unshaken_reading(image, zone, flip)
+        if other is None:
             return False
-        other = (
-            self._unshaken_attempt(zone, flip, restored[0])
-            if photo
-            else self._rows(restored[0], zone, flip, WIDTH)
-        )
         if prefers_rival(other.reads, mrz, rivals):
             return True
         blurred_g = {rival for rival in rivals if rival[2] == "G"}
         return bool(blurred_g) and not confirms_accepted(other.reads, mrz, blurred_g)
+
+    def _unshaken_names_differ(
+        self, image: BGRImage, zone: ZoneCandidate, flip: bool, confirmed: Correction, sure: float
+    ) -> bool:
+        """Whether a photo with a shake its cepstrum shows, whose names were confirmed less than
+        surely, reads other names once the shake is undone (:meth:`_unshaken_reading`). A strong
+        shake makes the same letter of every scale: hard seed 11 #9 (a 12 px shake) read
+        ``ARTEN`` for ``ARTEM`` in two agreeing readings at a name confidence of 0.977, and its
+        unshaken zone reads ``ARTEM`` with every check digit passing. Refused here, the zone is
+        then read in the unshaken view like any other, which must confirm its own names. Only
+        the name row is compared: the checked rows have their check digits."""
+        if image is not self._photo or sure >= SURE_WITHOUT_REREAD:
+            return False
+        attempt = self._unshaken_reading(image, zone, flip)
+        if attempt is None or attempt.correction is None:
+            return False
+        mrz, other = confirmed.mrz, attempt.correction.mrz
+        index = 2 if mrz.format == "TD1" else 0
+        return other.format == mrz.format and other.lines[index] != mrz.lines[index]
 
     def _names_faded(self, image: BGRImage, zone: ZoneCandidate, flip: bool, mrz: MrzData) -> bool:
         """Whether glare has faded some letter of the names out of the photo (see

@@ -33,7 +33,6 @@ from .runner_ups import correct_by_runner_ups
 from .visual_zone import PrintedWords
 from .zone_confirmation import (
     OTHER_WIDTHS,
-    SURE_WITHOUT_REREAD,
     WIDTH,
     FocusedView,
     RowsReading,
@@ -181,7 +180,9 @@ class ZoneReader(ZoneConfirmation):
         doubt tests and the printed names all ask for it."""
         if zone.centre not in self._unshaken_zones:
             assert self._photo is not None
+            stage = time.perf_counter()
             self._unshaken_zones[zone.centre] = deblurred_zone(self._photo, zone)
+            self._add_time("deblur", stage)
         return self._unshaken_zones[zone.centre]
 
     def _unshaken_attempt(self, zone: ZoneCandidate, flip: bool, view: BGRImage) -> RowsReading:
@@ -330,38 +331,10 @@ class ZoneReader(ZoneConfirmation):
                 self._not_bent.add((zone.centre, flip))
                 self._doubtful, self._seen = doubtful, seen
             return None
-        if self._unshaken_names_differ(source, zone, flip, confirmed):
+        if self._unshaken_names_differ(source, zone, flip, *confirmed):
             return None
         angle = zone.angle + (180.0 if flip else 0.0)
         return ZoneReading(confirmed[0], tuple(texts), angle, zone, True, self._timings)
-
-    def _unshaken_names_differ(
-        self,
-        source: BGRImage,
-        zone: ZoneCandidate,
-        flip: bool,
-        confirmed: tuple[Correction, float],
-    ) -> bool:
-        """Whether a photo with a shake its cepstrum shows, whose names were confirmed less than
-        surely, reads other names once the shake is undone. A strong shake makes the same
-        letter of every scale: hard seed 11 #9 (a 12 px shake) read ``ARTEN`` for ``ARTEM`` in
-        two agreeing readings at a name confidence of 0.977, and its unshaken zone reads
-        ``ARTEM`` with every check digit passing. Refused here, the zone is then read in the
-        unshaken view like any other, which must confirm its own names. Only the name row
-        is compared: the checked rows have their check digits."""
-        if source is not self._photo or confirmed[1] >= SURE_WITHOUT_REREAD:
-            return False
-        stage = time.perf_counter()
-        restored = self._unshaken(zone)
-        self._add_time("deblur", stage)
-        if restored is None or not restored[1].evident:
-            return False
-        attempt = self._unshaken_attempt(zone, flip, restored[0])
-        if attempt.correction is None:
-            return False
-        mrz, other = confirmed[0].mrz, attempt.correction.mrz
-        index = 2 if mrz.format == "TD1" else 0
-        return other.format == mrz.format and other.lines[index] != mrz.lines[index]
 
     def _read_zone(
         self, image: BGRImage, zone: ZoneCandidate, *, first: bool
@@ -384,9 +357,7 @@ class ZoneReader(ZoneConfirmation):
             return None
         # Camera shake is the commonest reason a well-located zone does not read: undo it
         # before the costlier detector and other scales.
-        stage = time.perf_counter()
         restored = self._unshaken(zone)
-        self._add_time("deblur", stage)
         if restored is not None:
             for flip in sorted((False, True), key=lambda f: -_score(tries, f)):
                 attempt = self._unshaken_attempt(zone, flip, restored[0])
