@@ -31,9 +31,12 @@ class Row:
 FAINT = 0.25
 
 
-def faint_cells(crop: BGRImage, row: Row, length: int) -> list[int]:
+def faint_cells(
+    crop: BGRImage, row: Row, length: int, marks: npt.NDArray[np.uint8] | None = None
+) -> list[int]:
     """The cells (of ``length`` equal ones across the row's printed extent) whose ink is faint
-    beside the row's own (see :data:`FAINT`), next to another faint cell."""
+    beside the row's own (see :data:`FAINT`), next to another faint cell. ``marks``: the crop's
+    :func:`character_marks`, when the caller has them already."""
     grey = cv2.cvtColor(
         np.ascontiguousarray(crop[row.top : row.bottom, row.left : row.right]), cv2.COLOR_BGR2GRAY
     )
@@ -44,7 +47,9 @@ def faint_cells(crop: BGRImage, row: Row, length: int) -> list[int]:
     ink = blackhat.max(axis=0).astype(np.float64)
     # The row's extent from its character marks alone: the card's edge or the table may
     # reach into the row's box (seed 7 #69, a bent card's edge at its end).
-    marks = _character_marks(crop)[row.top : row.bottom, row.left : row.right]
+    if marks is None:
+        marks = character_marks(crop)
+    marks = marks[row.top : row.bottom, row.left : row.right]
     printed = np.flatnonzero(marks.any(axis=0))
     if printed.size < length:
         return []
@@ -61,7 +66,7 @@ def faint_cells(crop: BGRImage, row: Row, length: int) -> list[int]:
     ]
 
 
-def _character_marks(crop: BGRImage) -> npt.NDArray[np.uint8]:
+def character_marks(crop: BGRImage) -> npt.NDArray[np.uint8]:
     """Where the crop holds character-sized dark marks (1) or not (0)."""
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     height, width = grey.shape
@@ -114,7 +119,7 @@ def centre_line(crop: BGRImage) -> npt.NDArray[np.float64] | None:
     and reaches past it by about its height on each side (printed fields above, the page's
     edge below): only ink within a quarter of the crop's height of the line counts, and the
     line is fitted again from the ink about the first fit."""
-    mask = _character_marks(crop).astype(np.float64)
+    mask = character_marks(crop).astype(np.float64)
     height, width = mask.shape
     rows = np.arange(height, dtype=np.float64)
     edges = np.linspace(0, width, _STRIPS + 1).astype(int)
@@ -133,9 +138,11 @@ def centre_line(crop: BGRImage) -> npt.NDArray[np.float64] | None:
     return np.asarray(line, dtype=np.float64)
 
 
-def split_rows(crop: BGRImage) -> list[Row]:
+def split_rows(crop: BGRImage, marks: npt.NDArray[np.uint8] | None = None) -> list[Row]:
+    """The zone's rows in the crop, top first; ``marks``: the crop's :func:`character_marks`,
+    when the caller has them already."""
     height, width = crop.shape[:2]
-    mask = _character_marks(crop)
+    mask = character_marks(crop) if marks is None else marks
     profile = mask.mean(axis=1).astype(np.float64)
     profile = np.convolve(profile, np.ones(3) / 3, mode="same")
     if profile.max() <= 0:

@@ -53,7 +53,7 @@ from .row_doubts import (
     same_zone,
     unseen_rivals,
 )
-from .rows import faint_cells, split_rows
+from .rows import Row, faint_cells
 from .visual_zone import PrintedWords, shared_visual_zone
 
 BGRImage = npt.NDArray[np.uint8]
@@ -138,6 +138,10 @@ class ZoneConfirmation(abc.ABC):
     @abc.abstractmethod
     def _crop(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> BGRImage:
         """The zone cut out upright, ``width`` pixels wide, as its readings see it."""
+
+    @abc.abstractmethod
+    def _cut(self, crop: BGRImage) -> tuple[npt.NDArray[np.uint8], list[Row]]:
+        """The crop's character marks and its rows."""
 
     @abc.abstractmethod
     def _rows(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> RowsReading:
@@ -457,7 +461,7 @@ class ZoneConfirmation(abc.ABC):
         :func:`.rows.faint_cells`): no check digit covers them, and every reading of a faded
         letter is a guess. Seed 7 #124: three readings agreed on ``DLLA`` for ``DE<LA``."""
         crop = self._crop(image, zone, flip, WIDTH)
-        split = split_rows(crop)
+        marks, split = self._cut(crop)
         rows = len(mrz.lines)
         if len(split) < rows:
             return False
@@ -465,7 +469,7 @@ class ZoneConfirmation(abc.ABC):
         line = mrz.lines[index]
         # TD1 holds only names on its third row; the others start theirs after the issuer.
         start = 0 if rows == 3 else 5
-        faint = faint_cells(crop, split[-1] if rows == 3 else split[-2], len(line))
+        faint = faint_cells(crop, split[-1] if rows == 3 else split[-2], len(line), marks)
         return any(start <= c < len(line.rstrip("<")) for c in faint)
 
     def _contradicts(self, correction: Correction) -> bool:

@@ -28,7 +28,7 @@ from .images import to_grey
 from .locate import ZoneCandidate, angle_gap, beside, find_zones, upright_crop
 from .ocr import MrzOcr, Recognised
 from .results import MrzData
-from .rows import split_rows, straightened
+from .rows import Row, character_marks, split_rows, straightened
 from .runner_ups import correct_by_runner_ups
 from .visual_zone import PrintedWords
 from .zone_confirmation import (
@@ -97,10 +97,31 @@ class ZoneReader(ZoneConfirmation):
         # straightened reading passed its check digits but was not confirmed.
         self._bent: set[tuple[tuple[float, float], bool]] = set()
         self._not_bent: set[tuple[tuple[float, float], bool]] = set()
+        # The current image's crops (with the view they were cut from) and each crop's character
+        # marks and rows (with the crop), cut once: the readings, the faded-name test and the
+        # name-row re-readings ask for the same ones (the faded-name test cost 9-20 ms a read).
+        self._crops: dict[tuple[ZoneCandidate, bool, int, bool], tuple[BGRImage, BGRImage]] = {}
+        self._cuts: dict[int, tuple[BGRImage, npt.NDArray[np.uint8], list[Row]]] = {}
 
     def _crop(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> BGRImage:
+        key = (zone, flip, width, (zone.centre, flip) in self._bent)
+        cached = self._crops.get(key)
+        if cached is not None and cached[0] is image:
+            return cached[1]
         crop = upright_crop(image, zone, flip=flip, target_width=width)
-        return straightened(crop) if (zone.centre, flip) in self._bent else crop
+        crop = straightened(crop) if key[3] else crop
+        self._crops[key] = (image, crop)
+        return crop
+
+    def _cut(self, crop: BGRImage) -> tuple[npt.NDArray[np.uint8], list[Row]]:
+        """The crop's character marks and rows (:func:`.rows.split_rows`), once per crop."""
+        cached = self._cuts.get(id(crop))
+        if cached is not None and cached[0] is crop:
+            return cached[1], cached[2]
+        marks = character_marks(crop)
+        rows = split_rows(crop, marks)
+        self._cuts[id(crop)] = (crop, marks, rows)
+        return marks, rows
 
     def _rows(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> RowsReading:
         """The rows of the zone's crop read one by one; a crop that fails its check digits
@@ -116,11 +137,12 @@ class ZoneReader(ZoneConfirmation):
                 again = self._read_rows(bent)
                 if again.correction is not None:
                     self._bent.add(key)
+                    self._crops[(zone, flip, width, True)] = (image, bent)
                     return again
         return reading
 
     def _read_rows(self, crop: BGRImage) -> RowsReading:
-        split = split_rows(crop)
+        split = self._cut(crop)[1]
         if not 2 <= len(split) <= 4:
             return RowsReading([], 0.0, None)
         reads: list[Recognised] = []
@@ -150,7 +172,7 @@ class ZoneReader(ZoneConfirmation):
         width it reads, and after three fillers the names hold nothing but fillers anyway."""
         rows = len(accepted.lines)
         crop = self._crop(image, zone, flip, width)
-        split = split_rows(crop)
+        split = self._cut(crop)[1]
         if len(split) >= rows:
             # TD1 carries the names on its third row, the others on their first.
             r = split[-1] if rows == 3 else split[-2]
@@ -240,6 +262,8 @@ class ZoneReader(ZoneConfirmation):
         self._unshaken_tries = {}
         self._bent = set()
         self._not_bent = set()
+        self._crops = {}
+        self._cuts = {}
         start = time.perf_counter()
         zones = find_zones(to_grey(image))
         self._timings["locate"] = (time.perf_counter() - start) * 1000
