@@ -164,13 +164,13 @@ def _coerce(lines: list[str], fmt: MrzFormat, ru_internal: bool) -> list[str]:
     return out
 
 
-def _clean_name_fillers(line: str, start: int, end: int, *, lone: bool = False) -> str:
+def _clean_name_fillers(line: str, start: int, end: int) -> str:
     """After a run of three fillers a name field holds only fillers: names contain at most the
     double ``<<`` separator, so letters there are misread chevrons. Likewise a trail of
     one- or two-letter "names" made only of C, E and K (``FEDOR<C<C<CE``) is chevrons read as
-    letters. One such name alone is kept unless ``lone`` (``KATIA<E``: a real initial was
-    dropped this way and reported verified); :func:`without_lone_chevron_name` offers the
-    other reading, and the readings decide between the two."""
+    letters. One such name alone is kept (``KATIA<E``: a real initial was dropped this way and
+    reported verified): a chevron misread there is for the readings' confidences to doubt (see
+    :mod:`.name_doubts`)."""
     field = line[start:end]
     cut = field.find("<<<")
     if cut >= 0:
@@ -184,34 +184,13 @@ def _clean_name_fillers(line: str, start: int, end: int, *, lone: bool = False) 
         and set(tokens[-1 - trail]) <= set("CEK")
     ):
         trail += 1
-    if field.endswith("<") and trail >= (1 if lone else 2):
+    if field.endswith("<") and trail >= 2:
         tokens = tokens[:-trail]
         while tokens and not tokens[-1]:
             tokens.pop()
         kept = "<".join(tokens)
         field = kept + "<" * (len(field) - len(kept))
     return line[:start] + field + line[end:]
-
-
-def without_lone_chevron_name(correction: Correction) -> Correction | None:
-    """The zone with a last one- or two-letter name made only of C, E or K turned back into
-    fillers (``MIKHAIL<E`` -> ``MIKHAIL<<``: a shaken chevron read as E), when the names end in
-    one; None otherwise. Either may be right and no check digit covers the names, so the zone
-    reader confirms the kept reading first and this one only when that fails."""
-    mrz = correction.mrz
-    fmt = format_named(mrz.format)
-    names = fmt.field("names")
-    lines = list(mrz.lines)
-    lines[names.line] = _clean_name_fillers(lines[names.line], names.start, names.end, lone=True)
-    if tuple(lines) == mrz.lines:
-        return None
-    try:
-        parsed = parse(lines)
-    except MrzError:
-        return None
-    if not parsed.valid or not plausible(parsed):
-        return None
-    return Correction(parsed, correction.changed, correction.before, correction.hinted)
 
 
 def _repair_country(code: str) -> str | None:

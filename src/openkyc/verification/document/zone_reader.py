@@ -16,12 +16,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from .correction import (
-    Correction,
-    correct,
-    normalise,
-    without_lone_chevron_name,
-)
+from .correction import Correction, correct, normalise
 from .deblur import Shake, deblurred_zone, focus_sigmas, refocused_zone
 from .frame_rows import FrameRow, detected_lines, read_line, stacked_zones, zone_of
 from .images import to_grey
@@ -341,9 +336,6 @@ class ZoneReader(ZoneConfirmation):
         # What the confirmation remembers of this image, to forget a warped cut's readings.
         doubtful, seen = set(self._doubtful), set(self._seen)
         confirmed = self._confirm(source, zone, flip, result, first)
-        lone = without_lone_chevron_name(result) if confirmed is None else None
-        if lone is not None:
-            confirmed = self._confirm(source, zone, flip, lone, first)
         if confirmed is None:
             if (zone.centre, flip) in self._bent:
                 # Straightening a flat zone can pull a printed line above into the zone's rows
