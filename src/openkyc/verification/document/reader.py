@@ -14,6 +14,7 @@ from openkyc.verification.types import Finding, ModelInfo, Timing
 
 from . import reasons
 from .countries import is_country
+from .deblur import unshaken_frame
 from .images import ImageDecodeError, shrink, to_bgr, to_grey
 from .interpret import interpret
 from .mrz_parse import MrzError, parse
@@ -25,6 +26,7 @@ from .visual_zone import VisualZoneReader, shared_visual_zone
 from .zone_reader import ZoneReader, ZoneReading
 
 ImageInput = bytes | npt.NDArray[np.uint8]
+BGRImage = npt.NDArray[np.uint8]
 
 # Issuers whose documents print the holder's name in Cyrillic next to the Latin one.
 _CYRILLIC_ISSUERS = frozenset(
@@ -88,6 +90,8 @@ class DocumentReader:
                     break
         assert reading is not None
         assert side is not None
+        if reading.correction is None:
+            reading, side, image = self._unshaken(order, len(sides), reading, side, image, timings)
         front_image = sides[0][1]
         if reading.correction is None:
             timings.extend(self._model_timings(spent))
@@ -188,6 +192,34 @@ class DocumentReader:
             mrz_side=side,
             name_confirmed=reading.name_confirmed,
         )
+
+    def _unshaken(
+        self,
+        order: list[tuple[str, BGRImage]],
+        count: int,
+        refused: ZoneReading,
+        side: str,
+        image: BGRImage,
+        timings: list[Timing],
+    ) -> tuple[ZoneReading, str, BGRImage]:
+        """A photo refused whole, read once more with the shake its cepstrum shows undone over
+        the whole frame (:func:`.deblur.unshaken_frame`); the restored view goes through the
+        same check digits and confirmation as the photo. Only the sides read in full."""
+        with self._lock:
+            for name, photo in order:
+                if name == "front" and count > 1:
+                    continue
+                stage = time.perf_counter()
+                restored = unshaken_frame(photo)
+                timings.append(Timing(f"{name}.unshaken_frame", _ms_since(stage)))
+                if restored is None:
+                    continue
+                reading = self._zones.read(restored, full_frame=False)
+                for stage_name, ms in reading.timings.items():
+                    timings.append(Timing(f"{name}.unshaken.{stage_name}", round(ms, 2)))
+                if reading.correction is not None:
+                    return reading, name, restored
+        return refused, side, image
 
     def _model_timings(self, before: OcrSpent) -> list[Timing]:
         """The OCR models' share of the stages above (which include them): the recogniser is
