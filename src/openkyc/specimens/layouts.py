@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
-from openkyc.verification.document import mrz_generate
+from openkyc.specimens import mrz_generate
 from openkyc.verification.document.dates import to_yymmdd
 
 from . import fonts

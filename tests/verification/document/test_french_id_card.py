@@ -8,6 +8,7 @@ import random
 
 import pytest
 
+from openkyc.specimens import mrz_generate
 from openkyc.specimens.documents import (
     DOCUMENT_KINDS,
     EXTRA_KINDS,
@@ -16,7 +17,7 @@ from openkyc.specimens.documents import (
     render_document,
 )
 from openkyc.specimens.faces import source_faces
-from openkyc.verification.document import DocumentReader, mrz_generate
+from openkyc.verification.document import DocumentReader
 from openkyc.verification.document.correction import correct
 from openkyc.verification.document.interpret import interpret
 from openkyc.verification.document.mrz_parse import parse

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from openkyc.verification.document import mrz_generate
+from openkyc.specimens import mrz_generate
 from openkyc.verification.document.checkdigits import check_digit, is_valid
 from openkyc.verification.document.dates import resolve_expiry, resolve_past
 from openkyc.verification.document.interpret import interpret

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from openkyc.verification.document import mrz_generate
+from openkyc.specimens import mrz_generate
 from openkyc.verification.document.correction import correct, normalise
 from openkyc.verification.document.mrz_parse import parse
 

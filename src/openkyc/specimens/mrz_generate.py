@@ -1,11 +1,11 @@
-"""Writing machine-readable zones: the inverse of :mod:`mrz_parse`, used by the specimen
-generator and by tests."""
+"""Writing machine-readable zones: the inverse of
+:mod:`openkyc.verification.document.mrz_parse`, used by the specimen generator and by tests."""
 
 from __future__ import annotations
 
-from .checkdigits import check_digit
-from .mrz_format import FR_ID, TD1, TD2, TD3, MrzFormat
-from .transliteration import to_icao_latin, to_ru_internal
+from openkyc.verification.document.checkdigits import check_digit
+from openkyc.verification.document.mrz_format import FR_ID, TD1, TD2, TD3, MrzFormat
+from openkyc.verification.document.transliteration import to_icao_latin, to_ru_internal
 
 
 def _pad(text: str, length: int) -> str:
