@@ -23,7 +23,7 @@ from .images import to_grey
 from .locate import ZoneCandidate, angle_gap, beside, find_zones, upright_crop
 from .ocr import MrzOcr, Recognised
 from .results import MrzData
-from .rows import Row, character_marks, split_rows, straightened
+from .rows import Row, character_marks, split_rows, straightened, zone_rows
 from .runner_ups import correct_by_runner_ups
 from .visual_zone import PrintedWords
 from .zone_confirmation import (
@@ -167,7 +167,7 @@ class ZoneReader(ZoneConfirmation):
         width it reads, and after three fillers the names hold nothing but fillers anyway."""
         rows = len(accepted.lines)
         crop = self._crop(image, zone, flip, width)
-        split = self._cut(crop)[1]
+        split = zone_rows(self._cut(crop)[1], rows, crop.shape[0])
         if len(split) >= rows:
             # TD1 carries the names on its third row, the others on their first.
             r = split[-1] if rows == 3 else split[-2]
