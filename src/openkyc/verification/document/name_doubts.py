@@ -147,6 +147,9 @@ def names_confidence(
     start, end = names_span(mrz, index)
     keys: list[str] = []
     choices: list[tuple[tuple[str, float], ...]] = []
+    # Where the reading saw a mark that maps to nothing, yet may be a filler or a letter: the
+    # number of keys before it.
+    dropped: list[int] = []
     alternatives = read.alternatives or tuple(
         ((c, p),) for c, p in zip(read.text, read.confidences, strict=True)
     )
@@ -155,16 +158,20 @@ def names_confidence(
         if key:
             keys.append(key)
             choices.append(options)
+        elif char.strip() and _may_be_name_character(options, ru):
+            dropped.append(len(keys))
     target = line
     if settled:
         variant = name_row_variant(read.text, mrz, index)
         if variant is not None and same_names(variant, line, settled):
             target = variant
     seen = [0.0] * len(line)
+    columns: dict[int, int] = {}
     matcher = difflib.SequenceMatcher(None, "".join(keys), target, autojunk=False)
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
             column, key, options = block.b + k, keys[block.a + k], choices[block.a + k]
+            columns[block.a + k] = column
             same = settled.get(column, frozenset({key}))
             confidence = sum(p for c, p in options if name_letter(c, ru) in same)
             # A rival that is itself a real letter (or the filler) of the row's code, even far
@@ -173,7 +180,22 @@ def names_confidence(
             if letter_rival(options, key, ru, same) >= NAME_RIVAL:
                 confidence = 0.0
             seen[column] = confidence
+    for k in dropped:
+        # A mark dropped between two characters of the names: the names as read lost a
+        # character there, which may have been the ``<<`` between surname and given names.
+        before, after = columns.get(k - 1), columns.get(k)
+        if before is not None and after is not None and start <= before and after < end:
+            return 0.0
     return min((seen[j] for j in range(start, end) if line[j] != "<"), default=0.0)
+
+
+def _may_be_name_character(options: tuple[tuple[str, float], ...], ru: bool) -> bool:
+    """Whether a mark that maps to no character (a ``≤``) had a filler or a letter at least
+    ``NAME_FILLER_RIVAL`` among its alternatives. A blurred ``<<`` between surname and given
+    names was read ``≤≤`` (``<`` 0.39 and 0.23 behind), dropped, and ``OCONNOR<<LAURA`` became
+    the surname ``OCONNORLAURA``, agreeing letter for letter with another reading (hard seed 7,
+    motion blur filter, #111)."""
+    return any(name_letter(c, ru) not in ("", "?") and p >= NAME_FILLER_RIVAL for c, p in options)
 
 
 def name_confidence(

@@ -424,7 +424,7 @@ class ZoneConfirmation(abc.ABC):
         rivals: set[tuple[int, int, str]],
     ) -> bool:
         """Whether the zone with the camera shake removed (:meth:`_unshaken_reading`) speaks
-        against a G/6 reading that no check digit can see. Paid only when a reading gave the
+        against a reading that no check digit can see (G/6, S/8...). Paid only when a reading gave the
         rival any plausible weight.
 
         * It reads the rival: readings at other scales repeated a shaken G read as 6, with the
@@ -440,8 +440,11 @@ class ZoneConfirmation(abc.ABC):
             return False
         if prefers_rival(other.reads, mrz, rivals):
             return True
-        blurred_g = {rival for rival in rivals if rival[2] == "G"}
-        return bool(blurred_g) and not confirms_accepted(other.reads, mrz, blurred_g)
+        # The same for any letter behind an accepted digit: a shaken S read as 8 at every scale
+        # of the photo, S 4-11% behind, passed every check digit (hard seed 7, motion blur
+        # filter, #95); its unshaken view read the S.
+        blurred = {r for r in rivals if r[2].isalpha() and mrz.lines[r[0]][r[1]].isdigit()}
+        return bool(blurred) and not confirms_accepted(other.reads, mrz, blurred)
 
     def _unshaken_names_differ(
         self, image: BGRImage, zone: ZoneCandidate, flip: bool, confirmed: Correction, sure: float
