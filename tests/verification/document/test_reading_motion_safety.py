@@ -132,3 +132,26 @@ def test_the_names_run_together_are_refused(monkeypatch: pytest.MonkeyPatch) -> 
     reader = _reader(monkeypatch, reads[0], first)
     reader._start_image(np.zeros((20, 20, 3), np.uint8))
     assert reader._confirm(reader._photo, ZONE, False, correction, first) is None  # type: ignore[arg-type]
+
+
+def test_a_reading_is_not_confirmed_by_its_own_crop_read_again() -> None:
+    # #111 was first read at 880 px, and its confirmation's re-read at 880 px was the same crop
+    # read again: it agreed with itself. Only readings at other scales can confirm it; here
+    # they do not read the zone.
+    texts = list(NAME_MISREAD)
+    correction = correct(texts)
+    assert correction is not None
+    reads = [reading(NAME_MISREAD[0], {}), reading(NAME_MISREAD[1], {})]
+    first = RowsReading(texts, 0.9, correction, 0.84, reads, width=880)
+    widths: list[int] = []
+
+    def rows(_image: object, _zone: object, _flip: object, width: int) -> RowsReading:
+        widths.append(width)
+        return first if width == 880 else RowsReading(texts, 0.6, None, 0.5, reads, width=width)
+
+    reader = ZoneReader(None)  # type: ignore[arg-type]
+    reader._rows = rows  # type: ignore[method-assign,assignment]
+    reader._start_image(np.zeros((20, 20, 3), np.uint8))
+    assert reader._confirm(reader._photo, ZONE, False, correction, first) is None  # type: ignore[arg-type]
+    assert 880 not in widths
+    assert sorted(widths) == [1100, 1320]

@@ -96,6 +96,18 @@ class RowsReading:
     min_score: float = 0.0
     # Row-by-row recognitions with per-character confidences (empty for detector readings).
     reads: list[Recognised] = field(default_factory=list)
+    # The width of the crop read (None for detector readings).
+    width: int | None = None
+
+
+def rereading_widths(first: RowsReading) -> tuple[int, ...]:
+    """The scales at which a confirmation reads again the view ``first`` was read from: never
+    the first's own, whose crop would give the same reading, agreeing with itself. A visa
+    first read at 880 px (``≤≤`` for the ``<<`` between its names) was confirmed by the same
+    880 px reading (hard seed 7, motion blur filter, #111)."""
+    if first.width in OTHER_WIDTHS:
+        return tuple(w for w in (*OTHER_WIDTHS, WIDTH) if w != first.width)
+    return OTHER_WIDTHS
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,7 +570,7 @@ class ZoneConfirmation(abc.ABC):
         sure = name_confidence(first.reads, mrz, index, self._settled)
         if correction.changed > 0 or first.min_score < ROW_SURE:
             repaired = correction.repaired()
-            for width in OTHER_WIDTHS:
+            for width in rereading_widths(first):
                 other = self._rows(image, zone, flip, width)
                 if other.correction is None or not same_zone(
                     other.correction.mrz.lines, mrz.lines, index, self._settled
@@ -584,7 +596,7 @@ class ZoneConfirmation(abc.ABC):
             return correction, sure
         votes = [accepted]
         sure_votes = [sure]
-        for width in OTHER_WIDTHS:
+        for width in rereading_widths(first):
             raw = self._name_row(image, zone, flip, width, mrz)
             variant = name_row_variant(raw.text, mrz, index) if raw is not None else None
             if raw is not None and self._name_doubts([raw], mrz):

@@ -125,6 +125,7 @@ class ZoneReader(ZoneConfirmation):
         is refused (:meth:`_done`)."""
         crop = self._crop(image, zone, flip, width)
         reading = self._read_rows(crop)
+        reading.width = width
         key = (zone.centre, flip)
         if reading.correction is None and key not in self._bent and key not in self._not_bent:
             bent = straightened(crop)
@@ -133,6 +134,7 @@ class ZoneReader(ZoneConfirmation):
                 if again.correction is not None:
                     self._bent.add(key)
                     self._crops[(zone, flip, width, True)] = (image, bent)
+                    again.width = width
                     return again
         return reading
 
