@@ -214,7 +214,7 @@ class DocumentReader:
                 timings.append(Timing(f"{name}.unshaken_frame", _ms_since(stage)))
                 if restored is None:
                     continue
-                reading = self._zones.read(restored, full_frame=False)
+                reading = self._zones.read(restored, full_frame=False, taken=photo)
                 for stage_name, ms in reading.timings.items():
                     timings.append(Timing(f"{name}.unshaken.{stage_name}", round(ms, 2)))
                 if reading.correction is not None:

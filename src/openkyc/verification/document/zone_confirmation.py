@@ -44,11 +44,13 @@ from .printed_rivals import settle
 from .results import MrzData
 from .row_doubts import (
     another_zone_passes,
+    blind_columns,
     checked_rows,
     checked_rows_sure,
     confirms_accepted,
     document_code_doubted,
     prefers_rival,
+    read_clearly,
     runner_up_witness,
     same_zone,
     unseen_rivals,
@@ -127,8 +129,9 @@ class ZoneConfirmation(abc.ABC):
         # with them, and the rival letters the readings of the current zone saw.
         self._settled: Settled = {}
         self._ru_rivals: dict[int, set[str]] = {}
-        # The photo being read, as taken.
+        # The photo being read, and the photo as taken (another where the frame was restored).
         self._photo: BGRImage | None = None
+        self._taken: BGRImage | None = None
         # Printed words read from it, by (zone centre, flip, view).
         self._words: dict[tuple[tuple[float, float], bool, str], list[str]] = {}
         # The photo's zones deconvolved by the focus blur they read best at, by (zone centre,
@@ -143,14 +146,19 @@ class ZoneConfirmation(abc.ABC):
         # them doubted a filler against a letter.
         self._name_reads: list[Recognised] = []
         self._filler_doubts: set[int] = set()
+        # The photo's own reading of each zone at the usual width, by (zone centre, flip).
+        self._photo_tries: dict[tuple[tuple[float, float], bool], RowsReading] = {}
 
-    def _start_image(self, photo: BGRImage) -> None:
-        """Forget the previous image's doubts, zones and views."""
+    def _start_image(self, photo: BGRImage, taken: BGRImage | None = None) -> None:
+        """Forget the previous image's doubts, zones and views. ``taken``: the photo as taken,
+        where ``photo`` is a view of it restored whole (same geometry)."""
         self._photo = photo
+        self._taken = photo if taken is None else taken
         self._doubtful = set()
         self._seen = set()
         self._words = {}
         self._focus = {}
+        self._photo_tries = {}
 
     # The readings confirmation asks for, made by the reader.
     @abc.abstractmethod
@@ -458,6 +466,27 @@ class ZoneConfirmation(abc.ABC):
         blurred = {r for r in rivals if r[2].isalpha() and mrz.lines[r[0]][r[1]].isdigit()}
         return bool(blurred) and not confirms_accepted(other.reads, mrz, blurred)
 
+    def _restored_blind(
+        self, image: BGRImage, zone: ZoneCandidate, flip: bool, mrz: MrzData
+    ) -> bool:
+        """Whether a zone read in a restored view (deconvolved) has a number or optional-data
+        character that no check digit tells from its look-alike (G/6, S/8, Z/5) and that the
+        photo as taken did not read clearly (``BLIND_CLEAR``). Deconvolution can make a
+        character confidently wrong, and the view's re-readings at other scales see the same
+        restored pixels, so they are no independent witness: hard seed 8 (motion filter) #12, a
+        passport number's G under a strong shake, was read 6 at 0.995 in the unshaken view (G
+        0.004 behind), every check digit passed, and the photo itself read 6 at only 0.80; the
+        whole frame unshaken then read the same 6."""
+        if self._taken is None or image is self._taken:
+            return False
+        columns = blind_columns(mrz)
+        if not columns:
+            return False
+        taken = self._photo_tries.get((zone.centre, flip)) if self._taken is self._photo else None
+        if taken is None:
+            taken = self._rows(self._taken, zone, flip, WIDTH)
+        return not read_clearly(taken.reads, mrz, columns)
+
     def _unshaken_names_differ(
         self, image: BGRImage, zone: ZoneCandidate, flip: bool, confirmed: Correction, sure: float
     ) -> bool:
@@ -566,6 +595,8 @@ class ZoneConfirmation(abc.ABC):
         rivals = unseen_rivals(first.reads, mrz)
         if rivals and self._unshaken_view_disagrees(image, zone, flip, mrz, rivals):
             self._doubtful.add(mrz.lines)
+            return None
+        if self._restored_blind(image, zone, flip, mrz):
             return None
         sure = name_confidence(first.reads, mrz, index, self._settled)
         if correction.changed > 0 or first.min_score < ROW_SURE:

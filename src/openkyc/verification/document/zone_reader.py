@@ -249,12 +249,15 @@ class ZoneReader(ZoneConfirmation):
             self._focus[key] = best
         return self._focus[key]
 
-    def read(self, image: BGRImage, *, full_frame: bool = True) -> ZoneReading:
+    def read(
+        self, image: BGRImage, *, full_frame: bool = True, taken: BGRImage | None = None
+    ) -> ZoneReading:
         """``full_frame=False`` skips the slow fallback, the whole frame's detected rows (for a
-        side unlikely to carry the zone)."""
+        side unlikely to carry the zone). ``taken``: the photo as taken, where ``image`` is the
+        whole frame restored."""
         self._timings = {}
         self._best_texts = []
-        self._start_image(image)
+        self._start_image(image, taken)
         self._unshaken_zones = {}
         self._unshaken_tries = {}
         self._bent = set()
@@ -364,6 +367,7 @@ class ZoneReader(ZoneConfirmation):
         for flip in (False, True):
             attempt = self._rows(image, zone, flip, WIDTH)
             tries[flip] = attempt
+            self._photo_tries[(zone.centre, flip)] = attempt
             reading = self._done(attempt, zone, flip, image)
             if reading is not None:
                 return reading
