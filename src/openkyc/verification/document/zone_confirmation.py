@@ -487,6 +487,20 @@ class ZoneConfirmation(abc.ABC):
             taken = self._rows(self._taken, zone, flip, WIDTH)
         return not read_clearly(taken.reads, mrz, columns)
 
+    def _shaken_blind(self, image: BGRImage, zone: ZoneCandidate, flip: bool, mrz: MrzData) -> bool:
+        """Whether the photo as taken, with a shake its cepstrum shows, read a number or
+        optional-data 6 or 8 (:func:`.row_doubts.blind_columns`) that its unshaken view does not
+        confirm. A shaken G was read 6 at 0.999 with no G behind it (hard seed 7, motion filter,
+        n 24, #5 and #14), so no rival is seen to ask the unshaken view about."""
+        if image is not self._photo or self._taken is not self._photo:
+            return False
+        columns = blind_columns(mrz)
+        if not columns:
+            return False
+        other = self._unshaken_reading(image, zone, flip)
+        places = {(row, j, "") for row, j in columns}
+        return other is not None and not confirms_accepted(other.reads, mrz, places)
+
     def _unshaken_names_differ(
         self, image: BGRImage, zone: ZoneCandidate, flip: bool, confirmed: Correction, sure: float
     ) -> bool:
@@ -596,7 +610,10 @@ class ZoneConfirmation(abc.ABC):
         if rivals and self._unshaken_view_disagrees(image, zone, flip, mrz, rivals):
             self._doubtful.add(mrz.lines)
             return None
-        if self._restored_blind(image, zone, flip, mrz):
+        if self._restored_blind(image, zone, flip, mrz) or self._shaken_blind(
+            image, zone, flip, mrz
+        ):
+            self._doubtful.add(mrz.lines)
             return None
         sure = name_confidence(first.reads, mrz, index, self._settled)
         if correction.changed > 0 or first.min_score < ROW_SURE:
