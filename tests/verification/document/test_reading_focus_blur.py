@@ -21,6 +21,7 @@ from openkyc.specimens.documents import Distortion, RenderedDocument, render_doc
 from openkyc.specimens.faces import face_by_id
 from openkyc.specimens.identities import SpecimenIdentity
 from openkyc.verification.document import DocumentReader, deblur
+from openkyc.verification.document import reader as reader_module
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.zone_reader import ZoneReader
 
@@ -171,6 +172,8 @@ def no_restored_views(no_refocus: None, monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(
         ZoneReader, "_lifted_in_restored_view", lambda self, image, zone, flip, mrz, first: False
     )
+    # The whole frame unshaken (e44d83a) is a restored view too: the shaken visa reads there.
+    monkeypatch.setattr(reader_module, "unshaken_frame", lambda image: None)
 
 
 def _reads_exactly(reader: DocumentReader, doc: RenderedDocument) -> bool:
@@ -191,8 +194,11 @@ def test_filler_doubts_of_a_blurred_photo_are_settled_by_a_restored_view(
     assert _reads_exactly(reader, doc)
 
 
+# The shaken visa no longer needs a restored view: since d25f9fa its first name reading (every
+# letter at 0.97 or more) is taken without the re-read that raised its filler doubts, and it reads
+# exactly. The two out-of-focus photos still need one.
 @pytest.mark.slow
-@pytest.mark.parametrize("spec", _FILLER_DOUBTED, ids=_FILLER_IDS)
+@pytest.mark.parametrize("spec", _FILLER_DOUBTED[:2], ids=_FILLER_IDS[:2])
 def test_without_the_restored_views_the_same_photos_are_rejected(
     reader: DocumentReader, spec: dict[str, Any], no_restored_views: None
 ) -> None:
