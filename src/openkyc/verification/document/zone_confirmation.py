@@ -15,14 +15,13 @@ from __future__ import annotations
 import abc
 import dataclasses
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from .correction import Correction, correct, name_row_variant
-from .deblur import Shake, deblurred_zone, refocus, wiener
+from .deblur import deblurred_zone, refocus, wiener
 from .images import to_grey
 from .locate import ZoneCandidate
 from .mrz_parse import MrzError, parse
@@ -41,41 +40,32 @@ from .name_doubts import (
 )
 from .ocr import Recognised
 from .printed_rivals import settle
+from .readings import OTHER_WIDTHS, WIDTH, FocusedView, RowsReading, rereading_widths
 from .results import MrzData
 from .row_doubts import (
     another_zone_passes,
-    blind_columns,
     checked_rows,
     checked_rows_sure,
-    confirms_accepted,
     document_code_doubted,
-    prefers_rival,
-    read_clearly,
     runner_up_witness,
     same_zone,
     unseen_rivals,
 )
 from .rows import Row, faint_cells
+from .shaken_views import ShakenViews
 from .visual_zone import PrintedWords, shared_visual_zone
 
 BGRImage = npt.NDArray[np.uint8]
 
-WIDTH = 1100
-OTHER_WIDTHS = (880, 1320)
 # Recogniser confidence below which a row counts as uncertain (clean rows score 0.98-1.0; a row
 # half cut off by the crop scored 0.87-0.91).
 ROW_SURE = 0.95
 # A zone read without repairs, every row surely, whose names the first reading gave every letter
-# at least this surely, is not re-read at another scale (one recogniser call less, ~40-60 ms).
-# Traced over 695 confirmations on seeds 7 and 31: no re-read ever disagreed with, or found a
-# rival in, a first reading at 0.9 or more (522 were at 0.99 or more). The doubt tests on the
-# first reading, and the filler doubts that need both other scales, still apply; a zone whose
-# internal-passport letters were settled by the printed names was in doubt, and is re-read.
-SURE_WITHOUT_REREAD = 0.99
-# The re-read is skipped from this confidence on (the doubt tests above still apply, and a name
-# confirmed below SURE_WITHOUT_REREAD still has its shaken view compared): over 158 more traced
-# confirmations (classic seeds 31 and 53, hard seeds 8 and 11; 36 re-read with a first reading
-# between 0.9 and 0.99, 33 of them from 0.97) no re-read changed the outcome either. Saves one
+# at least this surely, is not re-read at another scale (the doubt tests on the first reading
+# still apply, and names confirmed below shaken_views.SURE_WITHOUT_REREAD still have their
+# shaken view compared). Traced over 695 confirmations on seeds 7 and 31 (threshold 0.99 then)
+# and 158 more (classic seeds 31 and 53, hard seeds 8 and 11; 36 re-read with a first reading
+# between 0.9 and 0.99, 33 of them from 0.97): no re-read changed the outcome. Saves one
 # recogniser call (~50 ms) on about one document in five.
 SURE_WITHOUT_NAME_REREAD = 0.97
 # Readings of the name row that must agree before a doubt between a filler and a letter is
@@ -88,38 +78,7 @@ _SETTLE_ROUNDS = 3
 _RESTORED_VIEWS = ("deblurred", "refocused")
 
 
-@dataclass(slots=True)
-class RowsReading:
-    """One reading of a zone: its rows' text, their mean score, the zone corrected from them."""
-
-    texts: list[str]
-    score: float
-    correction: Correction | None
-    min_score: float = 0.0
-    # Row-by-row recognitions with per-character confidences (empty for detector readings).
-    reads: list[Recognised] = field(default_factory=list)
-    # The width of the crop read (None for detector readings).
-    width: int | None = None
-
-
-def rereading_widths(first: RowsReading) -> tuple[int, ...]:
-    """The scales at which a confirmation reads again the view ``first`` was read from: never
-    the first's own, whose crop would give the same reading, agreeing with itself. A visa
-    first read at 880 px (``≤≤`` for the ``<<`` between its names) was confirmed by the same
-    880 px reading (hard seed 7, motion blur filter, #111)."""
-    if first.width in OTHER_WIDTHS:
-        return tuple(w for w in (*OTHER_WIDTHS, WIDTH) if w != first.width)
-    return OTHER_WIDTHS
-
-
-@dataclass(frozen=True, slots=True)
-class FocusedView:
-    image: BGRImage  # the photo with the zone's region deconvolved
-    attempt: RowsReading
-    sigma: float
-
-
-class ZoneConfirmation(abc.ABC):
+class ZoneConfirmation(ShakenViews):
     """The confirmation of the zones of one image (state is per image: a doubt met in one
     reading of it holds for every other reading of it)."""
 
@@ -170,22 +129,10 @@ class ZoneConfirmation(abc.ABC):
         """The crop's character marks and its rows."""
 
     @abc.abstractmethod
-    def _rows(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> RowsReading:
-        """The zone read row by row from a crop ``width`` pixels wide."""
-
-    @abc.abstractmethod
     def _name_row(
         self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int, accepted: MrzData
     ) -> Recognised | None:
         """The name row read again from a crop at another scale."""
-
-    @abc.abstractmethod
-    def _unshaken(self, zone: ZoneCandidate) -> tuple[BGRImage, Shake] | None:
-        """The photo's zone with the shake its cepstrum shows undone."""
-
-    @abc.abstractmethod
-    def _unshaken_attempt(self, zone: ZoneCandidate, flip: bool, view: BGRImage) -> RowsReading:
-        """The reading of the unshaken zone ``view``."""
 
     @abc.abstractmethod
     def _refocused(self, zone: ZoneCandidate, flip: bool, plain: RowsReading) -> FocusedView | None:
@@ -420,105 +367,6 @@ class ZoneConfirmation(abc.ABC):
             return []
         angle = zone.angle + (180.0 if flip else 0.0)
         return self._printed.name_words(grey, zone, angle, mrz, ru_internal=True, tall=tall)
-
-    def _unshaken_reading(
-        self, image: BGRImage, zone: ZoneCandidate, flip: bool
-    ) -> RowsReading | None:
-        """The reading of the zone with the camera shake undone, or None unless the zone shows
-        a real shake (``Shake.evident``): a sharp zone deconvolved by the cepstrum's noise
-        floor rings, and a clean visa's G came back as a 6 (held-out seed 131 #111, rejected)."""
-        photo = image is self._photo
-        restored = self._unshaken(zone) if photo else deblurred_zone(image, zone)
-        if restored is None or not restored[1].evident:
-            return None
-        if photo:
-            return self._unshaken_attempt(zone, flip, restored[0])
-        return self._rows(restored[0], zone, flip, WIDTH)
-
-    def _unshaken_view_disagrees(
-        self,
-        image: BGRImage,
-        zone: ZoneCandidate,
-        flip: bool,
-        mrz: MrzData,
-        rivals: set[tuple[int, int, str]],
-    ) -> bool:
-        """Whether the zone with the camera shake removed (:meth:`_unshaken_reading`) speaks
-        against a reading that no check digit can see (G/6, S/8...). Paid only when a reading gave the
-        rival any plausible weight.
-
-        * It reads the rival: readings at other scales repeated a shaken G read as 6, with the
-          G 0.5% behind it each time (seed 31 #156); the deconvolved zone read the G at 0.93.
-        * An accepted 6 with a G behind it must be confirmed as a 6: blur turns a G into a 6,
-          and a deconvolved view that reads neither (an 8, held-out seed 97 #159, G at 0.07
-          behind the 6) does not vouch for it. Measured on seeds 7, 31 and 97, both 6s accepted
-          with a G rival were Gs, and the three Gs accepted with a 6 rival (at 0.017-0.071)
-          were right although their deconvolved views read a 0 or nothing there; requiring
-          confirmation of those too rejected all three."""
-        other = self._unshaken_reading(image, zone, flip)
-        if other is None:
-            return False
-        if prefers_rival(other.reads, mrz, rivals):
-            return True
-        # The same for any letter behind an accepted digit: a shaken S read as 8 at every scale
-        # of the photo, S 4-11% behind, passed every check digit (hard seed 7, motion blur
-        # filter, #95); its unshaken view read the S.
-        blurred = {r for r in rivals if r[2].isalpha() and mrz.lines[r[0]][r[1]].isdigit()}
-        return bool(blurred) and not confirms_accepted(other.reads, mrz, blurred)
-
-    def _restored_blind(
-        self, image: BGRImage, zone: ZoneCandidate, flip: bool, mrz: MrzData
-    ) -> bool:
-        """Whether a zone read in a restored view (deconvolved) has a number or optional-data
-        character that no check digit tells from its look-alike (G/6, S/8, Z/5) and that the
-        photo as taken did not read clearly (``BLIND_CLEAR``). Deconvolution can make a
-        character confidently wrong, and the view's re-readings at other scales see the same
-        restored pixels, so they are no independent witness: hard seed 8 (motion filter) #12, a
-        passport number's G under a strong shake, was read 6 at 0.995 in the unshaken view (G
-        0.004 behind), every check digit passed, and the photo itself read 6 at only 0.80; the
-        whole frame unshaken then read the same 6."""
-        if self._taken is None or image is self._taken:
-            return False
-        columns = blind_columns(mrz)
-        if not columns:
-            return False
-        taken = self._photo_tries.get((zone.centre, flip)) if self._taken is self._photo else None
-        if taken is None:
-            taken = self._rows(self._taken, zone, flip, WIDTH)
-        return not read_clearly(taken.reads, mrz, columns)
-
-    def _shaken_blind(self, image: BGRImage, zone: ZoneCandidate, flip: bool, mrz: MrzData) -> bool:
-        """Whether the photo as taken, with a shake its cepstrum shows, read a number or
-        optional-data 6 or 8 (:func:`.row_doubts.blind_columns`) that its unshaken view does not
-        confirm. A shaken G was read 6 at 0.999 with no G behind it (hard seed 7, motion filter,
-        n 24, #5 and #14), so no rival is seen to ask the unshaken view about."""
-        if image is not self._photo or self._taken is not self._photo:
-            return False
-        columns = blind_columns(mrz)
-        if not columns:
-            return False
-        other = self._unshaken_reading(image, zone, flip)
-        places = {(row, j, "") for row, j in columns}
-        return other is not None and not confirms_accepted(other.reads, mrz, places)
-
-    def _unshaken_names_differ(
-        self, image: BGRImage, zone: ZoneCandidate, flip: bool, confirmed: Correction, sure: float
-    ) -> bool:
-        """Whether a photo with a shake its cepstrum shows, whose names were confirmed less than
-        surely, reads other names once the shake is undone (:meth:`_unshaken_reading`). A strong
-        shake makes the same letter of every scale: hard seed 11 #9 (a 12 px shake) read
-        ``ARTEN`` for ``ARTEM`` in two agreeing readings at a name confidence of 0.977, and its
-        unshaken zone reads ``ARTEM`` with every check digit passing. Refused here, the zone is
-        then read in the unshaken view like any other, which must confirm its own names. Only
-        the name row is compared: the checked rows have their check digits."""
-        if image is not self._photo or sure >= SURE_WITHOUT_REREAD:
-            return False
-        attempt = self._unshaken_reading(image, zone, flip)
-        if attempt is None or attempt.correction is None:
-            return False
-        mrz, other = confirmed.mrz, attempt.correction.mrz
-        index = 2 if mrz.format == "TD1" else 0
-        return other.format == mrz.format and other.lines[index] != mrz.lines[index]
 
     def _names_faded(self, image: BGRImage, zone: ZoneCandidate, flip: bool, mrz: MrzData) -> bool:
         """Whether glare has faded some letter of the names out of the photo (see

@@ -22,17 +22,12 @@ from .frame_rows import FrameRow, detected_lines, read_line, stacked_zones, zone
 from .images import to_grey
 from .locate import ZoneCandidate, angle_gap, beside, find_zones, upright_crop
 from .ocr import MrzOcr, Recognised
+from .readings import OTHER_WIDTHS, WIDTH, FocusedView, RowsReading
 from .results import MrzData
 from .rows import Row, character_marks, split_rows, straightened, zone_rows
 from .runner_ups import correct_by_runner_ups
 from .visual_zone import PrintedWords
-from .zone_confirmation import (
-    OTHER_WIDTHS,
-    WIDTH,
-    FocusedView,
-    RowsReading,
-    ZoneConfirmation,
-)
+from .zone_confirmation import ZoneConfirmation
 
 BGRImage = npt.NDArray[np.uint8]
 
