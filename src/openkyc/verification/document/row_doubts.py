@@ -457,6 +457,14 @@ def blind_columns(mrz: MrzData) -> set[tuple[int, int]]:
 def read_clearly(reads: list[Recognised], mrz: MrzData, columns: set[tuple[int, int]]) -> bool:
     """Whether, at each of ``columns``, some reading gave the accepted character at least
     ``BLIND_CLEAR`` (aligned on the accepted line)."""
+    return all(p >= BLIND_CLEAR for p in clearest(reads, mrz, columns).values())
+
+
+def clearest(
+    reads: list[Recognised], mrz: MrzData, columns: set[tuple[int, int]]
+) -> dict[tuple[int, int], float]:
+    """At each of ``columns``, the most any reading gave the accepted character (aligned on the
+    accepted line; 0 where no reading lines up with it)."""
     best = dict.fromkeys(columns, 0.0)
     for row, line in enumerate(mrz.lines):
         wanted = {j for r, j in columns if r == row}
@@ -472,4 +480,4 @@ def read_clearly(reads: list[Recognised], mrz: MrzData, columns: set[tuple[int, 
                 if j in wanted:
                     p = sum(q for c, q in options[a] if normalise(c) == line[j])
                     best[(row, j)] = max(best[(row, j)], p)
-    return all(p >= BLIND_CLEAR for p in best.values())
+    return best

@@ -458,6 +458,8 @@ class ZoneConfirmation(ShakenViews):
         if rivals and self._unshaken_view_disagrees(image, zone, flip, mrz, rivals):
             self._doubtful.add(mrz.lines)
             return None
+        if self._restored_names_unwitnessed(image, zone, flip, mrz):
+            return None
         if self._restored_blind(image, zone, flip, mrz) or self._shaken_blind(
             image, zone, flip, mrz
         ):

@@ -1,0 +1,62 @@
+"""A view restored whole (the frame unshaken) is no witness for its own name row: the row has no
+check digit and the view's readings at other scales see the same restored pixels. Each name letter
+must be read at least ``NAME_WITNESS`` by the photo as taken (``_restored_names_unwitnessed``):
+a strong shake read ``BVKOVA`` for ``BYKOVA`` in the unshaken frame, where the photo as taken
+read nothing that lines up with the name row (held-out hard seed 2611 #9)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tests.verification.document.readings import reading
+
+from openkyc.verification.document.locate import ZoneCandidate
+from openkyc.verification.document.mrz_parse import parse
+from openkyc.verification.document.ocr import Recognised
+from openkyc.verification.document.readings import RowsReading
+from openkyc.verification.document.zone_reader import ZoneReader
+
+ZONE_LINES = (
+    "P<RUSBVKOVA<<IULIIA<<<<<<<<<<<<<<<<<<<<<<<<<",
+    "7284909137RUS6306081F3412237<<<<<<<<<<<<<<<0",
+)
+ZONE = ZoneCandidate(centre=(10.0, 10.0), size=(400.0, 40.0), angle=0.0, score=1.0)
+
+
+def _reader(monkeypatch: pytest.MonkeyPatch, taken: list[Recognised]) -> tuple[ZoneReader, object]:
+    reader = ZoneReader(None)  # type: ignore[arg-type]
+    rows = RowsReading(["", ""], 0.5, None, 0.5, taken)
+    monkeypatch.setattr(reader, "_rows", lambda *_: rows)
+    photo = np.zeros((20, 20, 3), np.uint8)
+    restored = np.zeros((20, 20, 3), np.uint8)
+    reader._start_image(restored, photo)
+    return reader, restored
+
+
+def test_names_the_photo_as_taken_cannot_read_are_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mrz = parse(list(ZONE_LINES))
+    assert mrz.valid
+    smeared = [reading("KKKCIC<<<<KKK", {}), reading(ZONE_LINES[1], {})]
+    reader, restored = _reader(monkeypatch, smeared)
+    assert reader._restored_names_unwitnessed(restored, ZONE, False, mrz)  # type: ignore[arg-type]
+
+
+def test_names_the_photo_as_taken_reads_unsurely_are_witnessed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mrz = parse(list(ZONE_LINES))
+    unsure = {i: ("<", 0.38) for i, c in enumerate(ZONE_LINES[0]) if c != "<"}
+    reader, restored = _reader(monkeypatch, [reading(ZONE_LINES[0], unsure)])
+    assert not reader._restored_names_unwitnessed(restored, ZONE, False, mrz)  # type: ignore[arg-type]
+    # A letter the photo gave less than half (a Y, where the view read V) is refused.
+    seen_y = ZONE_LINES[0][:6] + "Y" + ZONE_LINES[0][7:]
+    reader, restored = _reader(monkeypatch, [reading(seen_y, {**unsure, 6: ("V", 0.3)})])
+    assert reader._restored_names_unwitnessed(restored, ZONE, False, mrz)  # type: ignore[arg-type]
+
+
+def test_the_photo_as_taken_needs_no_witness(monkeypatch: pytest.MonkeyPatch) -> None:
+    mrz = parse(list(ZONE_LINES))
+    reader, _ = _reader(monkeypatch, [])
+    assert not reader._restored_names_unwitnessed(reader._taken, ZONE, False, mrz)  # type: ignore[arg-type]
