@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from tests.verification.document.readings import reading
 
-from openkyc.verification.document import zone_confirmation, zone_reader
+from openkyc.verification.document import shaken_views, zone_confirmation, zone_reader
 from openkyc.verification.document.correction import correct
 from openkyc.verification.document.deblur import Shake
 from openkyc.verification.document.locate import ZoneCandidate
@@ -62,6 +62,7 @@ def _reader(monkeypatch: pytest.MonkeyPatch, name_row: Recognised, rows: RowsRea
     """A reader whose re-readings (of the photo or of its unshaken view) give ``rows``."""
     image = np.zeros((20, 20, 3), np.uint8)
     monkeypatch.setattr(zone_confirmation, "deblurred_zone", lambda *_: (image, SHAKEN))
+    monkeypatch.setattr(shaken_views, "deblurred_zone", lambda *_: (image, SHAKEN))
     monkeypatch.setattr(zone_reader, "deblurred_zone", lambda *_: (image, SHAKEN))
     reader = ZoneReader(None)  # type: ignore[arg-type]
     reader._name_row = lambda *_: name_row  # type: ignore[method-assign]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from tests.verification.document.readings import reading
 
-from openkyc.verification.document import zone_confirmation, zone_reader
+from openkyc.verification.document import shaken_views, zone_confirmation, zone_reader
 from openkyc.verification.document.correction import correct
 from openkyc.verification.document.deblur import Shake
 from openkyc.verification.document.locate import ZoneCandidate
@@ -69,6 +69,7 @@ def _confirm(
     image = np.zeros((20, 20, 3), np.uint8)
     # The confirmation deconvolves a view it is handed; the reader, the photo's own zones.
     monkeypatch.setattr(zone_confirmation, "deblurred_zone", lambda *_: (image, shake))
+    monkeypatch.setattr(shaken_views, "deblurred_zone", lambda *_: (image, shake))
     monkeypatch.setattr(zone_reader, "deblurred_zone", lambda *_: (image, shake))
     reader = ZoneReader(None)  # type: ignore[arg-type]
     reader._name_row = lambda *_: reading(accepted[0], {})  # type: ignore[method-assign]
