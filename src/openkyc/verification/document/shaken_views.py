@@ -40,6 +40,8 @@ class ShakenViews(abc.ABC):
     _photo: BGRImage | None
     _taken: BGRImage | None
     _photo_tries: dict[tuple[tuple[float, float], bool], RowsReading]
+    # The photo as taken, read where it is not the photo being read (a frame restored whole).
+    _taken_tries: dict[tuple[tuple[float, float], bool], RowsReading]
 
     @abc.abstractmethod
     def _rows(self, image: BGRImage, zone: ZoneCandidate, flip: bool, width: int) -> RowsReading:
@@ -98,6 +100,16 @@ class ShakenViews(abc.ABC):
         blurred = {r for r in rivals if r[2].isalpha() and mrz.lines[r[0]][r[1]].isdigit()}
         return bool(blurred) and not confirms_accepted(other.reads, mrz, blurred)
 
+    def _taken_reading(self, zone: ZoneCandidate, flip: bool) -> RowsReading:
+        """The photo as taken, read at the usual width: once per zone, however many restored
+        readings ask it to witness (the blind digits and the names each did)."""
+        assert self._taken is not None
+        key = (zone.centre, flip)
+        tries = self._photo_tries if self._taken is self._photo else self._taken_tries
+        if key not in tries:
+            tries[key] = self._rows(self._taken, zone, flip, WIDTH)
+        return tries[key]
+
     def _restored_blind(
         self, image: BGRImage, zone: ZoneCandidate, flip: bool, mrz: MrzData
     ) -> bool:
@@ -114,10 +126,7 @@ class ShakenViews(abc.ABC):
         columns = blind_columns(mrz)
         if not columns:
             return False
-        taken = self._photo_tries.get((zone.centre, flip)) if self._taken is self._photo else None
-        if taken is None:
-            taken = self._rows(self._taken, zone, flip, WIDTH)
-        return not read_clearly(taken.reads, mrz, columns)
+        return not read_clearly(self._taken_reading(zone, flip).reads, mrz, columns)
 
     def _shaken_blind(self, image: BGRImage, zone: ZoneCandidate, flip: bool, mrz: MrzData) -> bool:
         """Whether the photo as taken, with a shake its cepstrum shows, read a number or
@@ -169,6 +178,5 @@ class ShakenViews(abc.ABC):
         start = 0 if mrz.format == "TD1" else 5
         line = mrz.lines[index]
         columns = {(index, j) for j in range(start, len(line)) if line[j] != "<"}
-        taken = self._rows(self._taken, zone, flip, WIDTH)
-        best = clearest(taken.reads, mrz, columns)
+        best = clearest(self._taken_reading(zone, flip).reads, mrz, columns)
         return min(best.values(), default=1.0) < NAME_WITNESS

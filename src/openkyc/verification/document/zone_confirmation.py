@@ -107,6 +107,7 @@ class ZoneConfirmation(ShakenViews):
         self._filler_doubts: set[int] = set()
         # The photo's own reading of each zone at the usual width, by (zone centre, flip).
         self._photo_tries: dict[tuple[tuple[float, float], bool], RowsReading] = {}
+        self._taken_tries: dict[tuple[tuple[float, float], bool], RowsReading] = {}
 
     def _start_image(self, photo: BGRImage, taken: BGRImage | None = None) -> None:
         """Forget the previous image's doubts, zones and views. ``taken``: the photo as taken,
@@ -118,6 +119,7 @@ class ZoneConfirmation(ShakenViews):
         self._words = {}
         self._focus = {}
         self._photo_tries = {}
+        self._taken_tries = {}
 
     # The readings confirmation asks for, made by the reader.
     @abc.abstractmethod
