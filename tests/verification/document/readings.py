@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
+from openkyc.verification.document.images import BGRImage
 from openkyc.verification.document.ocr import Recognised
+from openkyc.verification.document.readings import RowsReading
+from openkyc.verification.document.zone_reader import ZoneReader
 
 Alternatives = tuple[tuple[tuple[str, float], ...], ...]
 
@@ -23,3 +27,15 @@ def reading(text: str, rivals: dict[int, tuple[str, float]]) -> Recognised:
     options = runner_ups(text, rivals)
     confidences = tuple(a[0][1] for a in options)
     return Recognised(text, float(np.mean(confidences)), confidences, options)
+
+
+def restored_frame_reader(
+    monkeypatch: pytest.MonkeyPatch, taken: list[Recognised]
+) -> tuple[ZoneReader, BGRImage]:
+    """A zone reader started on a restored frame whose photo as taken reads ``taken`` row by row,
+    and that frame."""
+    reader = ZoneReader(None)  # type: ignore[arg-type]
+    monkeypatch.setattr(reader, "_rows", lambda *_: RowsReading([], 0.0, None, 0.0, taken))
+    restored = np.zeros((20, 20, 3), np.uint8)
+    reader._start_image(restored, np.zeros((20, 20, 3), np.uint8))
+    return reader, restored

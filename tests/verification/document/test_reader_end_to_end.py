@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
-from collections.abc import Iterator
 
 import cv2
 import numpy as np
@@ -29,12 +28,6 @@ from openkyc.verification.document.reasons import (
 pytestmark = pytest.mark.slow
 
 TODAY = dt.date(2026, 1, 15)
-
-
-@pytest.fixture(scope="module")
-def reader() -> Iterator[DocumentReader]:
-    # One reader (one set of loaded models) for the whole module, as in a worker process.
-    return DocumentReader(visual_zone=False)
 
 
 def _render(kind: str, seed: int, **changes: object) -> RenderedDocument:

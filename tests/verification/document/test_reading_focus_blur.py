@@ -157,11 +157,6 @@ def _render(spec: dict[str, Any]) -> RenderedDocument:
     )
 
 
-@pytest.fixture(scope="module")
-def reader() -> DocumentReader:
-    return DocumentReader(visual_zone=False)
-
-
 @pytest.fixture
 def no_refocus(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(ZoneReader, "_refocused", lambda self, zone, flip, plain: None)

@@ -5,50 +5,18 @@ read exactly or be refused (the readings' traces are in ``test_reading_motion_sa
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
+from tests.verification.document.photos import exact_or_refused, rebuilt
 
-from openkyc.specimens.documents import (
-    Distortion,
-    RenderedDocument,
-    SpecimenIdentity,
-    render_document,
-)
-from openkyc.specimens.faces import face_by_id
 from openkyc.verification.document import DocumentReader
 
 pytestmark = pytest.mark.slow
-
-TODAY = dt.date(2026, 1, 15)
-
-
-@pytest.fixture(scope="module")
-def reader() -> Iterator[DocumentReader]:
-    return DocumentReader(visual_zone=False)
-
-
-def _specimen(
-    kind: str, identity: dict[str, Any], face: str, seed: int, **distortion: Any
-) -> RenderedDocument:
-    dates = {k: dt.date.fromisoformat(v) for k, v in identity.items() if k.endswith("_date") and v}
-    person = SpecimenIdentity(kind=kind, **{**identity, **dates})
-    return render_document(
-        kind, person, face_by_id(face), Distortion(**distortion), seed, varied=True
-    )
-
-
-def _exact_or_refused(reader: DocumentReader, doc: RenderedDocument) -> None:
-    result = reader.read(doc.front_jpeg, doc.back_jpeg, today=TODAY)
-    assert not result.valid or list(result.mrz_lines) == doc.truth["mrz_lines"], result.mrz_lines
 
 
 def test_a_shaken_s_read_as_8_is_not_verified(reader: DocumentReader) -> None:
     """#95: every scale read the number's S as 8 (S 4-11% behind), which passes every check
     digit; the unshaken view reads the S."""
-    doc = _specimen(
+    doc = rebuilt(
         "visa",
         {
             "surname": "BJORKLUND", "given_names": "WEI SOFIA", "sex": "M",
@@ -63,13 +31,13 @@ def test_a_shaken_s_read_as_8_is_not_verified(reader: DocumentReader) -> None:
         motion_blur=9, noise=0.5645308406047368, jpeg_quality=90,
         brightness=1.007852147672324, background="wood", frame=(1280, 960),
     )  # fmt: skip
-    _exact_or_refused(reader, doc)
+    exact_or_refused(reader, doc)
 
 
 def test_names_run_together_are_not_verified(reader: DocumentReader) -> None:
     """#111: the ``<<`` between the names was read ``≤≤`` and dropped, giving the surname
     ``OCONNORLAURA``; the only reading that agreed was the same crop read again."""
-    doc = _specimen(
+    doc = rebuilt(
         "visa",
         {
             "surname": "OCONNOR", "given_names": "LAURA", "sex": "M",
@@ -84,4 +52,4 @@ def test_names_run_together_are_not_verified(reader: DocumentReader) -> None:
         motion_blur=6, noise=2.514908846295367, jpeg_quality=89,
         brightness=1.0202893095586745, background="desk", frame=(960, 1280),
     )  # fmt: skip
-    _exact_or_refused(reader, doc)
+    exact_or_refused(reader, doc)

@@ -6,15 +6,11 @@ read nothing that lines up with the name row (held-out hard seed 2611 #9)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
-from tests.verification.document.readings import reading
+from tests.verification.document.readings import reading, restored_frame_reader
 
 from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
-from openkyc.verification.document.ocr import Recognised
-from openkyc.verification.document.readings import RowsReading
-from openkyc.verification.document.zone_reader import ZoneReader
 
 ZONE_LINES = (
     "P<RUSBVKOVA<<IULIIA<<<<<<<<<<<<<<<<<<<<<<<<<",
@@ -23,23 +19,13 @@ ZONE_LINES = (
 ZONE = ZoneCandidate(centre=(10.0, 10.0), size=(400.0, 40.0), angle=0.0, score=1.0)
 
 
-def _reader(monkeypatch: pytest.MonkeyPatch, taken: list[Recognised]) -> tuple[ZoneReader, object]:
-    reader = ZoneReader(None)  # type: ignore[arg-type]
-    rows = RowsReading(["", ""], 0.5, None, 0.5, taken)
-    monkeypatch.setattr(reader, "_rows", lambda *_: rows)
-    photo = np.zeros((20, 20, 3), np.uint8)
-    restored = np.zeros((20, 20, 3), np.uint8)
-    reader._start_image(restored, photo)
-    return reader, restored
-
-
 def test_names_the_photo_as_taken_cannot_read_are_refused(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     mrz = parse(list(ZONE_LINES))
     assert mrz.valid
     smeared = [reading("KKKCIC<<<<KKK", {}), reading(ZONE_LINES[1], {})]
-    reader, restored = _reader(monkeypatch, smeared)
+    reader, restored = restored_frame_reader(monkeypatch, smeared)
     assert reader._restored_names_unwitnessed(restored, ZONE, False, mrz)  # type: ignore[arg-type]
 
 
@@ -48,15 +34,17 @@ def test_names_the_photo_as_taken_reads_unsurely_are_witnessed(
 ) -> None:
     mrz = parse(list(ZONE_LINES))
     unsure = {i: ("<", 0.38) for i, c in enumerate(ZONE_LINES[0]) if c != "<"}
-    reader, restored = _reader(monkeypatch, [reading(ZONE_LINES[0], unsure)])
+    reader, restored = restored_frame_reader(monkeypatch, [reading(ZONE_LINES[0], unsure)])
     assert not reader._restored_names_unwitnessed(restored, ZONE, False, mrz)  # type: ignore[arg-type]
     # A letter the photo gave less than half (a Y, where the view read V) is refused.
     seen_y = ZONE_LINES[0][:6] + "Y" + ZONE_LINES[0][7:]
-    reader, restored = _reader(monkeypatch, [reading(seen_y, {**unsure, 6: ("V", 0.3)})])
+    reader, restored = restored_frame_reader(
+        monkeypatch, [reading(seen_y, {**unsure, 6: ("V", 0.3)})]
+    )
     assert reader._restored_names_unwitnessed(restored, ZONE, False, mrz)  # type: ignore[arg-type]
 
 
 def test_the_photo_as_taken_needs_no_witness(monkeypatch: pytest.MonkeyPatch) -> None:
     mrz = parse(list(ZONE_LINES))
-    reader, _ = _reader(monkeypatch, [])
+    reader, _ = restored_frame_reader(monkeypatch, [])
     assert not reader._restored_names_unwitnessed(reader._taken, ZONE, False, mrz)  # type: ignore[arg-type]

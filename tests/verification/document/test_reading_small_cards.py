@@ -51,11 +51,6 @@ def _pitch(doc: RenderedDocument) -> float:
     return math.hypot(x1 - x0, y1 - y0) / len(doc.truth["mrz_lines"][0])
 
 
-@pytest.fixture(scope="module")
-def reader() -> DocumentReader:
-    return DocumentReader(visual_zone=False)
-
-
 @pytest.mark.parametrize("seed", [1, 3])
 def test_a_card_280_px_wide_reads_exactly(reader: DocumentReader, seed: int) -> None:
     doc = _card(seed, fill=0.22)
