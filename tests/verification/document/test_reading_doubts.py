@@ -138,3 +138,20 @@ def test_a_runner_up_repair_that_may_be_one_of_three_cancelling_errors_is_ambigu
     assert another_zone_passes([as_read], mrz)
     # Read as accepted, the two Zs alone make no zone that passes.
     assert not another_zone_passes([[as_read[0], reading(accepted[1], blurred)]], mrz)
+
+
+def test_a_repair_that_may_be_one_of_two_cancelling_errors_is_ambiguous() -> None:
+    # A shaken KS9ZY read KS92Y (Z at 0.07 behind the 2), and the check digit repaired the Y to
+    # V. Put back as read, that Y with the Z passes too (the truth): Z for 2 and V for Y cancel
+    # in the number's check digit (hard seed 7, motion filter, n 24, #12).
+    accepted = (
+        "P<CANOCONNOR<<SOFIA<<<<<<<<<<<<<<<<<<<<<<<<<",
+        "KS92VL5H30CAN5707175F2806228<<<<<<<<<<<<<<<0",
+    )
+    mrz = parse(list(accepted))
+    assert mrz.valid
+    assert parse([accepted[0], "KS9ZY" + accepted[1][5:]]).valid
+    as_read = [reading(accepted[0], {}), reading("KS92Y" + accepted[1][5:], {3: ("Z", 0.07)})]
+    assert another_zone_passes([as_read], mrz)
+    # Without the Z behind the 2, the Y put back alone fails its check digit.
+    assert not another_zone_passes([[as_read[0], reading("KS92Y" + accepted[1][5:], {})]], mrz)

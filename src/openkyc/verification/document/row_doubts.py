@@ -321,12 +321,14 @@ def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     ]
     if any(passes((a, b)) for a, b in pairs):
         return True
-    # A character a repair or runner-up changed, put back as read, with two swaps: the zone as
-    # read may be right and the repair one of three cancelling errors. A shaken number
-    # Z3JJNYSMZ read 23JJNYSM2 (Z at 0.007 and 0.04 behind the 2s) took the runner-up 3 for
-    # its second J (J 0.57, 3 0.29), and 233JNYSM2 passed every check digit (hard seed 7 #52).
+    # A character a repair or runner-up changed, put back as read, with one or two swaps: the
+    # zone as read may be right and the repair one of two or three cancelling errors. A shaken
+    # number Z3JJNYSMZ read 23JJNYSM2 (Z at 0.007 and 0.04 behind the 2s) took the runner-up 3
+    # for its second J (J 0.57, 3 0.29), and 233JNYSM2 passed every check digit (hard seed 7
+    # #52). A shaken KS9ZY read KS92Y (Z at 0.07 behind the 2) was repaired to KS92V, which
+    # passes as KS9ZY does: Z for 2 and V for Y cancel (hard seed 7, motion filter, n 24, #12).
     reverted = [((row, j), c) for row, own in sorted(owned.items()) for j, c in sorted(own.items())]
-    return any(
+    return any(r[0] != a[0] and passes((r, a)) for r in reverted for a in single) or any(
         len({r[0], a[0], b[0]}) == 3 and passes((r, a, b)) for r in reverted for a, b in pairs
     )
 
