@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -11,6 +12,7 @@ from openkyc.verification.document.checkdigits import check_digit, is_valid
 from openkyc.verification.document.dates import resolve_expiry, resolve_past
 from openkyc.verification.document.interpret import interpret
 from openkyc.verification.document.mrz_parse import MrzError, parse
+from openkyc.verification.document.ru_internal import is_ru_internal
 from openkyc.verification.document.transliteration import (
     from_ru_internal,
     to_icao_latin,
@@ -313,3 +315,16 @@ def test_td2_generator_reproduces_the_icao_specimen() -> None:
         number="D23145890", nationality="UTO", birth_date="740812", sex="F", expiry_date="120415",
     )  # fmt: skip
     assert lines == ICAO_TD2
+
+
+def test_only_a_td3_zone_headed_pnrus_is_an_internal_passport() -> None:
+    lines = mrz_generate.ru_internal(
+        surname="Иванов", given_name="Иван", patronymic="Петрович", series="4509",
+        number="123456", birth_date="800101", sex="M", issue_date="150101", department_code="770-001",
+    )  # fmt: skip
+    mrz = parse(lines)
+    assert is_ru_internal(mrz)
+    # Its fields and its name letters sit at TD3's columns: a zone of another shape headed
+    # PN and RUS is no internal passport, and its names are read with the ICAO letters.
+    for other in ("TD1", "TD2"):
+        assert not is_ru_internal(dataclasses.replace(mrz, format=other))

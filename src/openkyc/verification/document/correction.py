@@ -24,6 +24,7 @@ from .mrz_format import Charset, MrzFormat, format_named, layouts_for
 from .mrz_parse import MRZ_CHARS, MrzError, parse, parse_as
 from .results import MrzData
 from .ru_internal import NAME_CHARS as RU_NAME_CHARS
+from .ru_internal import is_ru_internal
 
 # Characters OCR emits for the filler chevron.
 _FILLER_LOOKALIKES = "く<«‹〈〈＜(〔{["
@@ -492,7 +493,7 @@ def name_row_variant(raw: str, mrz: MrzData, index: int) -> str | None:
         return None
     lines = list(mrz.lines)
     lines[index] = fitted
-    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+    ru = is_ru_internal(mrz)
     coerced = _coerce(lines, fmt, ru)
     return _clean_name_fillers(coerced[index], names.start, names.end)
 

@@ -11,6 +11,7 @@ from .correction import name_letter, name_row_variant
 from .mrz_format import format_named
 from .ocr import Recognised
 from .results import MrzData
+from .ru_internal import is_ru_internal
 
 # Every letter of the name row (no check digit) must be read at least this surely by one of the
 # readings that agree on it (clean letters score 0.9-1.0; a blurred M read as N scored 0.4-0.6).
@@ -55,10 +56,6 @@ def same_names(variant: str | None, line: str, settled: Settled) -> bool:
         a == b or (j in settled and a in settled[j] and b in settled[j])
         for j, (a, b) in enumerate(zip(variant, line, strict=True))
     )
-
-
-def is_ru_internal(mrz: MrzData) -> bool:
-    return mrz.document_code == "PN" and mrz.issuing_country == "RUS"
 
 
 def names_span(mrz: MrzData, index: int) -> tuple[int, int]:

@@ -12,9 +12,10 @@ from .checkdigits import char_value
 from .correction import LOOKALIKES, digit_spans, name_letter, normalise
 from .mrz_format import Charset, format_named
 from .mrz_parse import MrzError, parse
-from .name_doubts import NAME_FILLER_RIVAL, Settled, is_ru_internal, same_names
+from .name_doubts import NAME_FILLER_RIVAL, Settled, same_names
 from .ocr import Recognised
 from .results import MrzData
+from .ru_internal import is_ru_internal
 
 # Characters of document numbers and optional data must be read at least this surely against
 # look-alikes whose value differs by a multiple of ten: the one confusion their check digit cannot
@@ -96,7 +97,7 @@ def _ambiguous_columns(
     fmt = format_named(mrz.format)
     if not read.alternatives:
         return
-    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+    ru = is_ru_internal(mrz)
     line = mrz.lines[row]
     # Spans the issuer's known format makes digits only: a letter there is coerced anyway.
     forced = {
@@ -442,7 +443,7 @@ def blind_columns(mrz: MrzData) -> set[tuple[int, int]]:
     """(row, column) of the checked rows' document-number and optional-data digits that blur may
     have made of a letter no check digit can tell from them (:data:`_BLIND_DIGITS`)."""
     fmt = format_named(mrz.format)
-    ru = mrz.document_code == "PN" and mrz.issuing_country == "RUS"
+    ru = is_ru_internal(mrz)
     name_row = 2 if mrz.format == "TD1" else 0
     forced = {(r, i) for r, s0, s1 in digit_spans(list(mrz.lines), fmt, ru) for i in range(s0, s1)}
     return {

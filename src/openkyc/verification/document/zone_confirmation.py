@@ -31,7 +31,6 @@ from .name_doubts import (
     Settled,
     aligned_names,
     doubted_columns,
-    is_ru_internal,
     letter_rival,
     name_confidence,
     names_confidence,
@@ -52,6 +51,7 @@ from .row_doubts import (
     unseen_rivals,
 )
 from .rows import Row, faint_cells
+from .ru_internal import is_ru_internal
 from .shaken_views import ShakenViews
 from .visual_zone import PrintedWords, shared_visual_zone
 
