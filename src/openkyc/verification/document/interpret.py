@@ -93,17 +93,11 @@ def interpret(mrz: MrzData, today: dt.date) -> Interpreted:
             department = fields.department_code
     elif issuer == "KAZ":
         personal = _kz_iin(mrz.optional)
-    elif mrz.format == "FR-ID":
-        # Its six characters after the surname are the issuing department and office, not a
-        # personal number.
-        personal = None
-    elif mrz.format.startswith("MRV"):
-        # A visa's optional data has no check digit, not even a composite one: a misread there
-        # (R read as 8) would be returned as verified, so it is not reported at all.
-        personal = None
-    else:
-        optional = mrz.optional.replace("<", "")
-        personal = optional or None
+    elif mrz.format != "FR-ID" and not mrz.format.startswith("MRV"):
+        # Not the French card's six characters after the surname (the issuing department and
+        # office), nor a visa's optional data, which has no check digit, not even a composite
+        # one: a misread there (R read as 8) would be returned as verified.
+        personal = mrz.optional.replace("<", "") or None
     return Interpreted(
         kind=kind,
         document_type=document_type(mrz.document_code),

@@ -57,34 +57,33 @@ class MrzFormat:
         return Charset.ALNUM
 
 
-def _f(
-    name: str,
-    line: int,
-    start: int,
-    end: int,
-    charset: Charset,
-    check_at: tuple[int, int] | None = None,
-) -> FieldSpec:
-    return FieldSpec(name, line, start, end, charset, check_at)
-
-
+_f = FieldSpec
 A, N, AN = Charset.ALPHA, Charset.NUMERIC, Charset.ALNUM
 
-TD3 = MrzFormat(
-    name="TD3",
-    lines=2,
-    length=44,
-    fields=(
+
+def _two_rows(
+    length: int, optional_end: int, optional_check: bool = False
+) -> tuple[FieldSpec, ...]:
+    """The fields of the two-row zones (TD3, TD2, the visas): they differ only in their length
+    and in what ends the optional data (its own check digit, the composite one, or the row)."""
+    return (
         _f("document_code", 0, 0, 2, A),
         _f("issuing_country", 0, 2, 5, A),
-        _f("names", 0, 5, 44, A),
+        _f("names", 0, 5, length, A),
         _f("number", 1, 0, 9, AN, (1, 9)),
         _f("nationality", 1, 10, 13, A),
         _f("birth_date", 1, 13, 19, N, (1, 19)),
         _f("sex", 1, 20, 21, Charset.SEX),
         _f("expiry_date", 1, 21, 27, N, (1, 27)),
-        _f("optional", 1, 28, 42, AN, (1, 42)),
-    ),
+        _f("optional", 1, 28, optional_end, AN, (1, optional_end) if optional_check else None),
+    )
+
+
+TD3 = MrzFormat(
+    name="TD3",
+    lines=2,
+    length=44,
+    fields=_two_rows(44, 42, optional_check=True),
     composite=((1, 0, 10), (1, 13, 20), (1, 21, 43)),
     composite_at=(1, 43),
 )
@@ -93,17 +92,7 @@ TD2 = MrzFormat(
     name="TD2",
     lines=2,
     length=36,
-    fields=(
-        _f("document_code", 0, 0, 2, A),
-        _f("issuing_country", 0, 2, 5, A),
-        _f("names", 0, 5, 36, A),
-        _f("number", 1, 0, 9, AN, (1, 9)),
-        _f("nationality", 1, 10, 13, A),
-        _f("birth_date", 1, 13, 19, N, (1, 19)),
-        _f("sex", 1, 20, 21, Charset.SEX),
-        _f("expiry_date", 1, 21, 27, N, (1, 27)),
-        _f("optional", 1, 28, 35, AN),
-    ),
+    fields=_two_rows(36, 35),
     composite=((1, 0, 10), (1, 13, 20), (1, 21, 35)),
     composite_at=(1, 35),
 )
@@ -129,39 +118,8 @@ TD1 = MrzFormat(
 )
 
 # Machine-readable visas (Part 7) have no composite check digit.
-MRV_A = MrzFormat(
-    name="MRV-A",
-    lines=2,
-    length=44,
-    fields=(
-        _f("document_code", 0, 0, 2, A),
-        _f("issuing_country", 0, 2, 5, A),
-        _f("names", 0, 5, 44, A),
-        _f("number", 1, 0, 9, AN, (1, 9)),
-        _f("nationality", 1, 10, 13, A),
-        _f("birth_date", 1, 13, 19, N, (1, 19)),
-        _f("sex", 1, 20, 21, Charset.SEX),
-        _f("expiry_date", 1, 21, 27, N, (1, 27)),
-        _f("optional", 1, 28, 44, AN),
-    ),
-)
-
-MRV_B = MrzFormat(
-    name="MRV-B",
-    lines=2,
-    length=36,
-    fields=(
-        _f("document_code", 0, 0, 2, A),
-        _f("issuing_country", 0, 2, 5, A),
-        _f("names", 0, 5, 36, A),
-        _f("number", 1, 0, 9, AN, (1, 9)),
-        _f("nationality", 1, 10, 13, A),
-        _f("birth_date", 1, 13, 19, N, (1, 19)),
-        _f("sex", 1, 20, 21, Charset.SEX),
-        _f("expiry_date", 1, 21, 27, N, (1, 27)),
-        _f("optional", 1, 28, 36, AN),
-    ),
-)
+MRV_A = MrzFormat(name="MRV-A", lines=2, length=44, fields=_two_rows(44, 44))
+MRV_B = MrzFormat(name="MRV-B", lines=2, length=36, fields=_two_rows(36, 36))
 
 # The French national identity card issued until 2021 (carte nationale d'identite, "CNI"):
 # TD2-sized but not the TD2 layout. Surname on the first row, then six characters for the

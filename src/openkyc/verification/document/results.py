@@ -52,6 +52,12 @@ class MrzData:
     def valid(self) -> bool:
         return bool(self.checks) and all(c.ok for c in self.checks)
 
+    @property
+    def name_row(self) -> int:
+        """The row holding the names, which no check digit covers (TD1's third, else the first;
+        the French card's given names on its second row are under its last check digit)."""
+        return 2 if self.format == "TD1" else 0
+
 
 @dataclass(frozen=True, slots=True)
 class VisualField:

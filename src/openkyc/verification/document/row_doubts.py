@@ -79,6 +79,41 @@ def keyed(read: Recognised) -> tuple[str, list[Options]]:
     return "".join(keys), options
 
 
+def lines_up(text: str, line: str) -> bool:
+    """Whether a reading's text is a reading of ``line``: most of it in order."""
+    return difflib.SequenceMatcher(None, text, line, autojunk=False).ratio() >= 0.7
+
+
+def _weights(options: Options) -> dict[str, float]:
+    """A character's alternatives as zone characters, with their summed probability."""
+    weights: dict[str, float] = {}
+    for char, p in options:
+        weights[normalise(char)] = weights.get(normalise(char), 0.0) + p
+    return weights
+
+
+def _checked(mrz: MrzData) -> Iterator[tuple[int, str]]:
+    """(index, line) of the rows the check digits cover: all but the name row."""
+    return ((row, line) for row, line in enumerate(mrz.lines) if row != mrz.name_row)
+
+
+def _free_columns(mrz: MrzData, row: int) -> set[int]:
+    """The columns of a checked row where letters and digits are both legal and the issuer's
+    format does not settle which (spans its known format makes digits only are coerced)."""
+    fmt = format_named(mrz.format)
+    forced = {
+        i
+        for r, s0, s1 in digit_spans(list(mrz.lines), fmt, is_ru_internal(mrz))
+        if r == row
+        for i in range(s0, s1)
+    }
+    return {
+        j
+        for j in range(len(mrz.lines[row]))
+        if fmt.charset_at(row, j) is Charset.ALNUM and j not in forced
+    }
+
+
 def one_to_one(text: str, line: str) -> Iterator[tuple[int, int]]:
     """(index in ``text``, column of ``line``) where the two align one to one: equal stretches,
     and replaced stretches of the same length."""
@@ -94,24 +129,17 @@ def _ambiguous_columns(
     """The columns of a checked row where letters and digits are both legal and the issuer's
     format does not settle which, with the accepted character and this reading's alternatives
     (aligned on the accepted line: the reading may have dropped or added characters)."""
-    fmt = format_named(mrz.format)
     if not read.alternatives:
         return
-    ru = is_ru_internal(mrz)
     line = mrz.lines[row]
-    # Spans the issuer's known format makes digits only: a letter there is coerced anyway.
-    forced = {
-        i for r, s0, s1 in digit_spans(list(mrz.lines), fmt, ru) if r == row for i in range(s0, s1)
-    }
+    free = _free_columns(mrz, row)
     keys, options = keyed(read)
     matcher = difflib.SequenceMatcher(None, keys, line, autojunk=False)
     for block in matcher.get_matching_blocks():
         for k in range(block.size):
             j = block.b + k
-            accepted = line[j]
-            if fmt.charset_at(row, j) is not Charset.ALNUM or accepted == "<" or j in forced:
-                continue
-            yield j, accepted, options[block.a + k]
+            if j in free and line[j] != "<":
+                yield j, line[j], options[block.a + k]
 
 
 def _unseen(accepted: str, rival: str) -> bool:
@@ -130,13 +158,10 @@ def unseen_rivals(reads: list[Recognised], mrz: MrzData) -> set[tuple[int, int, 
     character that no check digit can tell from the accepted one (G for 6, S for 8...). Not only
     the look-alikes the correction swaps: a shaken visa number's S was read as 8 at every scale
     of the photo, with S 4-11% behind (hard seed 7, motion blur filter, #95)."""
-    name_row = 2 if mrz.format == "TD1" else 0
     found: set[tuple[int, int, str]] = set()
-    for row, line in enumerate(mrz.lines):
-        if row == name_row:
-            continue
+    for row, line in _checked(mrz):
         for read in reads:
-            if difflib.SequenceMatcher(None, normalise(read.text), line).ratio() < 0.7:
+            if not lines_up(normalise(read.text), line):
                 continue
             for j, accepted, alternatives in _ambiguous_columns(read, mrz, row):
                 for char, p in alternatives:
@@ -157,9 +182,8 @@ def _columns_read(
         if not wanted:
             continue
         for read in reads:
-            keys = [key for key in (normalise(c) for c in read.text) if len(key) == 1]
-            text = "".join(keys)
-            if difflib.SequenceMatcher(None, text, line).ratio() < 0.7:
+            text = "".join(key for key in (normalise(c) for c in read.text) if len(key) == 1)
+            if not lines_up(text, line):
                 continue
             for a, column in one_to_one(text, line):
                 if column in wanted:
@@ -256,26 +280,16 @@ def _own_choices(read: Recognised, mrz: MrzData, row: int) -> dict[int, str]:
     """Per column of a checked row where letters and digits are both legal and the accepted
     character is not what this reading chose (a look-alike repair or a runner-up put it
     there), the reading's own choice."""
-    fmt = format_named(mrz.format)
     if not read.alternatives:
         return {}
     line = mrz.lines[row]
-    ru = is_ru_internal(mrz)
-    # Spans the issuer's known format makes digits only: a letter there is coerced anyway.
-    forced = {
-        i for r, s0, s1 in digit_spans(list(mrz.lines), fmt, ru) if r == row for i in range(s0, s1)
-    }
+    free = _free_columns(mrz, row)
     keys, _ = keyed(read)
-    out: dict[int, str] = {}
-    for a, j in one_to_one(keys, line):
-        if (
-            fmt.charset_at(row, j) is Charset.ALNUM
-            and j not in forced
-            and keys[a] != line[j]
-            and keys[a].isalnum()
-        ):
-            out[j] = keys[a]
-    return out
+    return {
+        j: keys[a]
+        for a, j in one_to_one(keys, line)
+        if j in free and keys[a] != line[j] and keys[a].isalnum()
+    }
 
 
 def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
@@ -283,16 +297,12 @@ def another_zone_passes(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     every check digit, alone or with a repaired character put back as read. Two errors can
     cancel in a mod-10 check digit: a visa number's ZZ was read 22 by two agreeing readings,
     with Z a few percent behind each time."""
-    name_row = 2 if mrz.format == "TD1" else 0
     swaps: dict[tuple[int, int], dict[str, float]] = {}
     owned: dict[int, dict[int, str]] = {}
-    for row in range(len(mrz.lines)):
-        if row == name_row:
-            continue
+    for row, line in _checked(mrz):
         for reads in readings:
             for read in reads:
-                ratio = difflib.SequenceMatcher(None, normalise(read.text), mrz.lines[row]).ratio()
-                if ratio < 0.7:
+                if not lines_up(normalise(read.text), line):
                     continue
                 for j, chars in _plausible_swaps(read, mrz, row).items():
                     found = swaps.setdefault((row, j), {})
@@ -341,14 +351,12 @@ def runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: i
     line = mrz.lines[row]
     for read in reads:
         keys, options = keyed(read)
-        if difflib.SequenceMatcher(None, keys, line, autojunk=False).ratio() < 0.7:
+        if not lines_up(keys, line):
             continue
         for a, b in one_to_one(keys, line):
             if b != column:
                 continue
-            weights: dict[str, float] = {}
-            for char, p in options[a]:
-                weights[normalise(char)] = weights.get(normalise(char), 0.0) + p
+            weights = _weights(options[a])
             blurred = line[column] in _BLURRED_WITNESSES and _blurred_letter(line[column], keys[a])
             odds = BLURRED_WITNESS_ODDS if blurred else WITNESS_ODDS
             if weights.get(line[column], 0.0) >= odds * max(weights.values()):
@@ -358,17 +366,12 @@ def runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: i
 
 def checked_rows_sure(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     """Whether, for every checked row, some reading of it is sure of it (see above)."""
-    name_row = 2 if mrz.format == "TD1" else 0
-    for row in range(len(mrz.lines)):
-        if row == name_row:
-            continue
-        line = mrz.lines[row]
+    for row, line in _checked(mrz):
         best = 0.0
         seen = False
         for reads in readings:
             for read in reads:
-                ratio = difflib.SequenceMatcher(None, normalise(read.text), line).ratio()
-                if ratio < 0.7:
+                if not lines_up(normalise(read.text), line):
                     continue
                 seen = True
                 best = max(best, unseen_confidence(read, mrz, row))
@@ -411,14 +414,12 @@ def document_code_doubted(reads: list[Recognised], mrz: MrzData) -> bool:
         if not read.alternatives:
             continue
         keys, options = keyed(read)
-        if difflib.SequenceMatcher(None, keys, line, autojunk=False).ratio() < 0.7:
+        if not lines_up(keys, line):
             continue
         for a, column in one_to_one(keys, line):
             if column != 1:
                 continue
-            weights: dict[str, float] = {}
-            for char, p in options[a]:
-                weights[normalise(char)] = weights.get(normalise(char), 0.0) + p
+            weights = _weights(options[a])
             rival = weights.get("<", 0.0) if accepted != "<" else 0.0
             # A digit there is its look-alike letter, as the correction reads it (a German
             # official passport's PO read P0): only a filler against a letter is in doubt.
@@ -442,18 +443,11 @@ BLIND_CLEAR = 0.97
 def blind_columns(mrz: MrzData) -> set[tuple[int, int]]:
     """(row, column) of the checked rows' document-number and optional-data digits that blur may
     have made of a letter no check digit can tell from them (:data:`_BLIND_DIGITS`)."""
-    fmt = format_named(mrz.format)
-    ru = is_ru_internal(mrz)
-    name_row = 2 if mrz.format == "TD1" else 0
-    forced = {(r, i) for r, s0, s1 in digit_spans(list(mrz.lines), fmt, ru) for i in range(s0, s1)}
     return {
         (row, j)
-        for row, line in enumerate(mrz.lines)
-        if row != name_row
-        for j, accepted in enumerate(line)
-        if accepted in _BLIND_DIGITS
-        and fmt.charset_at(row, j) is Charset.ALNUM
-        and (row, j) not in forced
+        for row, line in _checked(mrz)
+        for j in _free_columns(mrz, row)
+        if line[j] in _BLIND_DIGITS
     }
 
 
@@ -477,7 +471,7 @@ def clearest(
             if not read.alternatives:
                 continue
             text, options = keyed(read)
-            if difflib.SequenceMatcher(None, text, line).ratio() < 0.7:
+            if not lines_up(text, line):
                 continue
             for a, j in one_to_one(text, line):
                 if j in wanted:
