@@ -14,7 +14,7 @@ from openkyc.verification.document.locate import ZoneCandidate
 from openkyc.verification.document.mrz_parse import parse
 from openkyc.verification.document.name_doubts import NAME_SURE, doubted_columns, names_confidence
 from openkyc.verification.document.portrait import _PAGE
-from openkyc.verification.document.row_doubts import another_zone_passes
+from openkyc.verification.document.row_doubts import another_zone_passes, blurred_letter_witnessed
 from openkyc.verification.document.zone_reader import ZoneReader
 
 # A visa whose number ZZ7NY4NDE was read 227NY4NDE: Z to 2 twice, and the errors cancel.
@@ -155,3 +155,17 @@ def test_a_repair_that_may_be_one_of_two_cancelling_errors_is_ambiguous() -> Non
     assert another_zone_passes([as_read], mrz)
     # Without the Z behind the 2, the Y put back alone fails its check digit.
     assert not another_zone_passes([[as_read[0], reading("KS92Y" + accepted[1][5:], {})]], mrz)
+
+
+def test_a_letter_the_photo_saw_behind_its_blurred_digit_is_witnessed() -> None:
+    # A visa number GFZ05G59: the photo as taken read its second G as 6, G 0.45 behind. A view
+    # that reads the 6 there is no witness against the G (hard seed 7, motion filter, n 24, #15).
+    accepted = ("VDUTONGUYEN<<SOFIA<<<<<<<<<<<<<<<<<<", "GFZ05G59<5UZB5302020F2509242<<<<<<<<")
+    mrz = parse(list(accepted))
+    assert mrz.valid
+    blurred = "GFZ056" + accepted[1][6:]
+    assert blurred_letter_witnessed([reading(blurred, {5: ("G", 0.45)})], mrz, (1, 5, "6"))
+    # A G the photo hardly saw (printed 6s drew G up to 0.011 behind them) is no witness.
+    assert not blurred_letter_witnessed([reading(blurred, {5: ("G", 0.01)})], mrz, (1, 5, "6"))
+    # Nor is any rival but the digit blur makes of the letter.
+    assert not blurred_letter_witnessed([reading(accepted[1], {})], mrz, (1, 5, "Q"))

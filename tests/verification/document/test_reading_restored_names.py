@@ -48,3 +48,16 @@ def test_the_photo_as_taken_needs_no_witness(monkeypatch: pytest.MonkeyPatch) ->
     mrz = parse(list(ZONE_LINES))
     reader, _ = restored_frame_reader(monkeypatch, [])
     assert not reader._restored_names_unwitnessed(reader._taken, ZONE, False, mrz)  # type: ignore[arg-type]
+
+
+def test_a_digit_read_for_a_name_letter_witnesses_that_letter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The photo as taken read the O of the names as 0 (O 0.28 behind it): in the name row a 0
+    # is the O the correction makes of it (a shaken visa's S0FIA, hard seed 7, motion filter,
+    # n 24, #15).
+    mrz = parse(list(ZONE_LINES))
+    column = ZONE_LINES[0].index("OVA")
+    zero = ZONE_LINES[0][:column] + "0" + ZONE_LINES[0][column + 1 :]
+    reader, restored = restored_frame_reader(monkeypatch, [reading(zero, {column: ("O", 0.28)})])
+    assert not reader._restored_names_unwitnessed(restored, ZONE, False, mrz)  # type: ignore[arg-type]

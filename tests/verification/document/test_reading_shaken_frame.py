@@ -45,3 +45,29 @@ def test_without_the_unshaken_frame_the_photo_is_refused(
     # Otherwise the test above would prove nothing.
     monkeypatch.setattr(reader_module, "unshaken_frame", lambda image: None)
     assert not reader.read(_shaken_id_card().front_jpeg, today=TODAY).valid
+
+
+def test_a_shaken_g_the_photo_saw_behind_its_6_is_read_with_the_frame_unshaken(
+    reader: DocumentReader,
+) -> None:
+    """Hard seed 7 (``--distortions motion_blur motion_strong --n 24``) #15: a visa number
+    GFZ05G59 whose second G every reading of the photo took for 6 (G 0.37-0.46 behind), and the
+    zone unshaken too (0.60); the frame unshaken reads the G (0.63-0.90). The unshaken zone's 6
+    is no witness against a G the photo saw behind its 6 (``row_doubts.blurred_letter_witnessed``),
+    and the photo's S0FIA witnesses the names' O (``row_doubts.clearest``)."""
+    doc = rebuilt(
+        "visa",
+        {
+            "surname": "NGUYEN", "given_names": "SOFIA", "sex": "F",
+            "birth_date": "1953-02-02", "nationality": "UZB", "issuing_country": "UTO",
+            "number": "GFZ05G59", "issue_date": "2025-06-26", "expiry_date": "2025-09-24",
+            "document_code": "VD",
+        },
+        "synth02",
+        700015,
+        name="motion_blur", rotation_deg=-0.8481708751622357, perspective=0.008989381783659283,
+        fill=0.8133405777953991, offset=(-0.03324138308430715, 0.036610974388831576),
+        motion_blur=7, noise=1.1685494131813499, jpeg_quality=84,
+        brightness=0.9986315509969009, background="desk", frame=(1280, 960),
+    )  # fmt: skip
+    reads_exactly(reader, doc)

@@ -364,6 +364,19 @@ def runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: i
     return False
 
 
+def blurred_letter_witnessed(
+    reads: list[Recognised], mrz: MrzData, rival: tuple[int, int, str]
+) -> bool:
+    """Whether ``rival`` is the digit blur makes of the accepted letter (a 6 behind a G) and
+    these readings ranked the letter as :func:`runner_up_witness` asks. A view that reads such
+    a digit there is then no witness against the letter: blur makes the letter the digit, and
+    no printed digit was read as its letter, or drew it above 0.011 (``REVERSE_WEIGHT``)."""
+    row, column, char = rival
+    return _blurred_letter(mrz.lines[row][column], char) and runner_up_witness(
+        reads, mrz, row, column
+    )
+
+
 def checked_rows_sure(readings: list[list[Recognised]], mrz: MrzData) -> bool:
     """Whether, for every checked row, some reading of it is sure of it (see above)."""
     for row, line in _checked(mrz):
@@ -461,12 +474,17 @@ def clearest(
     reads: list[Recognised], mrz: MrzData, columns: set[tuple[int, int]]
 ) -> dict[tuple[int, int], float]:
     """At each of ``columns``, the most any reading gave the accepted character (aligned on the
-    accepted line; 0 where no reading lines up with it)."""
+    accepted line; 0 where no reading lines up with it). In the name row a digit counts as the
+    letter the correction makes of it: a shaken visa's SOFIA was read S0FIA by the photo as
+    taken (O 0.28 behind the 0), which witnesses the O (hard seed 7, motion filter, n 24, #15)."""
     best = dict.fromkeys(columns, 0.0)
+    name_row = 2 if mrz.format == "TD1" else 0
+    ru = is_ru_internal(mrz)
     for row, line in enumerate(mrz.lines):
         wanted = {j for r, j in columns if r == row}
         if not wanted:
             continue
+        key = (lambda c: name_letter(c, ru)) if row == name_row else normalise
         for read in reads:
             if not read.alternatives:
                 continue
@@ -475,6 +493,6 @@ def clearest(
                 continue
             for a, j in one_to_one(text, line):
                 if j in wanted:
-                    p = sum(q for c, q in options[a] if normalise(c) == line[j])
+                    p = sum(q for c, q in options[a] if key(c) == line[j])
                     best[(row, j)] = max(best[(row, j)], p)
     return best
