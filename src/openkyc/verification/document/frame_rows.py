@@ -11,7 +11,6 @@ a row recognised along its own box needs no crop of the whole zone to be cut str
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +18,7 @@ import numpy.typing as npt
 
 from .correction import normalise
 from .images import shrink
-from .locate import ZoneCandidate, angle_gap, long_side_rect, upright_crop
+from .locate import ZoneCandidate, angle_gap, long_side_rect, offsets, upright_crop
 from .ocr import MrzOcr, Recognised
 
 BGRImage = npt.NDArray[np.uint8]
@@ -66,17 +65,10 @@ def detected_lines(ocr: MrzOcr, image: BGRImage) -> list[ZoneCandidate]:
     return lines[:_MAX_LINES]
 
 
-def _frame(a: ZoneCandidate) -> tuple[float, float]:
-    theta = math.radians(a.angle)
-    return math.cos(theta), math.sin(theta)
-
-
 def _offsets(a: ZoneCandidate, b: ZoneCandidate) -> tuple[float, float]:
     """Where ``b``'s centre lies from ``a``'s: along ``a``'s text, and across it (downwards
     when ``a`` is upright)."""
-    ux, uy = _frame(a)
-    dx, dy = b.centre[0] - a.centre[0], b.centre[1] - a.centre[1]
-    return dx * ux + dy * uy, -dx * uy + dy * ux
+    return offsets(a.centre, a.angle, b.centre)
 
 
 def _row_like(text: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import cv2
 import numpy as np
@@ -37,12 +38,17 @@ class ZoneCandidate:
         return np.asarray(cv2.boxPoints(rect), dtype=np.float32)
 
 
-def _text_mask(grey: GreyImage, kernel: int) -> GreyImage:
+def blackhat(grey: npt.NDArray[np.integer[Any] | np.floating[Any]], kernel: int) -> GreyImage:
+    """Dark detail (text) narrower than ``kernel`` pixels, lifted off its background."""
     square = cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, kernel))
-    blackhat = cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, square)
-    _, mask = cv2.threshold(blackhat, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    return np.asarray(cv2.morphologyEx(grey, cv2.MORPH_BLACKHAT, square), dtype=np.uint8)
+
+
+def _text_mask(grey: GreyImage, kernel: int) -> GreyImage:
+    detail = blackhat(grey, kernel)
+    _, mask = cv2.threshold(detail, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     # Ignore faint texture (guilloche, wood grain) that Otsu keeps on clean backgrounds.
-    mask[blackhat < 25] = 0
+    mask[detail < 25] = 0
     close = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kernel + 2, kernel + 2))
     merged = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, close)
     opening = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
@@ -67,14 +73,9 @@ def _blobs(mask: GreyImage, min_area: float) -> list[_Blob]:
         area = cv2.contourArea(contour)
         if area < min_area:
             continue
-        (cx, cy), (w, h), angle = cv2.minAreaRect(contour)
-        if w < h:
-            w, h = h, w
-            angle += 90.0
-        if h <= 0:
-            continue
-        points = contour.reshape(-1, 2).astype(np.float32)
-        out.append(_Blob(cx, cy, w, h, angle, points, area / (w * h)))
+        blob = _blob_of(contour.reshape(-1, 2).astype(np.float32), area)
+        if blob is not None:
+            out.append(blob)
     return out
 
 
@@ -96,6 +97,17 @@ def long_side_rect(
     return (cx, cy), (w, h), angle
 
 
+def offsets(
+    centre: tuple[float, float], angle: float, point: tuple[float, float]
+) -> tuple[float, float]:
+    """Where ``point`` lies from ``centre``: along the direction ``angle`` (degrees), and across
+    it (downwards for an angle of 0)."""
+    theta = math.radians(angle)
+    ux, uy = math.cos(theta), math.sin(theta)
+    dx, dy = point[0] - centre[0], point[1] - centre[1]
+    return dx * ux + dy * uy, -dx * uy + dy * ux
+
+
 def _blob_of(points: npt.NDArray[np.float32], area: float) -> _Blob | None:
     (cx, cy), (w, h), angle = long_side_rect(points)
     if h <= 0:
@@ -111,15 +123,13 @@ def _join_collinear(blobs: list[_Blob]) -> list[_Blob]:
     while merged:
         merged = False
         for i, a in enumerate(rows):
-            theta = math.radians(a.angle)
-            ux, uy = math.cos(theta), math.sin(theta)
             for j in range(i + 1, len(rows)):
                 b = rows[j]
                 if angle_gap(a.angle, b.angle) > 6:
                     continue
-                dx, dy = b.cx - a.cx, b.cy - a.cy
-                across = abs(-dx * uy + dy * ux)
-                gap = abs(dx * ux + dy * uy) - (a.length + b.length) / 2
+                along, across = offsets((a.cx, a.cy), a.angle, (b.cx, b.cy))
+                across = abs(across)
+                gap = abs(along) - (a.length + b.length) / 2
                 thick = max(a.thickness, b.thickness)
                 if (
                     across > 0.45 * thick
@@ -149,8 +159,6 @@ def _group_lines(lines: list[_Blob]) -> list[list[_Blob]]:
         if i in used:
             continue
         seed = lines[i]
-        theta = math.radians(seed.angle)
-        ux, uy = math.cos(theta), math.sin(theta)
         group = [seed]
         used.add(i)
         for j in order:
@@ -162,12 +170,10 @@ def _group_lines(lines: list[_Blob]) -> list[list[_Blob]]:
                 or not 0.75 < other.length / seed.length < 1.33
             ):
                 continue
-            dx, dy = other.cx - seed.cx, other.cy - seed.cy
-            along = dx * ux + dy * uy
-            across = abs(-dx * uy + dy * ux)
+            along, across = offsets((seed.cx, seed.cy), seed.angle, (other.cx, other.cy))
             if abs(along) > 0.2 * seed.length:
                 continue
-            if across > 3.2 * seed.thickness * len(group):
+            if abs(across) > 3.2 * seed.thickness * len(group):
                 continue
             group.append(other)
             used.add(j)
@@ -178,11 +184,7 @@ def _group_lines(lines: list[_Blob]) -> list[list[_Blob]]:
 
 
 def _zone_of(parts: list[_Blob], scale: float, score: float) -> ZoneCandidate:
-    points = np.concatenate([p.points for p in parts])
-    (cx, cy), (w, h), angle = cv2.minAreaRect(points)
-    if w < h:
-        w, h = h, w
-        angle += 90.0
+    (cx, cy), (w, h), angle = long_side_rect(np.concatenate([p.points for p in parts]))
     return ZoneCandidate(
         centre=(cx / scale, cy / scale), size=(w / scale, h / scale), angle=angle, score=score
     )
@@ -260,8 +262,7 @@ def _text_upright(small: GreyImage, zone: ZoneCandidate, scale: float) -> ZoneCa
     crop = upright_crop(
         small, small_zone, flip=False, target_width=_INK_WIDTH, pad_along=0.0, pad_across=0.1
     )
-    square = cv2.getStructuringElement(cv2.MORPH_RECT, (9, 9))
-    ink = cv2.morphologyEx(crop, cv2.MORPH_BLACKHAT, square).mean(axis=0)
+    ink = blackhat(crop, 9).mean(axis=0)
     quarter = max(1, ink.size // 4)
     if float(ink[:quarter].mean()) >= float(ink[-quarter:].mean()):
         return zone

@@ -147,10 +147,6 @@ FR_ID = MrzFormat(
 FORMATS = (TD3, TD2, TD1, MRV_A, MRV_B, FR_ID)
 
 
-def formats_for(lines: int, length: int) -> tuple[MrzFormat, ...]:
-    return tuple(f for f in FORMATS if f.lines == lines and f.length == length)
-
-
 def format_named(name: str) -> MrzFormat:
     """The layout an accepted zone was read with (``MrzData.format``)."""
     for fmt in FORMATS:
@@ -160,24 +156,15 @@ def format_named(name: str) -> MrzFormat:
 
 
 def layouts_for(lines: int, length: int, document_code: str, issuer: str) -> list[MrzFormat]:
-    """The layouts a zone of this shape and heading may have, likeliest first. A 2 x 36 zone
-    headed ``ID`` ``FRA`` is the French card's own layout, or a TD2 one: only the check digits
-    can tell them apart, so both are given (the French first)."""
-    fmt = format_for(lines, length, document_code)
-    if fmt is None:
+    """The layouts a zone of this shape and heading may have, likeliest first: the ICAO layout of
+    its shape, where a leading ``V`` selects the visa layouts. A 2 x 36 zone headed ``ID``
+    ``FRA`` is the French card's own layout, or a TD2 one: only the check digits can tell them
+    apart, so both are given (the French first)."""
+    shaped = [f for f in FORMATS if (f.lines, f.length) == (lines, length) and f is not FR_ID]
+    if not shaped:
         return []
+    is_visa = document_code.startswith("V")
+    fmt = next((f for f in shaped if f.name.startswith("MRV") == is_visa), shaped[0])
     if fmt is TD2 and document_code == "ID" and issuer == "FRA":
         return [FR_ID, TD2]
     return [fmt]
-
-
-def format_for(lines: int, length: int, document_code: str) -> MrzFormat | None:
-    """The ICAO layout of a zone of this shape; a leading ``V`` selects the visa layouts."""
-    candidates = [f for f in formats_for(lines, length) if f is not FR_ID]
-    if not candidates:
-        return None
-    is_visa = document_code.startswith("V")
-    for fmt in candidates:
-        if fmt.name.startswith("MRV") == is_visa:
-            return fmt
-    return candidates[0]

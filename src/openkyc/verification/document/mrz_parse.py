@@ -35,11 +35,6 @@ def split_french_names(surname_field: str, given_field: str) -> tuple[str, str]:
     return surname, given
 
 
-def _segment(lines: Sequence[str], fmt: MrzFormat, name: str) -> str:
-    spec = fmt.field(name)
-    return lines[spec.line][spec.start : spec.end]
-
-
 def parse(lines: Sequence[str]) -> MrzData:
     """Parse a zone; raises :class:`MrzError` when its shape matches no known layout. Where
     the shape and heading allow two layouts (:func:`.mrz_format.layouts_for`), the first whose
@@ -63,7 +58,10 @@ def parse_as(lines: Sequence[str], fmt: MrzFormat) -> MrzData:
     names = {spec.name for spec in fmt.fields}
 
     def seg(name: str) -> str:
-        return _segment(lines, fmt, name) if name in names else ""
+        if name not in names:
+            return ""
+        spec = fmt.field(name)
+        return lines[spec.line][spec.start : spec.end]
 
     checks: list[CheckDigitReport] = []
     number = seg("number")

@@ -22,10 +22,10 @@ NAME_FILLER_RIVAL = 0.05
 # Fillers right after the names whose letter rivals count as doubts (see aligned_names).
 _AFTER_NAMES = 2
 
+Options = tuple[tuple[str, float], ...]
 
-def letter_rival(
-    options: tuple[tuple[str, float], ...], key: str, ru: bool, same: frozenset[str] = frozenset()
-) -> float:
+
+def letter_rival(options: Options, key: str, ru: bool, same: frozenset[str] = frozenset()) -> float:
     """How doubtful a name letter is, on the scale of :data:`NAME_RIVAL`: the probability of
     its likeliest rival that would change the names. In the internal passport that is any other
     letter of the code; elsewhere a letter/filler rival ("<<" read as "CC" moves the names),
@@ -69,7 +69,7 @@ def names_span(mrz: MrzData, index: int) -> tuple[int, int]:
 
 def aligned_names(
     read: Recognised, mrz: MrzData, index: int, settled: Settled | None = None
-) -> Iterator[tuple[int, str, tuple[tuple[str, float], ...]]]:
+) -> Iterator[tuple[int, str, Options]]:
     """The columns of the names (up to their last letter) that a reading agreeing with the
     accepted name row saw, with its character's key and alternatives there. The code and state
     before the names are settled by the zone, and the fillers after them by the filler
@@ -77,15 +77,8 @@ def aligned_names(
     variant = name_row_variant(read.text, mrz, index) if read.alternatives else None
     if variant is None or not same_names(variant, mrz.lines[index], settled or {}):
         return
-    ru = is_ru_internal(mrz)
     line = mrz.lines[index]
-    keys: list[str] = []
-    options: list[tuple[tuple[str, float], ...]] = []
-    for char, alternatives in zip(read.text, read.alternatives, strict=True):
-        key = name_letter(char, ru)
-        if key:
-            keys.append(key)
-            options.append(alternatives)
+    keys, options, _ = _name_keys(read, is_ru_internal(mrz))
     # The two columns after the last letter too: a dropped initial (``KATIA<<`` for
     # ``KATIA<E``) is a letter read as a filler there, which the check digits never see.
     start, last = names_span(mrz, index)
@@ -142,21 +135,7 @@ def names_confidence(
     settled = settled or {}
     line = mrz.lines[index]
     start, end = names_span(mrz, index)
-    keys: list[str] = []
-    choices: list[tuple[tuple[str, float], ...]] = []
-    # Where the reading saw a mark that maps to nothing, yet may be a filler or a letter: the
-    # number of keys before it.
-    dropped: list[int] = []
-    alternatives = read.alternatives or tuple(
-        ((c, p),) for c, p in zip(read.text, read.confidences, strict=True)
-    )
-    for char, options in zip(read.text, alternatives, strict=True):
-        key = name_letter(char, ru)
-        if key:
-            keys.append(key)
-            choices.append(options)
-        elif char.strip() and _may_be_name_character(options, ru):
-            dropped.append(len(keys))
+    keys, choices, dropped = _name_keys(read, ru)
     target = line
     if settled:
         variant = name_row_variant(read.text, mrz, index)
@@ -186,7 +165,27 @@ def names_confidence(
     return min((seen[j] for j in range(start, end) if line[j] != "<"), default=0.0)
 
 
-def _may_be_name_character(options: tuple[tuple[str, float], ...], ru: bool) -> bool:
+def _name_keys(read: Recognised, ru: bool) -> tuple[list[str], list[Options], list[int]]:
+    """A reading's characters as name characters (those that map to one), with their
+    alternatives; and where it saw a mark that maps to nothing, yet may be a filler or a letter
+    (:func:`_may_be_name_character`): the number of keys before it."""
+    keys: list[str] = []
+    choices: list[Options] = []
+    dropped: list[int] = []
+    alternatives = read.alternatives or tuple(
+        ((c, p),) for c, p in zip(read.text, read.confidences, strict=True)
+    )
+    for char, options in zip(read.text, alternatives, strict=True):
+        key = name_letter(char, ru)
+        if key:
+            keys.append(key)
+            choices.append(options)
+        elif char.strip() and _may_be_name_character(options, ru):
+            dropped.append(len(keys))
+    return keys, choices, dropped
+
+
+def _may_be_name_character(options: Options, ru: bool) -> bool:
     """Whether a mark that maps to no character (a ``≤``) had a filler or a letter at least
     ``NAME_FILLER_RIVAL`` among its alternatives. A blurred ``<<`` between surname and given
     names was read ``≤≤`` (``<`` 0.39 and 0.23 behind), dropped, and ``OCONNOR<<LAURA`` became

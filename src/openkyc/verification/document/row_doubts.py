@@ -12,7 +12,7 @@ from .checkdigits import char_value
 from .correction import LOOKALIKES, digit_spans, name_letter, normalise
 from .mrz_format import Charset, format_named
 from .mrz_parse import MrzError, parse
-from .name_doubts import NAME_FILLER_RIVAL, Settled, same_names
+from .name_doubts import NAME_FILLER_RIVAL, Options, Settled, same_names
 from .ocr import Recognised
 from .results import MrzData
 from .ru_internal import is_ru_internal
@@ -63,15 +63,13 @@ BLURRED_WITNESS_ODDS = 0.02
 _BLURRED_WITNESSES = frozenset(_BLURRED_TO) - {"D"}
 
 
-Options = tuple[tuple[str, float], ...]
-
-
 def keyed(read: Recognised) -> tuple[str, list[Options]]:
     """A reading's characters as zone characters (those that map to one), with each one's
-    alternatives."""
+    alternatives (none for a reading without them: the detector's lines)."""
     keys: list[str] = []
     options: list[Options] = []
-    for char, alternatives in zip(read.text, read.alternatives, strict=True):
+    given = read.alternatives or ((),) * len(read.text)
+    for char, alternatives in zip(read.text, given, strict=True):
         key = normalise(char)
         if len(key) == 1:
             keys.append(key)
@@ -125,7 +123,7 @@ def one_to_one(text: str, line: str) -> Iterator[tuple[int, int]]:
 
 def _ambiguous_columns(
     read: Recognised, mrz: MrzData, row: int
-) -> Iterator[tuple[int, str, tuple[tuple[str, float], ...]]]:
+) -> Iterator[tuple[int, str, Options]]:
     """The columns of a checked row where letters and digits are both legal and the issuer's
     format does not settle which, with the accepted character and this reading's alternatives
     (aligned on the accepted line: the reading may have dropped or added characters)."""
@@ -171,23 +169,31 @@ def unseen_rivals(reads: list[Recognised], mrz: MrzData) -> set[tuple[int, int, 
     return found
 
 
-def _columns_read(
+def _aligned_columns(
     reads: list[Recognised], mrz: MrzData, columns: set[tuple[int, int]]
-) -> dict[tuple[int, int], set[str]]:
-    """What the readings put at these (row, column) places of the accepted lines (aligned on
-    the accepted line, substitutions included)."""
-    seen: dict[tuple[int, int], set[str]] = {}
+) -> Iterator[tuple[tuple[int, int], str, Options]]:
+    """What each reading that lines up with an accepted row put at these (row, column) places
+    of it (aligned on the accepted line, substitutions included), with its alternatives."""
     for row, line in enumerate(mrz.lines):
         wanted = {j for r, j in columns if r == row}
         if not wanted:
             continue
         for read in reads:
-            text = "".join(key for key in (normalise(c) for c in read.text) if len(key) == 1)
+            text, options = keyed(read)
             if not lines_up(text, line):
                 continue
             for a, column in one_to_one(text, line):
                 if column in wanted:
-                    seen.setdefault((row, column), set()).add(text[a])
+                    yield (row, column), text[a], options[a]
+
+
+def _columns_read(
+    reads: list[Recognised], mrz: MrzData, columns: set[tuple[int, int]]
+) -> dict[tuple[int, int], set[str]]:
+    """What the readings put at these (row, column) places of the accepted lines."""
+    seen: dict[tuple[int, int], set[str]] = {}
+    for place, char, _ in _aligned_columns(reads, mrz, columns):
+        seen.setdefault(place, set()).add(char)
     return seen
 
 
@@ -217,16 +223,11 @@ def unseen_confidence(read: Recognised, mrz: MrzData, row: int) -> float:
     as 6 by two readings that agreed, each time with the G close behind."""
     lowest = 1.0
     for _, accepted, alternatives in _ambiguous_columns(read, mrz, row):
-        value = char_value(accepted) % 10
-        unseen = 0.0
-        for char, p in alternatives:
-            other = normalise(char)
-            if (
-                len(other) == 1
-                and other not in (accepted, "<", "?")
-                and char_value(other) % 10 == value
-            ):
-                unseen += p * _direction_weight(accepted, other)
+        unseen = sum(
+            p * _direction_weight(accepted, other)
+            for char, p in alternatives
+            if _unseen(accepted, other := normalise(char))
+        )
         lowest = min(lowest, 1.0 - unseen)
     return lowest
 
@@ -348,19 +349,13 @@ def runner_up_witness(reads: list[Recognised], mrz: MrzData, row: int, column: i
     """Whether a reading ranked the accepted character of a checked row at least
     ``WITNESS_ODDS`` as likely as the character it chose there (its runner-up, in effect), or
     ``BLURRED_WITNESS_ODDS`` where it chose the digit that blur makes of the accepted letter."""
-    line = mrz.lines[row]
-    for read in reads:
-        keys, options = keyed(read)
-        if not lines_up(keys, line):
-            continue
-        for a, b in one_to_one(keys, line):
-            if b != column:
-                continue
-            weights = _weights(options[a])
-            blurred = line[column] in _BLURRED_WITNESSES and _blurred_letter(line[column], keys[a])
-            odds = BLURRED_WITNESS_ODDS if blurred else WITNESS_ODDS
-            if weights.get(line[column], 0.0) >= odds * max(weights.values()):
-                return True
+    accepted = mrz.lines[row][column]
+    for _, char, options in _aligned_columns(reads, mrz, {(row, column)}):
+        weights = _weights(options)
+        blurred = accepted in _BLURRED_WITNESSES and _blurred_letter(accepted, char)
+        odds = BLURRED_WITNESS_ODDS if blurred else WITNESS_ODDS
+        if options and weights.get(accepted, 0.0) >= odds * max(weights.values()):
+            return True
     return False
 
 
@@ -418,27 +413,18 @@ def document_code_doubted(reads: list[Recognised], mrz: MrzData) -> bool:
     against, not the other way round. Another letter behind a letter is no doubt here (``ID``
     with 0 behind its D, upside down): the state code beside it is no better protected.
     Readings of other rows say nothing here."""
-    line = mrz.lines[0]
-    accepted = line[1]
+    accepted = mrz.lines[0][1]
+    known = [r for r in reads if r.alternatives]
     # Without per-character readings (the detector's lines) only the chevron's look-alikes need
     # a reading that saw them.
-    seen = accepted == "<" or (accepted not in "CEK" and not any(r.alternatives for r in reads))
-    for read in reads:
-        if not read.alternatives:
-            continue
-        keys, options = keyed(read)
-        if not lines_up(keys, line):
-            continue
-        for a, column in one_to_one(keys, line):
-            if column != 1:
-                continue
-            weights = _weights(options[a])
-            rival = weights.get("<", 0.0) if accepted != "<" else 0.0
-            # A digit there is its look-alike letter, as the correction reads it (a German
-            # official passport's PO read P0): only a filler against a letter is in doubt.
-            if name_letter(keys[a], False) != accepted or rival >= NAME_FILLER_RIVAL:
-                return True
-            seen = True
+    seen = accepted == "<" or (accepted not in "CEK" and not known)
+    for _, char, options in _aligned_columns(known, mrz, {(0, 1)}):
+        rival = _weights(options).get("<", 0.0) if accepted != "<" else 0.0
+        # A digit there is its look-alike letter, as the correction reads it (a German
+        # official passport's PO read P0): only a filler against a letter is in doubt.
+        if name_letter(char, False) != accepted or rival >= NAME_FILLER_RIVAL:
+            return True
+        seen = True
     return not seen
 
 
@@ -478,21 +464,9 @@ def clearest(
     letter the correction makes of it: a shaken visa's SOFIA was read S0FIA by the photo as
     taken (O 0.28 behind the 0), which witnesses the O (hard seed 7, motion filter, n 24, #15)."""
     best = dict.fromkeys(columns, 0.0)
-    name_row = 2 if mrz.format == "TD1" else 0
     ru = is_ru_internal(mrz)
-    for row, line in enumerate(mrz.lines):
-        wanted = {j for r, j in columns if r == row}
-        if not wanted:
-            continue
-        key = (lambda c: name_letter(c, ru)) if row == name_row else normalise
-        for read in reads:
-            if not read.alternatives:
-                continue
-            text, options = keyed(read)
-            if not lines_up(text, line):
-                continue
-            for a, j in one_to_one(text, line):
-                if j in wanted:
-                    p = sum(q for c, q in options[a] if key(c) == line[j])
-                    best[(row, j)] = max(best[(row, j)], p)
+    for (row, j), _, options in _aligned_columns(reads, mrz, columns):
+        key = (lambda c: name_letter(c, ru)) if row == mrz.name_row else normalise
+        p = sum(q for c, q in options if key(c) == mrz.lines[row][j])
+        best[(row, j)] = max(best[(row, j)], p)
     return best

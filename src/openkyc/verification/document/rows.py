@@ -13,6 +13,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from .locate import blackhat
+
 BGRImage = npt.NDArray[np.uint8]
 
 
@@ -40,11 +42,7 @@ def faint_cells(
     grey = cv2.cvtColor(
         np.ascontiguousarray(crop[row.top : row.bottom, row.left : row.right]), cv2.COLOR_BGR2GRAY
     )
-    kernel = max(9, row.bottom - row.top) | 1
-    blackhat = cv2.morphologyEx(
-        grey, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, kernel))
-    )
-    ink = blackhat.max(axis=0).astype(np.float64)
+    ink = blackhat(grey, max(9, row.bottom - row.top) | 1).max(axis=0).astype(np.float64)
     # The row's extent from its character marks alone: the card's edge or the table may
     # reach into the row's box (seed 7 #69, a bent card's edge at its end).
     if marks is None:
@@ -70,12 +68,9 @@ def character_marks(crop: BGRImage) -> npt.NDArray[np.uint8]:
     """Where the crop holds character-sized dark marks (1) or not (0)."""
     grey = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     height, width = grey.shape
-    kernel = max(9, height // 5) | 1
-    blackhat = cv2.morphologyEx(
-        grey, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (kernel, kernel))
-    )
-    _, mask = cv2.threshold(blackhat, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
-    mask[blackhat < 20] = 0
+    detail = blackhat(grey, max(9, height // 5) | 1)
+    _, mask = cv2.threshold(detail, 0, 1, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    mask[detail < 20] = 0
     # Keep character-sized marks only: the crop may reach past the document's edge, where the
     # dark table touching the border forms large blobs that would merge the rows' bands.
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
