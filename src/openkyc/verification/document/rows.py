@@ -183,12 +183,6 @@ def split_rows(crop: BGRImage, marks: npt.NDArray[np.uint8] | None = None) -> li
                 right=min(width, int(columns[-1]) + pad_x),
             )
         )
-    if len(rows) > 1:
-        heights = sorted(r.bottom - r.top for r in rows)
-        median = heights[len(heights) // 2]
-        # Two rows touching each other show up as one band about twice as tall.
-        if any(r.bottom - r.top > 1.7 * median for r in rows):
-            return []
     return _same_height(rows, height) if EQUAL_HEIGHTS and rows else rows
 
 
