@@ -61,7 +61,8 @@ def _read(text: str, marks: dict[int, tuple[tuple[str, float], ...]]) -> Recogni
 def _reader(monkeypatch: pytest.MonkeyPatch, name_row: Recognised, rows: RowsReading) -> ZoneReader:
     """A reader whose re-readings (of the photo or of its unshaken view) give ``rows``."""
     image = np.zeros((20, 20, 3), np.uint8)
-    monkeypatch.setattr(zone_confirmation, "deblurred_zone", lambda *_: (image, SHAKEN))
+    for module in (zone_confirmation, shaken_views, zone_reader):
+        monkeypatch.setattr(module, "zone_shake", lambda *_: SHAKEN)
     monkeypatch.setattr(shaken_views, "deblurred_zone", lambda *_: (image, SHAKEN))
     monkeypatch.setattr(zone_reader, "deblurred_zone", lambda *_: (image, SHAKEN))
     reader = ZoneReader(None)  # type: ignore[arg-type]

@@ -68,7 +68,8 @@ def _confirm(
     rival = "6" if accepted[1][2] == "G" else "G"
     image = np.zeros((20, 20, 3), np.uint8)
     # The confirmation deconvolves a view it is handed; the reader, the photo's own zones.
-    monkeypatch.setattr(zone_confirmation, "deblurred_zone", lambda *_: (image, shake))
+    for module in (zone_confirmation, shaken_views, zone_reader):
+        monkeypatch.setattr(module, "zone_shake", lambda *_: shake)
     monkeypatch.setattr(shaken_views, "deblurred_zone", lambda *_: (image, shake))
     monkeypatch.setattr(zone_reader, "deblurred_zone", lambda *_: (image, shake))
     reader = ZoneReader(None)  # type: ignore[arg-type]

@@ -187,13 +187,23 @@ def _pasted(image: BGRImage, restored: GreyImage, corner: tuple[int, int]) -> BG
     return out
 
 
-def deblurred_zone(image: BGRImage, zone: ZoneCandidate) -> tuple[BGRImage, Shake] | None:
+def zone_shake(image: BGRImage, zone: ZoneCandidate) -> Shake | None:
+    """The shake the cepstrum around ``zone`` shows, or None when the region is too small to
+    tell: most readings only ask whether it is evident, and undoing it costs as much again."""
+    region = _zone_region(image, zone)
+    return None if region is None else estimate_shake(region[0])
+
+
+def deblurred_zone(
+    image: BGRImage, zone: ZoneCandidate, shake: Shake | None = None
+) -> tuple[BGRImage, Shake] | None:
     """A copy of ``image`` in which the region around ``zone`` is deconvolved by the shake its
-    cepstrum shows (grey, as three channels), or None when the region is too small to tell."""
+    cepstrum shows (``shake``, when :func:`zone_shake` measured it already; grey, as three
+    channels), or None when the region is too small to tell."""
     region = _zone_region(image, zone)
     if region is None:
         return None
-    shake = estimate_shake(region[0])
+    shake = shake if shake is not None else estimate_shake(region[0])
     if shake is None:
         return None
     return _pasted(image, wiener(region[0], shake), region[1]), shake

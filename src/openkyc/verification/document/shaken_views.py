@@ -11,7 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .correction import Correction
-from .deblur import Shake, deblurred_zone
+from .deblur import Shake, deblurred_zone, zone_shake
 from .locate import ZoneCandidate
 from .readings import WIDTH, RowsReading
 from .results import MrzData
@@ -55,6 +55,10 @@ class ShakenViews(abc.ABC):
         """The zone read row by row from a crop ``width`` pixels wide."""
 
     @abc.abstractmethod
+    def _shake(self, zone: ZoneCandidate) -> Shake | None:
+        """The shake the photo's cepstrum shows around the zone."""
+
+    @abc.abstractmethod
     def _unshaken(self, zone: ZoneCandidate) -> tuple[BGRImage, Shake] | None:
         """The photo's zone with the shake its cepstrum shows undone."""
 
@@ -69,8 +73,11 @@ class ShakenViews(abc.ABC):
         a real shake (``Shake.evident``): a sharp zone deconvolved by the cepstrum's noise
         floor rings, and a clean visa's G came back as a 6 (held-out seed 131 #111, rejected)."""
         photo = image is self._photo
-        restored = self._unshaken(zone) if photo else deblurred_zone(image, zone)
-        if restored is None or not restored[1].evident:
+        shake = self._shake(zone) if photo else zone_shake(image, zone)
+        if shake is None or not shake.evident:
+            return None
+        restored = self._unshaken(zone) if photo else deblurred_zone(image, zone, shake)
+        if restored is None:
             return None
         if photo:
             return self._unshaken_attempt(zone, flip, restored[0])

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .correction import Correction, correct, name_row_variant
-from .deblur import deblurred_zone, refocus, wiener
+from .deblur import refocus, wiener, zone_shake
 from .images import to_grey
 from .locate import ZoneCandidate
 from .mrz_parse import MrzError, parse
@@ -226,8 +226,9 @@ class ZoneConfirmation(ShakenViews):
         focus = self._refocused(zone, flip, first)
         if focus is not None:
             views.append((focus.image, focus.attempt))
-        unshaken = self._unshaken(zone)
-        if unshaken is not None and unshaken[1].evident:
+        shake = self._shake(zone)
+        unshaken = self._unshaken(zone) if shake is not None and shake.evident else None
+        if unshaken is not None:
             views.append((unshaken[0], self._unshaken_attempt(zone, flip, unshaken[0])))
         index = 2 if mrz.format == "TD1" else 0
         doubts = set(self._filler_doubts)
@@ -337,12 +338,10 @@ class ZoneConfirmation(ShakenViews):
                 # around the zone, undone on the whole page, gave back the printed names (seed 7
                 # #48: ФИ ДОР, МИХ ЛОВИ before, ФЕДОР, МИХАЙЛОВИЧ after). ~120 ms, on such
                 # photos only.
-                restored = (
-                    self._unshaken(zone) if photo is self._photo else deblurred_zone(photo, zone)
-                )
-                if restored is None:
+                shake = self._shake(zone) if photo is self._photo else zone_shake(photo, zone)
+                if shake is None:
                     return None
-                grey = wiener(grey, restored[1])
+                grey = wiener(grey, shake)
             elif view == "refocused":
                 # The same for a page out of focus, at the blur the zone read best at.
                 if image is photo:

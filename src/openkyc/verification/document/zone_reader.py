@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .correction import Correction, correct, normalise
-from .deblur import Shake, deblurred_zone, focus_sigmas, refocused_zone
+from .deblur import Shake, deblurred_zone, focus_sigmas, refocused_zone, zone_shake
 from .frame_rows import FrameRow, detected_lines, read_line, stacked_zones, zone_of
 from .images import to_grey
 from .locate import ZoneCandidate, angle_gap, beside, find_zones, upright_crop
@@ -78,6 +78,8 @@ class ZoneReader(ZoneConfirmation):
         self._ocr = ocr
         # The photo's zones with the shake their cepstrum shows undone, by zone centre.
         self._unshaken_zones: dict[tuple[float, float], tuple[BGRImage, Shake] | None] = {}
+        # The shake each zone's cepstrum shows, by zone centre (measured before it is undone).
+        self._shakes: dict[tuple[float, float], Shake | None] = {}
         # Their readings at the usual width, by (zone centre, flip).
         self._unshaken_tries: dict[tuple[tuple[float, float], bool], RowsReading] = {}
         # The current image's stage timings and likeliest zone text.
@@ -189,13 +191,25 @@ class ZoneReader(ZoneConfirmation):
             )
         return None
 
+    def _shake(self, zone: ZoneCandidate) -> Shake | None:
+        """:func:`.deblur.zone_shake` of the photo, once per zone: every confirmation asks
+        whether the zone shows a shake, and most zones show none worth undoing."""
+        if zone.centre not in self._shakes:
+            assert self._photo is not None
+            stage = time.perf_counter()
+            self._shakes[zone.centre] = zone_shake(self._photo, zone)
+            self._add_time("deblur", stage)
+        return self._shakes[zone.centre]
+
     def _unshaken(self, zone: ZoneCandidate) -> tuple[BGRImage, Shake] | None:
         """:func:`.deblur.deblurred_zone` of the photo, once per zone: the reading, the
         doubt tests and the printed names all ask for it."""
         if zone.centre not in self._unshaken_zones:
             assert self._photo is not None
+            shake = self._shake(zone)
             stage = time.perf_counter()
-            self._unshaken_zones[zone.centre] = deblurred_zone(self._photo, zone)
+            restored = None if shake is None else deblurred_zone(self._photo, zone, shake)
+            self._unshaken_zones[zone.centre] = restored
             self._add_time("deblur", stage)
         return self._unshaken_zones[zone.centre]
 
@@ -228,8 +242,8 @@ class ZoneReader(ZoneConfirmation):
         self._focus[key] = None
         if self._photo is None or not _zone_like(plain.texts):
             return None
-        shaken = self._unshaken(zone)
-        if shaken is not None and shaken[1].evident:
+        shake = self._shake(zone)
+        if shake is not None and shake.evident:
             return None
         characters = max(len(normalise(t)) for t in plain.texts)
         best: FocusedView | None = None
@@ -254,6 +268,7 @@ class ZoneReader(ZoneConfirmation):
         self._best_texts = []
         self._start_image(image, taken)
         self._unshaken_zones = {}
+        self._shakes = {}
         self._unshaken_tries = {}
         self._bent = set()
         self._not_bent = set()
