@@ -452,7 +452,11 @@ class ZoneConfirmation(ShakenViews):
         ):
             self._doubtful.add(mrz.lines)
             return None
-        if self._names_faded(image, zone, flip, mrz):
+        # Glare fades the photo, not a reading of it: a restored view can lose a faded letter's
+        # last trace and with it the sign that it faded. Hard seed 13 (motion and glare filter,
+        # n 40) #18: the photo read SALTANAT, refused as faded; its unshaken zone read SALTA,
+        # with no faint cell left behind the A, and was reported valid.
+        if self._names_faded(self._taken if self._taken is not None else image, zone, flip, mrz):
             self._doubtful.add(mrz.lines)
             return None
         rivals = unseen_rivals(first.reads, mrz)
