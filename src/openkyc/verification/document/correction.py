@@ -254,7 +254,7 @@ def _plausible_names(mrz: MrzData) -> bool:
     """Chevrons misread as C, E or K leave tell-tale tails: a name field that does not end in a
     filler yet ends in those letters, or whose second half is mostly those letters with hardly a
     filler, is a misread zone."""
-    row = 2 if mrz.format == "TD1" else 0
+    row = mrz.name_row
     start = 0 if mrz.format == "TD1" else 5
     field = mrz.lines[row][start:]
     if "<" not in field[-3:] and set(field[-3:]) <= set("CEK"):

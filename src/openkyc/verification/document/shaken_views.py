@@ -178,7 +178,7 @@ class ShakenViews(abc.ABC):
         if attempt is None or attempt.correction is None:
             return False
         mrz, other = confirmed.mrz, attempt.correction.mrz
-        index = 2 if mrz.format == "TD1" else 0
+        index = mrz.name_row
         return other.format == mrz.format and other.lines[index] != mrz.lines[index]
 
     def _restored_names_unwitnessed(
@@ -194,7 +194,7 @@ class ShakenViews(abc.ABC):
         seed 7 filtered #54) had every name letter at 0.62 or more in the photo as taken."""
         if self._taken is None or image is self._taken or self._taken is self._photo:
             return False
-        index = 2 if mrz.format == "TD1" else 0
+        index = mrz.name_row
         start = 0 if mrz.format == "TD1" else 5
         line = mrz.lines[index]
         columns = {(index, j) for j in range(start, len(line)) if line[j] != "<"}

@@ -156,7 +156,7 @@ class ZoneConfirmation(ShakenViews):
         0.05-0.10 in one reading and under 0.01 at other scales. Costs two recognitions, only on
         zones that would otherwise be rejected. ``reads`` are the readings of ``image`` met
         so far."""
-        index = 2 if mrz.format == "TD1" else 0
+        index = mrz.name_row
         reads = list(reads)
         for width in OTHER_WIDTHS:
             read = self._name_row(image, zone, flip, width, mrz)
@@ -230,7 +230,7 @@ class ZoneConfirmation(ShakenViews):
         unshaken = self._unshaken(zone) if shake is not None and shake.evident else None
         if unshaken is not None:
             views.append((unshaken[0], self._unshaken_attempt(zone, flip, unshaken[0])))
-        index = 2 if mrz.format == "TD1" else 0
+        index = mrz.name_row
         doubts = set(self._filler_doubts)
         for view, attempt in views:
             if attempt.correction is None or attempt.correction.mrz.lines != mrz.lines:
@@ -392,7 +392,7 @@ class ZoneConfirmation(ShakenViews):
         """Whether another reading of this image gave other checked rows that also passed every
         check digit: the image is then ambiguous (a G read as 6, which no check digit sees,
         passed one way in one reading and the other way in the next)."""
-        index = 2 if correction.mrz.format == "TD1" else 0
+        index = correction.mrz.name_row
         rows = checked_rows(correction.mrz.lines, index)
         return any(checked_rows(seen, index) != rows for seen in self._seen)
 
@@ -402,7 +402,7 @@ class ZoneConfirmation(ShakenViews):
         passport) are kept for :meth:`_filler_doubts_lifted`; in the internal passport a rival
         is another letter of the code (G/Q), which the recogniser repeats surely at every scale
         (``...SKIG`` for ``...SKIQ``), so it rejects at once."""
-        index = 2 if mrz.format == "TD1" else 0
+        index = mrz.name_row
         doubts = [rival_letters(r, mrz, index, self._settled) for r in reads]
         doubted = set().union(*doubts)
         if doubted and is_ru_internal(mrz):
@@ -437,7 +437,7 @@ class ZoneConfirmation(ShakenViews):
         agrees must also be sure of every letter of the names.
         """
         mrz = correction.mrz
-        index = 2 if mrz.format == "TD1" else 0
+        index = mrz.name_row
         accepted = mrz.lines[index]
         if mrz.lines in self._doubtful:
             return None
