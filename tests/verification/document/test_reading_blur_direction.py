@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from tests.verification.document.readings import reading
 
+from openkyc.verification.document.correction import correct
 from openkyc.verification.document.mrz_parse import parse
 from openkyc.verification.document.row_doubts import (
     UNSEEN_SURE,
@@ -69,3 +70,31 @@ def test_a_g_behind_an_accepted_six_counts_tenfold() -> None:
     mrz = parse(list(WITH_6))
     assert unseen_confidence(reading(WITH_6[1], {3: ("G", 0.07)}), mrz, 1) < UNSEEN_SURE
     assert unseen_confidence(reading(WITH_6[1], {3: ("G", 0.011)}), mrz, 1) >= UNSEEN_SURE
+
+
+# The Spanish specimen card (a real scan: Arg0s1080/mrz, docs/images/id_cards/Spain.png), whose
+# support number BAA000589 every reading saw with D at 0.031 and 0.033 behind its first two 0s.
+SPAIN = (
+    "IDESPBAA000589599999999R<<<<<<",
+    "8001014F2501017ESP<<<<<<<<<<<7",
+    "ESPANOLA<ESPANOLA<<CARMEN<<<<<",
+)
+# A card of the older kind, the DNI number where the support number stands, with check digits.
+SPAIN_OLDER = ("IDESP123000589499999999R<<<<<<", "8001014F2501017ESP<<<<<<<<<<<9", SPAIN[2])
+
+
+def test_a_spanish_support_number_has_digits_where_two_ds_would_cancel() -> None:
+    # BAADD0589 passes every check digit as BAA000589 does (13 x (7 + 3) = 130), but the
+    # electronic DNI's support number is three letters then six digits: no other zone.
+    assert parse([SPAIN[0].replace("BAA00", "BAADD"), *SPAIN[1:]]).valid
+    faint = [reading(SPAIN[0], {8: ("D", 0.031), 9: ("D", 0.033)}), reading(SPAIN[1], {})]
+    assert not another_zone_passes([faint], parse(list(SPAIN)))
+    # A number read with letters there is not made digits (rendered cards carry any number).
+    letters = (SPAIN[0].replace("BAA00", "BAADD"), *SPAIN[1:])
+    read = correct(list(letters))
+    assert read is not None
+    assert read.mrz.lines == letters
+    # Where the number does not open with the three letters, the Ds still make two errors.
+    assert parse([SPAIN_OLDER[0].replace("12300", "123DD"), *SPAIN_OLDER[1:]]).valid
+    older = [reading(SPAIN_OLDER[0], {8: ("D", 0.031), 9: ("D", 0.033)})]
+    assert another_zone_passes([older], parse(list(SPAIN_OLDER)))
