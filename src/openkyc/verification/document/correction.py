@@ -287,13 +287,14 @@ def digit_spans(lines: list[str], fmt: MrzFormat, ru: bool) -> list[tuple[int, i
         if lines[optional.line][optional.start] != "<":
             spans.append((optional.line, optional.start, optional.start + 12))  # the IIN
         return spans
-    read = lines[0][5:14]
-    if issuer == "ESP" and fmt.name == "TD1" and read[:3].isalpha() and read[3:].isdigit():
+    if issuer == "ESP" and fmt.name == "TD1":
         # Read as the electronic DNI's support number (three letters, six digits), it has no
         # letter where its digits stand: printed 0s drew D at odds 0.03-0.10 there (a real scan),
         # and two Ds for 0s cancel in its check digit. Older cards carry the DNI number there,
         # rendered ones any number: their letters are not made digits.
-        return [(0, 8, 14)]
+        read = lines[number.line][number.start : number.end]
+        if read[:3].isalpha() and read[3:].isdigit():
+            return [(number.line, number.start + 3, number.end)]
     return []
 
 

@@ -13,6 +13,7 @@ import numpy.typing as npt
 from .correction import Correction
 from .deblur import Shake, deblurred_zone, zone_shake
 from .locate import ZoneCandidate
+from .name_doubts import names_span
 from .readings import WIDTH, RowsReading
 from .results import MrzData
 from .row_doubts import (
@@ -195,7 +196,7 @@ class ShakenViews(abc.ABC):
         if self._taken is None or image is self._taken or self._taken is self._photo:
             return False
         index = mrz.name_row
-        start = 0 if mrz.format == "TD1" else 5
+        start, _ = names_span(mrz, index)
         line = mrz.lines[index]
         columns = {(index, j) for j in range(start, len(line)) if line[j] != "<"}
         best = clearest(self._taken_reading(zone, flip).reads, mrz, columns)
